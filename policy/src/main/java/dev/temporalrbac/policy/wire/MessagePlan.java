@@ -34,9 +34,11 @@ final class MessagePlan {
     this.typeName = typeName;
   }
 
+  /** Plans a fact; a presence fact may share its field with a child plan. */
   void addFact(int field, Fact fact) {
     ensure(field);
-    if (factByField[field] != null || childByField[field] != null) {
+    boolean sharesWithChild = childByField[field] != null && fact.kind() == Fact.Kind.PRESENCE;
+    if (factByField[field] != null || (childByField[field] != null && !sharesWithChild)) {
       throw new IllegalStateException(typeName + " field " + field + " is planned twice");
     }
     factByField[field] = fact;
@@ -44,7 +46,8 @@ final class MessagePlan {
 
   void addChild(int field, MessagePlan child, boolean repeated) {
     ensure(field);
-    if (factByField[field] != null || (childByField[field] != null && childByField[field] != child)) {
+    boolean stringFact = factByField[field] != null && factByField[field].kind() == Fact.Kind.STRING;
+    if (stringFact || (childByField[field] != null && childByField[field] != child)) {
       throw new IllegalStateException(typeName + " field " + field + " is planned twice");
     }
     childByField[field] = child;
@@ -94,8 +97,7 @@ final class MessagePlan {
     int[] slotted = new int[factByField.length];
     for (int field = 0; field < factByField.length; field++) {
       boolean singularChild = childByField[field] != null && !repeatedByField[field];
-      boolean stringFact = factByField[field] != null && factByField[field].kind() == Fact.Kind.STRING;
-      if (singularChild || stringFact) {
+      if (singularChild || isStringFact(field)) {
         slotted[slots] = field;
         slotByField[field] = slots++;
       }
@@ -107,6 +109,12 @@ final class MessagePlan {
         child.freeze();
       }
     }
+  }
+
+  /** True when the field is a string fact (read as a last-wins value). */
+  boolean isStringFact(int field) {
+    return field < factByField.length && factByField[field] != null
+        && factByField[field].kind() == Fact.Kind.STRING;
   }
 
   Fact fact(int field) {

@@ -99,10 +99,11 @@ final class WireScanner {
         int length = readLength(pos, end, plan);
         int start = cursor;
         pos = start + length;
-        if (fact != null) {
-          if (fact.kind() == Fact.Kind.PRESENCE) {
-            sink.markPresent(fact);
-          } else {
+        if (fact != null && fact.kind() == Fact.Kind.PRESENCE) {
+          sink.markPresent(fact);
+        }
+        if (child == null) {
+          if (fact.kind() == Fact.Kind.STRING) {
             int at = frame + plan.slot(field) * 2;
             arena[at] = start;
             arena[at + 1] = pos;
@@ -130,9 +131,8 @@ final class WireScanner {
         continue;
       }
       int field = plan.slottedField(slot);
-      Fact fact = plan.fact(field);
-      if (fact != null) {
-        sink.acceptString(fact, buffer, arena[at], arena[at + 1]);
+      if (plan.isStringFact(field)) {
+        sink.acceptString(plan.fact(field), buffer, arena[at], arena[at + 1]);
       } else {
         scanInstance(plan.child(field), arena[at], depth + 1);
       }

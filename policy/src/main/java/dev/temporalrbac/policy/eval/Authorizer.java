@@ -1,0 +1,169 @@
+package dev.temporalrbac.policy.eval;
+
+import dev.temporalrbac.policy.catalog.CatalogEntry;
+import dev.temporalrbac.policy.catalog.MethodCatalog;
+import dev.temporalrbac.policy.catalog.MethodRule;
+import dev.temporalrbac.policy.catalog.Scope;
+import dev.temporalrbac.policy.model.AccountRole;
+import dev.temporalrbac.policy.model.EffectiveRights;
+import dev.temporalrbac.policy.model.NamespacePermission;
+import dev.temporalrbac.policy.model.PolicySnapshot;
+import dev.temporalrbac.policy.wire.MalformedRequestException;
+import dev.temporalrbac.policy.wire.RequestFacts;
+import dev.temporalrbac.policy.wire.RequestReader;
+import java.time.Clock;
+import java.util.stream.Collectors;
+
+/**
+ * Decides one call: authenticate, find the method's rule, read what the request names from its
+ * bytes, check roles, namespace permissions and runtime behaviours. Fails closed: no policy, no
+ * credentials, an unknown method or an unreadable body are denials with their own reasons.
+ *
+ * <p>The same code decides on the wire and in {@code explain}. Thread-safe and lock-free; the
+ * policy snapshot is passed in, so a call is decided wholly under one version.
+ */
+public final class Authorizer {
+  private static final byte[] EMPTY = new byte[0];
+
+  private final MethodCatalog catalog;
+  private final Authenticator authenticator;
+
+  public Authorizer(MethodCatalog catalog, Clock clock) {
+    this.catalog = catalog;
+    this.authenticator = new Authenticator(clock);
+  }
+
+  public MethodCatalog catalog() {
+    return catalog;
+  }
+
+  /** Lower-case hex SHA-256 of an API key secret, the form the policy file stores. */
+  public static String hashSecret(String secret) {
+    return Authenticator.sha256Hex(secret);
+  }
+
+  /**
+   * Decides a call.
+   *
+   * @param policy the snapshot in force; null means none is loaded (every call is denied)
+   * @param caller how the caller identified itself
+   * @param fullMethod the gRPC method name, {@code package.Service/Method}
+   * @param body the serialized request message; null is read as an empty message
+   * @param headerNamespace the {@code temporal-namespace} header, or null
+   */
+  public Decision decide(PolicySnapshot policy, Caller caller, String fullMethod, byte[] body,
+      String headerNamespace) {
+    DecisionContext ctx = new DecisionContext(fullMethod, policy == null ? "" : policy.version());
+    if (policy == null) {
+      ctx.fail(Reason.NO_POLICY, "no policy is loaded, so every call is denied until one is");
+      return ctx.toDecision();
+    }
+    CatalogEntry entry = catalog.find(fullMethod);
+    if (entry != null && entry.rule().scope() == Scope.PUBLIC) {
+      ctx.required = entry.rule().requirement();
+      return ctx.toDecision();
+    }
+    ctx.identity = authenticator.authenticate(policy, caller, ctx);
+    if (ctx.identity == null) {
+      return ctx.toDecision();
+    }
+    if (entry == null) {
+      ctx.fail(Reason.UNKNOWN_METHOD, "no rule for method " + fullMethod + ": the proxy denies"
+          + " methods it does not know (fail closed)");
+      return ctx.toDecision();
+    }
+    MethodRule rule = entry.rule();
+    ctx.required = rule.requirement();
+    RequestFacts facts = new RequestFacts();
+    if (entry.needsBody()) {
+      try {
+        RequestReader.read(entry.plan(), body == null ? EMPTY : body, facts);
+      } catch (MalformedRequestException e) {
+        ctx.fail(Reason.MALFORMED_REQUEST, "the request body of " + fullMethod
+            + " could not be read as " + entry.plan().requestType().getFullName() + ": "
+            + e.getMessage());
+        return ctx.toDecision();
+      }
+    }
+    switch (rule.scope()) {
+      case AUTHENTICATED:
+        ctx.filterNamespaceList = rule.behaviour()
+            == dev.temporalrbac.policy.catalog.Behaviour.FILTER_NAMESPACE_LIST;
+        break;
+      case ACCOUNT:
+        if (accountRoleAllowed(rule, ctx)) {
+          RuntimeBehaviours.check(entry, facts, policy, ctx);
+        }
+        break;
+      case NAMESPACE:
+        namespacesAllowed(rule, facts, headerNamespace, policy, ctx);
+        break;
+      default:
+        throw new AssertionError(rule.scope());
+    }
+    return ctx.toDecision();
+  }
+
+  private static boolean accountRoleAllowed(MethodRule rule, DecisionContext ctx) {
+    EffectiveRights rights = ctx.identity.rights();
+    if (rights.principal().isNamespaceScoped()) {
+      return rule.allowsEveryRole() || ctx.fail(Reason.MISSING_ROLE, ctx.identity.principalId()
+          + " is a namespace-scoped service account: at account level it may call only methods"
+          + " every role may call, and " + shortName(rule) + " needs " + rolesOf(rule));
+    }
+    return rights.holdsAnyRole(rule.roles()) || ctx.fail(Reason.MISSING_ROLE, ctx.who()
+        + " may not call " + shortName(rule) + ": it needs the role " + rolesOf(rule));
+  }
+
+  private static void namespacesAllowed(MethodRule rule, RequestFacts facts, String header,
+      PolicySnapshot policy, DecisionContext ctx) {
+    for (String namespace : facts.namespaces()) {
+      ctx.addNamespace(namespace);
+    }
+    if (header != null) {
+      ctx.addNamespace(header);
+    }
+    String unmappedId = null;
+    for (String id : facts.namespaceIds()) {
+      String name = policy.namespaceNameForId(id);
+      if (name == null) {
+        unmappedId = id;
+      } else {
+        ctx.addNamespace(name);
+      }
+    }
+    EffectiveRights rights = ctx.identity.rights();
+    if (rights.isAdminEverywhere()) {
+      return;
+    }
+    if (unmappedId != null) {
+      ctx.fail(Reason.UNKNOWN_NAMESPACE_ID, shortName(rule) + " names namespace id " + unmappedId
+          + ", which the policy does not map to a name; only global_admin and account_owner may"
+          + " call it so (add the id under namespaces: in the policy)");
+      return;
+    }
+    if (ctx.namespaces.isEmpty()) {
+      ctx.fail(Reason.NO_NAMESPACE, shortName(rule) + " names no namespace (body field or"
+          + " temporal-namespace header); only global_admin and account_owner may call it so");
+      return;
+    }
+    NamespacePermission needed = rule.permission();
+    for (String namespace : ctx.namespaces) {
+      NamespacePermission held = rights.permissionOn(namespace);
+      if (held == null || !held.includes(needed)) {
+        ctx.fail(Reason.MISSING_NAMESPACE_PERMISSION, ctx.who() + " may not call "
+            + shortName(rule) + " on namespace " + namespace + ": it needs " + needed.yamlName()
+            + " there and holds " + (held == null ? "no permission" : held.yamlName()));
+        return;
+      }
+    }
+  }
+
+  private static String shortName(MethodRule rule) {
+    return rule.service().shortName() + "/" + rule.method();
+  }
+
+  private static String rolesOf(MethodRule rule) {
+    return rule.roles().stream().map(AccountRole::yamlName).collect(Collectors.joining(" or "));
+  }
+}

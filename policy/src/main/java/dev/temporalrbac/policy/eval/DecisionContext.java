@@ -1,0 +1,60 @@
+package dev.temporalrbac.policy.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects what one decision is about while it is made; turns into a {@link Decision}. */
+final class DecisionContext {
+  final String method;
+  final String policyVersion;
+  Identity identity;
+  final List<String> namespaces = new ArrayList<>(2);
+  String required = "";
+  boolean filterNamespaceList;
+  private Reason reason;
+  private String message;
+
+  DecisionContext(String method, String policyVersion) {
+    this.method = method;
+    this.policyVersion = policyVersion;
+  }
+
+  /** Records a deny; the first one recorded stands. Always returns false, for {@code return ctx.fail(...)}. */
+  boolean fail(Reason reason, String message) {
+    if (this.reason == null) {
+      this.reason = reason;
+      this.message = message;
+    }
+    return false;
+  }
+
+  boolean failed() {
+    return reason != null;
+  }
+
+  void addNamespace(String namespace) {
+    if (!namespace.isEmpty() && !namespaces.contains(namespace)) {
+      namespaces.add(namespace);
+    }
+  }
+
+  /** Who the call is by, for messages: principal id and role. */
+  String who() {
+    return identity == null ? "the caller"
+        : identity.principalId() + " (" + identity.rights().roleLabel() + ")";
+  }
+
+  Decision toDecision() {
+    boolean allowed = reason == null;
+    String principal = identity == null ? "" : identity.principalId();
+    String type = identity == null ? "" : identity.rights().principal().type().label();
+    String role = identity == null ? "" : identity.rights().roleLabel();
+    String keyId = identity == null ? "" : identity.keyId();
+    return new Decision(
+        allowed ? Outcome.ALLOW : Outcome.DENY,
+        allowed ? Reason.ALLOWED : reason,
+        allowed ? "allowed: " + method + " needs " + required : message,
+        method, principal, type, role, keyId, namespaces, required, policyVersion,
+        filterNamespaceList, identity == null ? null : identity.rights());
+  }
+}

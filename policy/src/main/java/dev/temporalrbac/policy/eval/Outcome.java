@@ -1,0 +1,7 @@
+package dev.temporalrbac.policy.eval;
+
+/** Allow or deny. */
+public enum Outcome {
+  ALLOW,
+  DENY
+}

@@ -1,0 +1,240 @@
+package dev.temporalrbac.policy.model;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One loaded policy: immutable, identified by {@link #version()} (a content hash). A reload builds
+ * a new snapshot and swaps one reference, so a call decided under this snapshot sees it whole.
+ *
+ * <p>Effective rights and API-key lookups are computed on first use and held in Caffeine caches
+ * owned by the snapshot, so the cache key is in effect (snapshot version, principal) and a reload
+ * can never serve rights from an older policy. Thread-safe.
+ */
+public final class PolicySnapshot {
+  /** Default bound of each per-snapshot cache. */
+  public static final long DEFAULT_CACHE_SIZE = 100_000;
+
+  private final String version;
+  private final String source;
+  private final Instant loadedAt;
+  private final Map<String, Principal> principals;
+  private final Map<String, Group> groups;
+  private final Map<String, ApiKey> keysByHash;
+  private final Map<String, ApiKey> keysById;
+  private final Map<String, NamespaceInfo> namespacesByName;
+  private final Map<String, String> namespaceNameById;
+  private final Map<String, List<String>> createdBy;
+  private final LoadingCache<String, Optional<EffectiveRights>> rights;
+  private final LoadingCache<String, Optional<ApiKey>> keyLookups;
+
+  private PolicySnapshot(Builder builder) {
+    this.version = builder.version;
+    this.source = builder.source;
+    this.loadedAt = builder.loadedAt;
+    this.principals = Collections.unmodifiableMap(new LinkedHashMap<>(builder.principals));
+    this.groups = Collections.unmodifiableMap(new LinkedHashMap<>(builder.groups));
+    Map<String, ApiKey> byHash = new HashMap<>();
+    Map<String, ApiKey> byId = new LinkedHashMap<>();
+    for (ApiKey key : builder.keys) {
+      byHash.put(key.sha256(), key);
+      byId.put(key.id(), key);
+    }
+    this.keysByHash = Collections.unmodifiableMap(byHash);
+    this.keysById = Collections.unmodifiableMap(byId);
+    Map<String, NamespaceInfo> byName = new LinkedHashMap<>();
+    Map<String, String> nameById = new HashMap<>();
+    Map<String, List<String>> creators = new HashMap<>();
+    for (NamespaceInfo info : builder.namespaces) {
+      byName.put(info.name(), info);
+      if (info.id() != null) {
+        nameById.put(info.id(), info.name());
+      }
+      if (info.createdBy() != null && info.creatorAdmin()) {
+        creators.computeIfAbsent(info.createdBy(), id -> new ArrayList<>()).add(info.name());
+      }
+    }
+    this.namespacesByName = Collections.unmodifiableMap(byName);
+    this.namespaceNameById = Collections.unmodifiableMap(nameById);
+    this.createdBy = creators;
+    this.rights = Caffeine.newBuilder()
+        .maximumSize(builder.cacheSize)
+        .recordStats()
+        .build(this::computeRights);
+    this.keyLookups = Caffeine.newBuilder()
+        .maximumSize(builder.cacheSize)
+        .recordStats()
+        .build(hash -> Optional.ofNullable(keysByHash.get(hash)));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private Optional<EffectiveRights> computeRights(String principalId) {
+    Principal principal = principals.get(principalId);
+    if (principal == null) {
+      return Optional.empty();
+    }
+    return Optional.of(EffectiveRights.compute(
+        principal, groups, createdBy.getOrDefault(principalId, List.of())));
+  }
+
+  /** Content hash of the policy document; changes whenever the document does. */
+  public String version() {
+    return version;
+  }
+
+  /** Where the document came from (a file path), for messages. */
+  public String source() {
+    return source;
+  }
+
+  public Instant loadedAt() {
+    return loadedAt;
+  }
+
+  /** The effective rights of a user or service account, or null if the policy has no such id. */
+  public EffectiveRights rightsOf(String principalId) {
+    return rights.get(principalId).orElse(null);
+  }
+
+  /** The key whose secret hashes to {@code sha256Hex} (lower-case), or null. */
+  public ApiKey keyByHash(String sha256Hex) {
+    return keyLookups.get(sha256Hex).orElse(null);
+  }
+
+  /** The key with this id, or null. */
+  public ApiKey keyById(String keyId) {
+    return keysById.get(keyId);
+  }
+
+  public Principal principal(String id) {
+    return principals.get(id);
+  }
+
+  /** The name of the namespace with this id, or null when the policy does not map it. */
+  public String namespaceNameForId(String namespaceId) {
+    return namespaceNameById.get(namespaceId);
+  }
+
+  public Collection<Principal> principals() {
+    return principals.values();
+  }
+
+  public Collection<Group> groups() {
+    return groups.values();
+  }
+
+  public Collection<ApiKey> apiKeys() {
+    return keysById.values();
+  }
+
+  public Collection<NamespaceInfo> namespaces() {
+    return namespacesByName.values();
+  }
+
+  /** Users and service accounts per account role; namespace-scoped accounts are counted apart. */
+  public Map<String, Integer> principalsPerRole() {
+    Map<AccountRole, Integer> counts = new EnumMap<>(AccountRole.class);
+    int scoped = 0;
+    for (Principal principal : principals.values()) {
+      if (principal.isNamespaceScoped()) {
+        scoped++;
+      } else {
+        counts.merge(principal.role(), 1, Integer::sum);
+      }
+    }
+    Map<String, Integer> labelled = new LinkedHashMap<>();
+    for (AccountRole role : AccountRole.values()) {
+      labelled.put(role.yamlName(), counts.getOrDefault(role, 0));
+    }
+    labelled.put("namespace_scoped", scoped);
+    return labelled;
+  }
+
+  /** The rights cache, for metrics (hit rate, size). */
+  public LoadingCache<String, Optional<EffectiveRights>> rightsCache() {
+    return rights;
+  }
+
+  /** The API-key lookup cache, for metrics. */
+  public LoadingCache<String, Optional<ApiKey>> keyCache() {
+    return keyLookups;
+  }
+
+  /** Collects a validated document; {@link dev.temporalrbac.policy.load.PolicyLoader} is the usual caller. */
+  public static final class Builder {
+    private String version = "";
+    private String source = "";
+    private Instant loadedAt = Instant.EPOCH;
+    private long cacheSize = DEFAULT_CACHE_SIZE;
+    private final Map<String, Principal> principals = new LinkedHashMap<>();
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final List<ApiKey> keys = new ArrayList<>();
+    private final List<NamespaceInfo> namespaces = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder version(String version) {
+      this.version = version;
+      return this;
+    }
+
+    public Builder source(String source) {
+      this.source = source;
+      return this;
+    }
+
+    public Builder loadedAt(Instant loadedAt) {
+      this.loadedAt = loadedAt;
+      return this;
+    }
+
+    public Builder cacheSize(long cacheSize) {
+      if (cacheSize < 1) {
+        throw new IllegalArgumentException("cache size must be positive");
+      }
+      this.cacheSize = cacheSize;
+      return this;
+    }
+
+    public Builder principal(Principal principal) {
+      if (principals.putIfAbsent(principal.id(), principal) != null) {
+        throw new IllegalArgumentException("duplicate principal " + principal.id());
+      }
+      return this;
+    }
+
+    public Builder group(Group group) {
+      if (groups.putIfAbsent(group.id(), group) != null) {
+        throw new IllegalArgumentException("duplicate group " + group.id());
+      }
+      return this;
+    }
+
+    public Builder apiKey(ApiKey key) {
+      keys.add(key);
+      return this;
+    }
+
+    public Builder namespace(NamespaceInfo info) {
+      namespaces.add(info);
+      return this;
+    }
+
+    public PolicySnapshot build() {
+      return new PolicySnapshot(this);
+    }
+  }
+}
