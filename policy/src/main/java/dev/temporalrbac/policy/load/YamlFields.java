@@ -1,0 +1,128 @@
+package dev.temporalrbac.policy.load;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Typed access to a composed YAML node tree that records, instead of throwing, every problem with
+ * its line and field path. Readers return null (or an empty collection) for a bad value, so one
+ * pass reports all errors.
+ */
+final class YamlFields {
+  private final String source;
+  private final List<PolicyError> errors = new ArrayList<>();
+
+  YamlFields(String source) {
+    this.source = source;
+  }
+
+  List<PolicyError> errors() {
+    return errors;
+  }
+
+  void error(Node node, String field, String message) {
+    errors.add(new PolicyError(source, node == null ? 0 : node.getStartMark().getLine() + 1,
+        field, message));
+  }
+
+  /** The keys of a mapping in order; reports non-mappings, duplicates and unknown keys. */
+  Map<String, Node> mapping(Node node, String field, Set<String> allowed) {
+    Map<String, Node> out = new LinkedHashMap<>();
+    if (!(node instanceof MappingNode)) {
+      error(node, field, allowed == null ? "expected a mapping"
+          : "expected a mapping of " + String.join(", ", sorted(allowed)));
+      return out;
+    }
+    for (NodeTuple tuple : ((MappingNode) node).getValue()) {
+      String key = scalar(tuple.getKeyNode(), field);
+      if (key == null) {
+        continue;
+      }
+      String path = field.isEmpty() ? key : field + "." + key;
+      if (allowed != null && !allowed.contains(key)) {
+        error(tuple.getKeyNode(), path, "unknown key '" + key + "' (expected one of "
+            + String.join(", ", sorted(allowed)) + ")");
+      } else if (out.put(key, tuple.getValueNode()) != null) {
+        error(tuple.getKeyNode(), path, "duplicate key '" + key + "'");
+      }
+    }
+    return out;
+  }
+
+  /** A free-form mapping (e.g. namespace -> permission): keys are data, not schema. */
+  Map<String, Node> freeMapping(Node node, String field) {
+    return mapping(node, field, null);
+  }
+
+  List<Node> sequence(Node node, String field) {
+    if (node == null) {
+      return List.of();
+    }
+    if (!(node instanceof SequenceNode)) {
+      error(node, field, "expected a list");
+      return List.of();
+    }
+    return ((SequenceNode) node).getValue();
+  }
+
+  /** A scalar's text; null (with an error) for a mapping or list. */
+  String scalar(Node node, String field) {
+    if (!(node instanceof ScalarNode)) {
+      error(node, field, "expected a single value");
+      return null;
+    }
+    return ((ScalarNode) node).getValue();
+  }
+
+  /** A required non-empty scalar. */
+  String required(Map<String, Node> fields, String key, Node parent, String field) {
+    Node node = fields.get(key);
+    String path = field + "." + key;
+    if (node == null) {
+      error(parent, path, "missing (required)");
+      return null;
+    }
+    String value = scalar(node, path);
+    if (value != null && value.isBlank()) {
+      error(node, path, "must not be empty");
+      return null;
+    }
+    return value == null ? null : value.trim();
+  }
+
+  Boolean bool(Map<String, Node> fields, String key, boolean fallback, String field) {
+    Node node = fields.get(key);
+    if (node == null) {
+      return fallback;
+    }
+    String value = scalar(node, field + "." + key);
+    if (value == null) {
+      return null;
+    }
+    switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true":
+      case "yes":
+        return true;
+      case "false":
+      case "no":
+        return false;
+      default:
+        error(node, field + "." + key, "expected true or false, got '" + value + "'");
+        return null;
+    }
+  }
+
+  private static List<String> sorted(Set<String> keys) {
+    List<String> list = new ArrayList<>(keys == null ? Set.of() : keys);
+    java.util.Collections.sort(list);
+    return list;
+  }
+}
