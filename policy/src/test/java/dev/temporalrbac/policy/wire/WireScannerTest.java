@@ -1,0 +1,229 @@
+package dev.temporalrbac.policy.wire;
+
+import static io.temporal.api.command.v1.Command.COMPLETE_WORKFLOW_EXECUTION_COMMAND_ATTRIBUTES_FIELD_NUMBER;
+import static io.temporal.api.command.v1.Command.START_CHILD_WORKFLOW_EXECUTION_COMMAND_ATTRIBUTES_FIELD_NUMBER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.temporal.api.command.v1.Command;
+import io.temporal.api.command.v1.StartChildWorkflowExecutionCommandAttributes;
+import io.temporal.api.common.v1.Link;
+import io.temporal.api.failure.v1.ChildWorkflowExecutionFailureInfo;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.api.workflowservice.v1.ExecuteMultiOperationRequest;
+import io.temporal.api.workflowservice.v1.ExecuteMultiOperationRequest.Operation;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskFailedRequest;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scanner must read what the server reads: every case below is checked against the generated
+ * parser of the same bytes. Raw bytes cover what the generated builders cannot produce.
+ */
+class WireScannerTest {
+  static final Descriptor START = StartWorkflowExecutionRequest.getDescriptor();
+  static final Descriptor RESPOND = RespondWorkflowTaskCompletedRequest.getDescriptor();
+  static final Descriptor MULTI = ExecuteMultiOperationRequest.getDescriptor();
+  static final int NS = 1; // `namespace` is field 1 of every request used here
+  static final int COMMANDS = RespondWorkflowTaskCompletedRequest.COMMANDS_FIELD_NUMBER;
+  static final int START_CHILD = START_CHILD_WORKFLOW_EXECUTION_COMMAND_ATTRIBUTES_FIELD_NUMBER;
+  static final int COMPLETE = COMPLETE_WORKFLOW_EXECUTION_COMMAND_ATTRIBUTES_FIELD_NUMBER;
+
+  // ---- generated messages ---------------------------------------------------------------------
+
+  @Test
+  void readsTopLevelNamespaceOfGeneratedRequest() throws Exception {
+    byte[] bytes = StartWorkflowExecutionRequest.newBuilder().setNamespace("orders")
+        .setWorkflowId("wf").setRequestId("r").build().toByteArray();
+    assertAgree(START, bytes, StartWorkflowExecutionRequest.parseFrom(bytes), "orders");
+  }
+
+  @Test
+  void everyRepeatedCommandContributesItsNamespace() throws Exception {
+    RespondWorkflowTaskCompletedRequest.Builder request =
+        RespondWorkflowTaskCompletedRequest.newBuilder().setNamespace("home");
+    request.addCommandsBuilder().getStartChildWorkflowExecutionCommandAttributesBuilder()
+        .setNamespace("child-ns");
+    request.addCommandsBuilder().getSignalExternalWorkflowExecutionCommandAttributesBuilder()
+        .setNamespace("signal-ns");
+    request.addCommandsBuilder().getRequestCancelExternalWorkflowExecutionCommandAttributesBuilder()
+        .setNamespace("cancel-ns");
+    request.addCommandsBuilder().getStartChildWorkflowExecutionCommandAttributesBuilder()
+        .setNamespace("child-ns");
+    byte[] bytes = request.build().toByteArray();
+    assertAgree(RESPOND, bytes, RespondWorkflowTaskCompletedRequest.parseFrom(bytes),
+        "home", "child-ns", "signal-ns", "cancel-ns", "child-ns");
+  }
+
+  @Test
+  void readsExecuteMultiOperationInnerRequests() throws Exception {
+    byte[] bytes = ExecuteMultiOperationRequest.newBuilder().setNamespace("outer")
+        .addOperations(Operation.newBuilder().setStartWorkflow(
+            StartWorkflowExecutionRequest.newBuilder().setNamespace("start-ns")))
+        .addOperations(Operation.newBuilder().setUpdateWorkflow(
+            UpdateWorkflowExecutionRequest.newBuilder().setNamespace("update-ns")))
+        .build().toByteArray();
+    assertAgree(MULTI, bytes, ExecuteMultiOperationRequest.parseFrom(bytes),
+        "outer", "start-ns", "update-ns");
+  }
+
+  @Test
+  void ignoresNamespacesInsideFailureAndLink() throws Exception {
+    Failure failure = Failure.newBuilder().setMessage("boom")
+        .setChildWorkflowExecutionFailureInfo(
+            ChildWorkflowExecutionFailureInfo.newBuilder().setNamespace("in-failure"))
+        .setCause(Failure.newBuilder().setChildWorkflowExecutionFailureInfo(
+            ChildWorkflowExecutionFailureInfo.newBuilder().setNamespace("in-cause")))
+        .build();
+    byte[] failed = RespondWorkflowTaskFailedRequest.newBuilder().setNamespace("home")
+        .setFailure(failure).build().toByteArray();
+    assertEquals("in-failure", RespondWorkflowTaskFailedRequest.parseFrom(failed).getFailure()
+        .getChildWorkflowExecutionFailureInfo().getNamespace(), "the bytes do carry it");
+    assertEquals(List.of("home"),
+        scan(RespondWorkflowTaskFailedRequest.getDescriptor(), failed).namespaces());
+
+    byte[] linked = StartWorkflowExecutionRequest.newBuilder().setNamespace("home")
+        .addLinks(Link.newBuilder().setWorkflowEvent(
+            Link.WorkflowEvent.newBuilder().setNamespace("linked").setWorkflowId("w")))
+        .build().toByteArray();
+    assertEquals("linked", StartWorkflowExecutionRequest.parseFrom(linked).getLinks(0)
+        .getWorkflowEvent().getNamespace());
+    assertEquals(List.of("home"), scan(START, linked).namespaces());
+
+    byte[] failCommand = RespondWorkflowTaskCompletedRequest.newBuilder().setNamespace("home")
+        .addCommands(Command.newBuilder().setFailWorkflowExecutionCommandAttributes(
+            io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes.newBuilder()
+                .setFailure(failure)))
+        .build().toByteArray();
+    assertEquals(List.of("home"), scan(RESPOND, failCommand).namespaces());
+  }
+
+  @Test
+  void reportsNamespaceIdOfDescribeNamespace() throws Exception {
+    byte[] bytes = DescribeNamespaceRequest.newBuilder().setId("ns-id-1").build().toByteArray();
+    RequestFacts facts = scan(DescribeNamespaceRequest.getDescriptor(), bytes);
+    assertEquals(List.of(), facts.namespaces());
+    assertEquals(List.of("ns-id-1"), facts.namespaceIds());
+  }
+
+  // ---- last wins, merge, oneof (hand-built bytes) ----------------------------------------------
+
+  @Test
+  void lastOccurrenceOfNamespaceWins() throws Exception {
+    byte[] bytes = concat(str(NS, "first"), str(NS, "second"));
+    assertAgree(START, bytes, StartWorkflowExecutionRequest.parseFrom(bytes), "second");
+  }
+
+  @Test
+  void emptyLastOccurrenceLeavesNoNamespace() throws Exception {
+    byte[] bytes = concat(str(NS, "first"), str(NS, ""));
+    assertAgree(START, bytes, StartWorkflowExecutionRequest.parseFrom(bytes));
+    assertTrue(scan(START, bytes).namespaces().isEmpty());
+  }
+
+  /** Two occurrences of the singular {@code start_child...attributes} inside one command. */
+  static byte[] command(byte[]... parts) {
+    return len(COMMANDS, concat(parts));
+  }
+
+  @Test
+  void singularMessageOccurrencesMerge() throws Exception {
+    // 2nd occurrence lacks the namespace: the 1st's survives the merge
+    byte[] keep = command(len(START_CHILD, str(NS, "x")), len(START_CHILD, str(2, "wf-id")));
+    RespondWorkflowTaskCompletedRequest parsed = RespondWorkflowTaskCompletedRequest.parseFrom(keep);
+    StartChildWorkflowExecutionCommandAttributes merged =
+        parsed.getCommands(0).getStartChildWorkflowExecutionCommandAttributes();
+    assertEquals("wf-id", merged.getWorkflowId(), "field 2 is workflow_id; both parts merged");
+    assertAgree(RESPOND, keep, parsed, "x");
+
+    // both set it: the 2nd wins
+    byte[] replace = command(len(START_CHILD, str(NS, "x")), len(START_CHILD, str(NS, "y")));
+    assertAgree(RESPOND, replace, RespondWorkflowTaskCompletedRequest.parseFrom(replace), "y");
+
+    // merge across two occurrences of the top-level spec of a `paths` plan
+    int spec = io.temporal.api.cloud.cloudservice.v1.CreateApiKeyRequest.SPEC_FIELD_NUMBER;
+    int owner = io.temporal.api.cloud.identity.v1.ApiKeySpec.OWNER_ID_FIELD_NUMBER;
+    Descriptor create = io.temporal.api.cloud.cloudservice.v1.CreateApiKeyRequest.getDescriptor();
+    RequestPlan plan = new PlanCompiler().paths(create,
+        java.util.Map.of("spec.owner_id", Fact.OWNER_ID), new ArrayList<>());
+    byte[] specs = concat(len(spec, str(owner, "alice")), len(spec, str(5, "desc")));
+    RequestFacts facts = new RequestFacts();
+    RequestReader.read(plan, specs, facts);
+    assertEquals("alice", io.temporal.api.cloud.cloudservice.v1.CreateApiKeyRequest
+        .parseFrom(specs).getSpec().getOwnerId());
+    assertEquals("alice", facts.value(Fact.OWNER_ID));
+  }
+
+  @Test
+  void laterOneofMemberClearsEarlierOne() throws Exception {
+    byte[] bytes = command(len(START_CHILD, str(NS, "x")), len(COMPLETE, new byte[0]));
+    RespondWorkflowTaskCompletedRequest parsed = RespondWorkflowTaskCompletedRequest.parseFrom(bytes);
+    assertTrue(parsed.getCommands(0).hasCompleteWorkflowExecutionCommandAttributes());
+    assertAgree(RESPOND, bytes, parsed);
+
+    // set again after being cleared: a fresh instance, the old namespace does not come back
+    byte[] again = command(len(START_CHILD, str(NS, "x")), len(COMPLETE, new byte[0]),
+        len(START_CHILD, str(2, "wf")));
+    assertAgree(RESPOND, again, RespondWorkflowTaskCompletedRequest.parseFrom(again));
+
+    // ExecuteMultiOperation: update_workflow replaces start_workflow in the same operation
+    byte[] multi = len(ExecuteMultiOperationRequest.OPERATIONS_FIELD_NUMBER, concat(
+        len(Operation.START_WORKFLOW_FIELD_NUMBER, str(NS, "a")),
+        len(Operation.UPDATE_WORKFLOW_FIELD_NUMBER, str(NS, "b"))));
+    assertAgree(MULTI, multi, ExecuteMultiOperationRequest.parseFrom(multi), "b");
+  }
+
+  @Test
+  void oneofMemberWithWrongWireTypeIsUnknownAndClearsNothing() throws Exception {
+    byte[] bytes = command(len(START_CHILD, str(NS, "x")), varint(COMPLETE, 1));
+    RespondWorkflowTaskCompletedRequest parsed = RespondWorkflowTaskCompletedRequest.parseFrom(bytes);
+    assertTrue(parsed.getCommands(0).hasStartChildWorkflowExecutionCommandAttributes());
+    assertAgree(RESPOND, bytes, parsed, "x");
+  }
+
+  @Test
+  void unknownFieldsAndGroupsAreSkipped() throws Exception {
+    byte[] group = raw(o -> io(() -> {
+      o.writeTag(904, 3);            // unknown group ...
+      o.writeString(NS, "evil");     // ... whose field 1 is not the request's namespace
+      o.writeTag(905, 3);
+      o.writeString(NS, "evil2");
+      o.writeTag(905, 4);
+      o.writeTag(904, 4);
+      o.writeTag(NS, 3);             // namespace sent as a group: unknown field
+      o.writeString(NS, "evil3");
+      o.writeTag(NS, 4);
+    }));
+    byte[] bytes = concat(varint(900, 5), raw(o -> io(() -> o.writeFixed64(901, 7))),
+        raw(o -> io(() -> o.writeFixed32(902, 7))), len(903, new byte[] {1, 2, 3}), group,
+        str(NS, "real"), varint(NS, 42), raw(o -> io(() -> o.writeFixed32(NS, 1))),
+        varint(536_870_911, 1)); // highest legal field number
+    StartWorkflowExecutionRequest parsed = StartWorkflowExecutionRequest.parseFrom(bytes);
+    assertEquals("real", parsed.getNamespace());
+    assertAgree(START, bytes, parsed, "real");
+  }
+
+  @Test
+  void nonMinimalVarintsAreReadLikeTheParser() throws Exception {
+    // tag 0x0a and length 3 both padded to 5 bytes
+    byte[] bytes = {(byte) 0x8a, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00,
+        (byte) 0x83, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00, 'a', 'b', 'c'};
+    assertAgree(START, bytes, StartWorkflowExecutionRequest.parseFrom(bytes), "abc");
+  }
+}
