@@ -25,12 +25,25 @@ import java.util.stream.Collectors;
 public final class Authorizer {
   private static final byte[] EMPTY = new byte[0];
 
+  /** Facts are read into a per-thread object, cleared before each use: no per-call allocation. */
+  private static final ThreadLocal<RequestFacts> FACTS = ThreadLocal.withInitial(RequestFacts::new);
+
   private final MethodCatalog catalog;
   private final Authenticator authenticator;
+  /** Per catalog entry, built once: what it requires, and the message of an allow. */
+  private final String[] requirements;
+  private final String[] allowMessages;
 
   public Authorizer(MethodCatalog catalog, Clock clock) {
     this.catalog = catalog;
     this.authenticator = new Authenticator(clock);
+    this.requirements = new String[catalog.size()];
+    this.allowMessages = new String[catalog.size()];
+    for (CatalogEntry entry : catalog.entries()) {
+      requirements[entry.index()] = entry.rule().requirement();
+      allowMessages[entry.index()] = "allowed: " + shortName(entry.rule()) + " needs "
+          + requirements[entry.index()];
+    }
   }
 
   public MethodCatalog catalog() {
@@ -59,8 +72,11 @@ public final class Authorizer {
       return ctx.toDecision();
     }
     CatalogEntry entry = catalog.find(fullMethod);
+    if (entry != null) {
+      ctx.required = requirements[entry.index()];
+      ctx.allowMessage = allowMessages[entry.index()];
+    }
     if (entry != null && entry.rule().scope() == Scope.PUBLIC) {
-      ctx.required = entry.rule().requirement();
       return ctx.toDecision();
     }
     ctx.identity = authenticator.authenticate(policy, caller, ctx);
@@ -73,8 +89,8 @@ public final class Authorizer {
       return ctx.toDecision();
     }
     MethodRule rule = entry.rule();
-    ctx.required = rule.requirement();
-    RequestFacts facts = new RequestFacts();
+    RequestFacts facts = FACTS.get();
+    facts.clear();
     if (entry.needsBody()) {
       try {
         RequestReader.read(entry.plan(), body == null ? EMPTY : body, facts);

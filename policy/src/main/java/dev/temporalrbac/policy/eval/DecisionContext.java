@@ -10,6 +10,7 @@ final class DecisionContext {
   Identity identity;
   final List<String> namespaces = new ArrayList<>(2);
   String required = "";
+  String allowMessage = "allowed";
   boolean filterNamespaceList;
   private Reason reason;
   private String message;
@@ -53,7 +54,7 @@ final class DecisionContext {
     return new Decision(
         allowed ? Outcome.ALLOW : Outcome.DENY,
         allowed ? Reason.ALLOWED : reason,
-        allowed ? "allowed: " + method + " needs " + required : message,
+        allowed ? allowMessage : message,
         method, principal, type, role, keyId, namespaces, required, policyVersion,
         filterNamespaceList, identity == null ? null : identity.rights());
   }

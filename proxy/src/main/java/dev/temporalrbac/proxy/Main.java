@@ -1,0 +1,29 @@
+package dev.temporalrbac.proxy;
+
+import dev.temporalrbac.proxy.cli.Cli;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Entry point of the fat jar. Only wires the process streams to {@link Cli} and exits with its
+ * code; stdout is buffered and UTF-8 whatever the platform default, so batch {@code explain}
+ * output is fast and byte-stable (commands flush where a reader waits for a line).
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    PrintStream out = new PrintStream(
+        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false,
+        StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+        StandardCharsets.UTF_8);
+    int code = Cli.run(args, System.in, out, err);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+}

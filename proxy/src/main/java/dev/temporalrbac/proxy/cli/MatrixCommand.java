@@ -1,0 +1,127 @@
+package dev.temporalrbac.proxy.cli;
+
+import dev.temporalrbac.policy.catalog.Behaviour;
+import dev.temporalrbac.policy.catalog.CatalogEntry;
+import dev.temporalrbac.policy.catalog.MethodCatalog;
+import dev.temporalrbac.policy.catalog.MethodRule;
+import dev.temporalrbac.policy.catalog.Scope;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code matrix}: the whole method catalog as a table, one row per method, so a reviewer can read
+ * what the proxy enforces without reading code. Built from the same catalog the proxy decides
+ * with, so the table cannot go stale.
+ */
+public final class MatrixCommand implements Command {
+  private static final List<String> COLUMNS =
+      List.of("method", "scope", "who may call", "behaviour", "source", "note");
+
+  @Override
+  public String name() {
+    return "matrix";
+  }
+
+  @Override
+  public String summary() {
+    return "print who may call every method (markdown or TSV)";
+  }
+
+  @Override
+  public String usage() {
+    return "usage: matrix [--format md|tsv]\n"
+        + "  Prints every method the proxy knows with its scope, requirement, runtime behaviour,\n"
+        + "  the source of the rule and what it reads from the request. Default md; md ends with\n"
+        + "  a count per service. Exit 0.\n";
+  }
+
+  @Override
+  public Set<String> valueOptions() {
+    return Set.of("format");
+  }
+
+  @Override
+  public int execute(Args args, InputStream in, PrintStream out, PrintStream err)
+      throws UsageException {
+    String format = args.get("format", "md");
+    if (!format.equals("md") && !format.equals("tsv")) {
+      throw new UsageException("--format must be md or tsv");
+    }
+    MethodCatalog catalog = MethodCatalog.load();
+    if (format.equals("tsv")) {
+      out.println(String.join("\t", COLUMNS));
+      for (CatalogEntry entry : catalog.entries()) {
+        out.println(String.join("\t", row(entry).stream().map(MatrixCommand::tsvCell).toList()));
+      }
+      return ExitCode.OK;
+    }
+    out.println("| " + String.join(" | ", COLUMNS) + " |");
+    out.println("|" + "---|".repeat(COLUMNS.size()));
+    Map<String, Integer> perService = new LinkedHashMap<>();
+    for (CatalogEntry entry : catalog.entries()) {
+      out.println("| " + String.join(" | ", row(entry).stream().map(MatrixCommand::mdCell).toList())
+          + " |");
+      perService.merge(entry.rule().service().shortName(), 1, Integer::sum);
+    }
+    out.println();
+    perService.forEach((service, count) -> out.println("- " + service + ": " + count
+        + (count == 1 ? " method" : " methods")));
+    out.println("- total: " + catalog.size() + " methods");
+    if (!catalog.methodsWithoutRule().isEmpty()) {
+      out.println("- without a rule (always denied): "
+          + String.join(", ", catalog.methodsWithoutRule()));
+    }
+    return ExitCode.OK;
+  }
+
+  static List<String> row(CatalogEntry entry) {
+    MethodRule rule = entry.rule();
+    return List.of(
+        rule.service().shortName() + "/" + rule.method(),
+        rule.scope().name().toLowerCase(Locale.ROOT),
+        who(rule),
+        rule.behaviour() == Behaviour.NONE ? "" : rule.behaviour().name().toLowerCase(Locale.ROOT),
+        rule.source(),
+        note(entry));
+  }
+
+  private static String who(MethodRule rule) {
+    if (rule.scope() == Scope.ACCOUNT && rule.allowsEveryRole()) {
+      return "role:any (also namespace-scoped service accounts)";
+    }
+    return rule.requirement();
+  }
+
+  private static String note(CatalogEntry entry) {
+    MethodRule rule = entry.rule();
+    switch (rule.scope()) {
+      case PUBLIC:
+        return "no credentials needed";
+      case AUTHENTICATED:
+        return rule.behaviour() == Behaviour.FILTER_NAMESPACE_LIST
+            ? "response lists only namespaces the caller may read" : "";
+      case NAMESPACE:
+        StringBuilder from = new StringBuilder("namespaces from ");
+        for (String path : entry.plan().paths()) {
+          from.append(path.endsWith("=NAMESPACE") ? path.substring(0, path.length() - 10)
+              : path.replace("=NAMESPACE_ID", " (namespace id)")).append(", ");
+        }
+        return from.append("the temporal-namespace header").toString();
+      default:
+        return entry.needsBody() ? "reads " + String.join(", ", entry.plan().paths()) : "";
+    }
+  }
+
+  private static String mdCell(String text) {
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ");
+  }
+
+  private static String tsvCell(String text) {
+    return text.replace('\t', ' ').replace('\n', ' ');
+  }
+}

@@ -1,0 +1,73 @@
+package dev.temporalrbac.proxy.explain;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.policy.eval.Reason;
+import dev.temporalrbac.proto.v1.ExplainResponse;
+import dev.temporalrbac.proto.v1.Outcome;
+
+/**
+ * An answer to a what-if question: the {@link ExplainResponse} the admin API would return, plus
+ * the machine-readable reason code (a {@link Reason} label) that the proto does not carry.
+ *
+ * @param reasonCode e.g. {@code missing_namespace_permission}; the same label the metrics use
+ */
+public record Explanation(ExplainResponse response, String reasonCode) {
+  private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
+      .omittingInsignificantWhitespace()
+      .preservingProtoFieldNames()
+      .alwaysPrintFieldsWithNoPresence();
+
+  /** The answer for a decision of the {@link dev.temporalrbac.policy.eval.Authorizer}. */
+  public static Explanation of(Decision decision) {
+    return new Explanation(base(decision)
+        .setDecision(decision.allowed() ? Outcome.ALLOW : Outcome.DENY)
+        .setStatus(decision.status().name())
+        .setReason(decision.message())
+        .addAllNamespaces(decision.namespaces())
+        .build(), decision.reason().label());
+  }
+
+  /**
+   * A denial for a request that could not be turned into the method's message; the caller fields
+   * come from {@code identity}, a decision of the same call made without a body.
+   */
+  static Explanation invalidRequest(Decision identity, String reason) {
+    return new Explanation(base(identity)
+        .setDecision(Outcome.DENY)
+        .setStatus(Reason.MALFORMED_REQUEST.status().name())
+        .setReason(reason)
+        .build(), Reason.MALFORMED_REQUEST.label());
+  }
+
+  private static ExplainResponse.Builder base(Decision decision) {
+    return ExplainResponse.newBuilder()
+        .setPrincipal(decision.principal())
+        .setMethod(decision.method())
+        .setRequired(decision.required())
+        .setPrincipalType(decision.principalType())
+        .setRole(decision.role())
+        .setPolicyVersion(decision.policyVersion());
+  }
+
+  public boolean allowed() {
+    return response.getDecision() == Outcome.ALLOW;
+  }
+
+  /**
+   * One line of JSON: the response's fields under their proto names, every field present (empty
+   * strings and arrays included, so consumers need no defaults), then {@code reason_code}.
+   */
+  public String toJson() {
+    String json;
+    try {
+      json = PRINTER.print(response);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("ExplainResponse has no Any field to fail on", e);
+    }
+    // the printed object is never empty (fields are always printed), so a comma may follow
+    return json.substring(0, json.length() - 1) + ",\"reason_code\":" + Json.quote(reasonCode)
+        + "}";
+  }
+}
