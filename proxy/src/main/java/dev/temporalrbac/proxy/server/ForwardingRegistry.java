@@ -1,0 +1,90 @@
+package dev.temporalrbac.proxy.server;
+
+import com.google.protobuf.Descriptors;
+import dev.temporalrbac.policy.catalog.CatalogEntry;
+import dev.temporalrbac.policy.eval.Authorizer;
+import dev.temporalrbac.proxy.policy.PolicyHolder;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.Grpc;
+import io.grpc.HandlerRegistry;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerMethodDefinition;
+import java.net.SocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Answers every method name with a forwarding handler: the catalog's methods with their real
+ * call type, any other name too (so the caller gets the proxy's "no rule" denial rather than
+ * UNIMPLEMENTED, and nothing is forwarded). Method definitions for the catalog are built once.
+ */
+public final class ForwardingRegistry extends HandlerRegistry {
+  private static final Metadata.Key<String> REQUEST_ID =
+      Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+  static final String OTHER = "other";
+
+  private final Forwarder forwarder;
+  private final Map<String, ServerMethodDefinition<byte[], byte[]>> known = new HashMap<>();
+
+  public ForwardingRegistry(Authorizer authorizer, PolicyHolder policy, Channel upstream,
+      UpstreamCredentials credentials, EnforcementMode mode, CallObserver observer) {
+    this.forwarder = new Forwarder(authorizer, policy, upstream, credentials, mode, observer);
+    for (CatalogEntry entry : authorizer.catalog().entries()) {
+      String name = entry.fullMethodName();
+      known.put(name, definition(name, type(entry.descriptor()),
+          entry.rule().service().shortName(), entry.rule().method()));
+    }
+  }
+
+  @Override
+  public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
+    ServerMethodDefinition<byte[], byte[]> definition = known.get(methodName);
+    return definition != null ? definition
+        : definition(methodName, MethodType.UNKNOWN, OTHER, OTHER);
+  }
+
+  private ServerMethodDefinition<byte[], byte[]> definition(String fullName, MethodType type,
+      String service, String method) {
+    MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor
+        .newBuilder(RawMarshaller.INSTANCE, RawMarshaller.INSTANCE)
+        .setFullMethodName(fullName)
+        .setType(type)
+        .build();
+    return ServerMethodDefinition.create(descriptor, new Handler(descriptor, service, method));
+  }
+
+  private static MethodType type(Descriptors.MethodDescriptor method) {
+    if (method.isClientStreaming()) {
+      return method.isServerStreaming() ? MethodType.BIDI_STREAMING : MethodType.CLIENT_STREAMING;
+    }
+    return method.isServerStreaming() ? MethodType.SERVER_STREAMING : MethodType.UNARY;
+  }
+
+  private final class Handler implements ServerCallHandler<byte[], byte[]> {
+    private final MethodDescriptor<byte[], byte[]> method;
+    private final String service;
+    private final String methodLabel;
+
+    Handler(MethodDescriptor<byte[], byte[]> method, String service, String methodLabel) {
+      this.method = method;
+      this.service = service;
+      this.methodLabel = methodLabel;
+    }
+
+    @Override
+    public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> call,
+        Metadata headers) {
+      SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      String requestId = headers.get(REQUEST_ID);
+      CallInfo info = new CallInfo(service, methodLabel, method.getFullMethodName(),
+          peer == null ? "" : peer.toString(), requestId == null ? "" : requestId);
+      return new ProxiedCall(forwarder, method, call, headers, info,
+          Context.current().getDeadline()).start();
+    }
+  }
+}
