@@ -18,9 +18,7 @@ public final class RequestReader {
    */
   public static void read(RequestPlan plan, byte[] bytes, int offset, int length, RequestFacts out)
       throws MalformedRequestException {
-    if (offset < 0 || length < 0 || offset + length > bytes.length) {
-      throw new IndexOutOfBoundsException("slice outside the buffer");
-    }
+    java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
     SCANNERS.get().scan(bytes, offset, length, plan.root, out);
   }
 

@@ -93,7 +93,7 @@ final class WireScanner {
         Fact fact = plan.fact(field);
         MessagePlan child = plan.child(field);
         if ((fact == null && child == null) || wireType != WIRE_LEN) {
-          pos = skip(field, wireType, pos, end, plan);
+          pos = skip(field, wireType, pos, end, plan, depth);
           continue;
         }
         int length = readLength(pos, end, plan);
@@ -165,7 +165,8 @@ final class WireScanner {
     return at;
   }
 
-  private int skip(int field, int wireType, int pos, int end, MessagePlan plan)
+  /** Skips one field's value; {@code depth} is the nesting of the message that holds it. */
+  private int skip(int field, int wireType, int pos, int end, MessagePlan plan, int depth)
       throws MalformedRequestException {
     switch (wireType) {
       case WIRE_VARINT:
@@ -179,7 +180,7 @@ final class WireScanner {
         int length = readLength(pos, end, plan);
         return cursor + length;
       case WIRE_START_GROUP:
-        return skipGroup(field, pos, end, plan, 0);
+        return skipGroup(field, pos, end, plan, depth + 1);
       default:
         throw new MalformedRequestException(
             "unexpected wire type " + wireType + " for field " + field + " of " + plan.typeName);
@@ -202,9 +203,7 @@ final class WireScanner {
         }
         return pos;
       }
-      pos = wireType == WIRE_START_GROUP
-          ? skipGroup(field, pos, end, plan, depth + 1)
-          : skip(field, wireType, pos, end, plan);
+      pos = skip(field, wireType, pos, end, plan, depth);
     }
     throw new MalformedRequestException("unterminated group in " + plan.typeName);
   }
