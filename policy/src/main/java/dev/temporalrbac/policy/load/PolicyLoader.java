@@ -98,6 +98,11 @@ public final class PolicyLoader {
     return builder.build();
   }
 
+  /** The version a document would load as, without loading it. */
+  public static String version(byte[] document) {
+    return contentHash(document);
+  }
+
   /** First 16 hex digits of the SHA-256 of the document: the snapshot's version. */
   static String contentHash(byte[] document) {
     try {
