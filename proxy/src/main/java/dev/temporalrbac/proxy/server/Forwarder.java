@@ -1,6 +1,5 @@
 package dev.temporalrbac.proxy.server;
 
-import dev.temporalrbac.policy.eval.Authorizer;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.Channel;
 import java.util.Objects;
@@ -10,7 +9,7 @@ import java.util.Objects;
  * credentials travel, the enforcement mode and who observes. Immutable; one per server.
  */
 record Forwarder(
-    Authorizer authorizer,
+    Decider decider,
     PolicyHolder policy,
     Channel upstream,
     UpstreamCredentials credentials,
@@ -18,7 +17,7 @@ record Forwarder(
     CallObserver observer) {
 
   Forwarder {
-    Objects.requireNonNull(authorizer, "authorizer");
+    Objects.requireNonNull(decider, "decider");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(credentials, "credentials");

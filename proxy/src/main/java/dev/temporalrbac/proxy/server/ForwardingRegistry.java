@@ -2,6 +2,7 @@ package dev.temporalrbac.proxy.server;
 
 import com.google.protobuf.Descriptors;
 import dev.temporalrbac.policy.catalog.CatalogEntry;
+import dev.temporalrbac.policy.catalog.MethodCatalog;
 import dev.temporalrbac.policy.eval.Authorizer;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.Channel;
@@ -31,10 +32,18 @@ public final class ForwardingRegistry extends HandlerRegistry {
   private final Forwarder forwarder;
   private final Map<String, ServerMethodDefinition<byte[], byte[]>> known = new HashMap<>();
 
+  /** The production registry: the catalog's methods, decided by {@code authorizer}. */
   public ForwardingRegistry(Authorizer authorizer, PolicyHolder policy, Channel upstream,
       UpstreamCredentials credentials, EnforcementMode mode, CallObserver observer) {
-    this.forwarder = new Forwarder(authorizer, policy, upstream, credentials, mode, observer);
-    for (CatalogEntry entry : authorizer.catalog().entries()) {
+    this(authorizer.catalog(), authorizer::decide, policy, upstream, credentials, mode, observer);
+  }
+
+  /** A registry whose calls are decided by {@code decider}; method types come from {@code catalog}. */
+  public ForwardingRegistry(MethodCatalog catalog, Decider decider, PolicyHolder policy,
+      Channel upstream, UpstreamCredentials credentials, EnforcementMode mode,
+      CallObserver observer) {
+    this.forwarder = new Forwarder(decider, policy, upstream, credentials, mode, observer);
+    for (CatalogEntry entry : catalog.entries()) {
       String name = entry.fullMethodName();
       known.put(name, definition(name, type(entry.descriptor()),
           entry.rule().service().shortName(), entry.rule().method()));

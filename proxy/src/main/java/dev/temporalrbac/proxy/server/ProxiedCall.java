@@ -85,7 +85,7 @@ final class ProxiedCall {
   private void decideThenOpen(byte[] body, boolean send) {
     long started = System.nanoTime();
     try {
-      decision = forwarder.authorizer().decide(forwarder.policy().current(), caller(),
+      decision = forwarder.decider().decide(forwarder.policy().current(), caller(),
           method.getFullMethodName(), body, headers.get(NAMESPACE_HEADER));
     } catch (RuntimeException e) {
       closeDownstream(Status.INTERNAL.withDescription(

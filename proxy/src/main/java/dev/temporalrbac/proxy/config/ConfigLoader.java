@@ -1,0 +1,289 @@
+package dev.temporalrbac.proxy.config;
+
+import dev.temporalrbac.proxy.server.EnforcementMode;
+import dev.temporalrbac.proxy.server.UpstreamCredentials;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads {@code proxy.yaml} and flags into a {@link ProxyConfig}. Every setting has one dotted key
+ * in the file (e.g. {@code upstream.tls.ca}) and one flag ({@code --upstream-ca}); flags win.
+ * Unknown keys, bad values and missing required settings are all reported at once.
+ */
+public final class ConfigLoader {
+  /** Flag name -> dotted key in the YAML file, in the order usage lists them. */
+  public static final Map<String, String> FLAGS = flags(
+      "listen", "listen",
+      "upstream", "upstream.target",
+      "upstream-authority", "upstream.authority",
+      "upstream-tls", "upstream.tls.enabled",
+      "upstream-ca", "upstream.tls.ca",
+      "upstream-cert", "upstream.tls.cert",
+      "upstream-key", "upstream.tls.key",
+      "upstream-server-name", "upstream.tls.server_name",
+      "credentials", "upstream.credentials.mode",
+      "upstream-api-key-file", "upstream.credentials.api_key_file",
+      "upstream-api-key-env", "upstream.credentials.api_key_env",
+      "tls-cert", "tls.cert",
+      "tls-key", "tls.key",
+      "policy", "policy.file",
+      "reload-interval", "policy.reload_interval",
+      "admin", "admin",
+      "mode", "mode",
+      "max-message-bytes", "limits.max_message_bytes",
+      "max-concurrent-calls-per-connection", "limits.max_concurrent_calls_per_connection",
+      "audit", "audit.level",
+      "audit-file", "audit.file",
+      "shutdown-grace", "shutdown_grace");
+
+  private final Map<String, String> env;
+  private final List<String> errors = new ArrayList<>();
+
+  /** {@code env} is where {@code api_key_env} is looked up (the process environment in production). */
+  public ConfigLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /**
+   * Builds the configuration from an optional file and flag values (flag name -> value).
+   *
+   * @throws ConfigException listing every problem found
+   */
+  public ProxyConfig load(Path file, Map<String, String> flagValues) throws ConfigException {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (file != null) {
+      readFile(file, settings);
+    }
+    flagValues.forEach((flag, value) -> {
+      String key = FLAGS.get(flag);
+      if (key == null) {
+        errors.add("unknown flag --" + flag);
+      } else {
+        settings.put(key, value);
+      }
+    });
+    ProxyConfig config = build(settings);
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return config;
+  }
+
+  private void readFile(Path file, Map<String, String> settings) {
+    Object root;
+    try {
+      root = new Yaml(new LoaderOptions()).load(Files.readString(file));
+    } catch (IOException e) {
+      errors.add(file + ": cannot read: " + e.getMessage());
+      return;
+    } catch (YAMLException e) {
+      errors.add(file + ": not valid YAML: " + e.getMessage());
+      return;
+    }
+    if (root == null) {
+      return;
+    }
+    flatten(file, "", root, settings);
+  }
+
+  private void flatten(Path file, String prefix, Object node, Map<String, String> out) {
+    if (node instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        String key = prefix.isEmpty() ? String.valueOf(entry.getKey())
+            : prefix + "." + entry.getKey();
+        flatten(file, key, entry.getValue(), out);
+      }
+    } else if (!FLAGS.containsValue(prefix)) {
+      errors.add(file + ": unknown setting '" + prefix + "' (known: "
+          + String.join(", ", FLAGS.values()) + ")");
+    } else {
+      out.put(prefix, node == null ? "" : String.valueOf(node));
+    }
+  }
+
+  private ProxyConfig build(Map<String, String> s) {
+    String upstream = s.get("upstream.target");
+    if (upstream != null && upstream.isBlank()) {
+      upstream = null;
+    }
+    String policy = s.get("policy.file");
+    if (policy == null || policy.isBlank()) {
+      errors.add("the policy file is required (policy.file / --policy)");
+    }
+    boolean upstreamTls = parse(s, "upstream.tls.enabled", "false", ConfigLoader::bool);
+    ProxyConfig.TlsFiles upTls = upstreamTls ? new ProxyConfig.TlsFiles(path(s, "upstream.tls.ca"),
+        path(s, "upstream.tls.cert"), path(s, "upstream.tls.key"),
+        s.get("upstream.tls.server_name")) : null;
+    if (!upstreamTls && (s.containsKey("upstream.tls.ca") || s.containsKey("upstream.tls.cert"))) {
+      errors.add("upstream TLS files are set but upstream.tls.enabled is not true");
+    }
+    Path cert = path(s, "tls.cert");
+    Path key = path(s, "tls.key");
+    if ((cert == null) != (key == null)) {
+      errors.add("downstream TLS needs both tls.cert and tls.key");
+    }
+    ProxyConfig.TlsFiles downTls = cert == null ? null : new ProxyConfig.TlsFiles(null, cert, key, null);
+    String audit = s.getOrDefault("audit.level", "deny").toLowerCase(Locale.ROOT);
+    if (!List.of("deny", "all", "off").contains(audit)) {
+      errors.add("audit.level must be deny, all or off, not '" + audit + "'");
+    }
+    return new ProxyConfig(
+        parse(s, "listen", "0.0.0.0:7233", ConfigLoader::address),
+        upstream,
+        s.get("upstream.authority"),
+        upTls,
+        downTls,
+        policy == null ? null : Path.of(policy),
+        parse(s, "policy.reload_interval", "2s", ConfigLoader::duration),
+        parse(s, "admin", "127.0.0.1:9090", ConfigLoader::address),
+        parse(s, "mode", "enforce", ConfigLoader::mode),
+        parse(s, "limits.max_message_bytes", String.valueOf(128 * 1024 * 1024), ConfigLoader::positive),
+        parse(s, "limits.max_concurrent_calls_per_connection", "10000", ConfigLoader::positive),
+        credentials(s),
+        audit,
+        path(s, "audit.file"),
+        parse(s, "shutdown_grace", "30s", ConfigLoader::duration));
+  }
+
+  private UpstreamCredentials credentials(Map<String, String> s) {
+    String mode = s.getOrDefault("upstream.credentials.mode", "passthrough").toLowerCase(Locale.ROOT);
+    switch (mode) {
+      case "passthrough":
+        return UpstreamCredentials.passthrough();
+      case "strip":
+        return UpstreamCredentials.strip();
+      case "replace":
+        String key = replacementKey(s);
+        return key == null ? UpstreamCredentials.strip() : UpstreamCredentials.replace(key);
+      default:
+        errors.add("upstream.credentials.mode must be passthrough, replace or strip, not '" + mode + "'");
+        return UpstreamCredentials.strip();
+    }
+  }
+
+  /** The proxy's own API key for replace mode, from a file or an environment variable. */
+  private String replacementKey(Map<String, String> s) {
+    String file = s.get("upstream.credentials.api_key_file");
+    String var = s.get("upstream.credentials.api_key_env");
+    if ((file == null) == (var == null)) {
+      errors.add("replace mode needs exactly one of upstream.credentials.api_key_file and"
+          + " upstream.credentials.api_key_env");
+      return null;
+    }
+    String key;
+    if (file != null) {
+      try {
+        key = Files.readString(Path.of(file)).strip();
+      } catch (IOException e) {
+        errors.add("cannot read the upstream API key file " + file + ": " + e.getMessage());
+        return null;
+      }
+    } else {
+      key = env.get(var);
+    }
+    if (key == null || key.isBlank()) {
+      errors.add("the upstream API key (" + (file != null ? "file " + file : "$" + var)
+          + ") is empty");
+      return null;
+    }
+    return key;
+  }
+
+  private <T> T parse(Map<String, String> s, String key, String fallback, Function<String, T> parser) {
+    String text = s.getOrDefault(key, fallback);
+    try {
+      return parser.apply(text.trim());
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      errors.add(key + ": " + e.getMessage());
+      return parser.apply(fallback);
+    }
+  }
+
+  private static Path path(Map<String, String> s, String key) {
+    String value = s.get(key);
+    return value == null || value.isBlank() ? null : Path.of(value.trim());
+  }
+
+  static InetSocketAddress address(String text) {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) {
+      throw new IllegalArgumentException("expected host:port, got '" + text + "'");
+    }
+    String host = text.substring(0, colon).replace("[", "").replace("]", "");
+    return new InetSocketAddress(host, (int) range(text.substring(colon + 1), 0, 65535));
+  }
+
+  static Duration duration(String text) {
+    String t = text.toLowerCase(Locale.ROOT);
+    if (t.endsWith("ms")) {
+      return Duration.ofMillis(range(t.substring(0, t.length() - 2), 0, Long.MAX_VALUE));
+    }
+    if (t.endsWith("s")) {
+      return Duration.ofSeconds(range(t.substring(0, t.length() - 1), 0, Long.MAX_VALUE));
+    }
+    if (t.endsWith("m")) {
+      return Duration.ofMinutes(range(t.substring(0, t.length() - 1), 0, Long.MAX_VALUE));
+    }
+    throw new IllegalArgumentException("expected a duration such as 500ms, 30s or 2m, got '" + text + "'");
+  }
+
+  static int positive(String text) {
+    return (int) range(text, 1, Integer.MAX_VALUE);
+  }
+
+  static boolean bool(String text) {
+    if (text.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (text.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+  }
+
+  static EnforcementMode mode(String text) {
+    switch (text.toLowerCase(Locale.ROOT)) {
+      case "enforce":
+        return EnforcementMode.ENFORCE;
+      case "dry_run":
+      case "dry-run":
+        return EnforcementMode.DRY_RUN;
+      default:
+        throw new IllegalArgumentException("expected enforce or dry_run, got '" + text + "'");
+    }
+  }
+
+  private static long range(String text, long min, long max) {
+    long value;
+    try {
+      value = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a number, got '" + text + "'");
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(value + " is outside " + min + ".." + max);
+    }
+    return value;
+  }
+
+  private static Map<String, String> flags(String... pairs) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put(pairs[i], pairs[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(map);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.temporalrbac.proxy.server;
+
+import dev.temporalrbac.policy.eval.Authorizer;
+import dev.temporalrbac.proxy.config.ProxyConfig;
+import dev.temporalrbac.proxy.policy.PolicyHolder;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The enforcement point: a Netty gRPC server whose every method is a {@link ForwardingRegistry}
+ * handler, and the channel to the upstream. Calls run on the transport threads (the server uses
+ * a direct executor): nothing on the path blocks, so a long poll costs no thread.
+ *
+ * <p>The gRPC health service answers on the same port ({@code grpc.health.v1.Health}); it turns
+ * NOT_SERVING when shutdown starts, so load balancers stop sending new calls first.
+ */
+public final class ProxyServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
+
+  private final Server server;
+  private final ManagedChannel upstream;
+  private final HealthStatusManager health = new HealthStatusManager();
+
+  private ProxyServer(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
+      CallObserver observer, ManagedChannel upstream) throws IOException {
+    this.upstream = upstream;
+    ForwardingRegistry registry = new ForwardingRegistry(authorizer, policy, upstream,
+        config.credentials(), config.mode(), observer);
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen())
+        .directExecutor()
+        .fallbackHandlerRegistry(registry)
+        .addService(health.getHealthService())
+        .maxInboundMessageSize(config.maxMessageBytes())
+        .maxInboundMetadataSize(64 * 1024)
+        .maxConcurrentCallsPerConnection(config.maxConcurrentCallsPerConnection())
+        // SDKs ping idle connections; a strict server would answer GOAWAY "too_many_pings".
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true);
+    if (config.downstreamTls() != null) {
+      builder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(
+          config.downstreamTls().cert().toFile(), config.downstreamTls().key().toFile())).build());
+    }
+    this.server = builder.build();
+  }
+
+  /** Opens the upstream channel and starts listening. */
+  public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
+      CallObserver observer) throws IOException {
+    ManagedChannel channel = upstreamChannel(config);
+    try {
+      ProxyServer proxy = new ProxyServer(config, authorizer, policy, observer, channel);
+      proxy.server.start();
+      proxy.health.setStatus("", ServingStatus.SERVING);
+      LOG.info(() -> "temporal-rbac-proxy listening on " + proxy.server.getListenSockets()
+          + ", forwarding to " + config.upstream() + " (" + config.mode() + ")");
+      return proxy;
+    } catch (IOException | RuntimeException e) {
+      channel.shutdownNow();
+      throw e;
+    }
+  }
+
+  static ManagedChannel upstreamChannel(ProxyConfig config) throws IOException {
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(config.upstream())
+        .maxInboundMessageSize(config.maxMessageBytes())
+        .maxInboundMetadataSize(64 * 1024);
+    if (config.upstreamAuthority() != null) {
+      builder.overrideAuthority(config.upstreamAuthority());
+    }
+    ProxyConfig.TlsFiles tls = config.upstreamTls();
+    if (tls == null) {
+      builder.usePlaintext();
+    } else {
+      SslContextBuilder ssl = GrpcSslContexts.forClient();
+      if (tls.ca() != null) {
+        ssl.trustManager(tls.ca().toFile());
+      }
+      if (tls.cert() != null) {
+        ssl.keyManager(tls.cert().toFile(), tls.key().toFile());
+      }
+      builder.sslContext(ssl.build()).useTransportSecurity();
+      if (tls.serverName() != null) {
+        builder.overrideAuthority(tls.serverName());
+      }
+    }
+    return builder.build();
+  }
+
+  /** The port the proxy listens on (useful when configured with port 0). */
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  /** True when the upstream channel is connected; asks it to connect if idle. */
+  public boolean upstreamReady() {
+    return upstream.getState(true) == ConnectivityState.READY;
+  }
+
+  /**
+   * Graceful stop: health turns NOT_SERVING, no new calls are accepted, calls in flight may
+   * finish within {@code grace}; what is still running then (long polls) is cancelled.
+   *
+   * @return true when every call finished within the grace period
+   */
+  public boolean shutdown(Duration grace) throws InterruptedException {
+    health.enterTerminalState();
+    server.shutdown();
+    boolean drained = server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    if (!drained) {
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    upstream.shutdown();
+    if (!upstream.awaitTermination(5, TimeUnit.SECONDS)) {
+      upstream.shutdownNow();
+    }
+    return drained;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    shutdown(Duration.ZERO);
+  }
+}
