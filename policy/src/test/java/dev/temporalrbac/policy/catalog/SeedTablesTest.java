@@ -1,0 +1,262 @@
+package dev.temporalrbac.policy.catalog;
+
+import static dev.temporalrbac.policy.model.AccountRole.ACCOUNT_OWNER;
+import static dev.temporalrbac.policy.model.AccountRole.DEVELOPER;
+import static dev.temporalrbac.policy.model.AccountRole.FINANCE_ADMIN;
+import static dev.temporalrbac.policy.model.AccountRole.GLOBAL_ADMIN;
+import static dev.temporalrbac.policy.model.AccountRole.READ_ONLY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.temporalrbac.policy.model.AccountRole;
+import dev.temporalrbac.policy.model.NamespacePermission;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The catalog's rules against Temporal's own permission tables ({@code
+ * shared/seeds/permissions-reference.txt}, read right-aligned as PERMISSIONS.md §1 says) and the
+ * PERMISSIONS.md §3 rules for the methods the seeds do not list.
+ */
+class SeedTablesTest {
+  private static final MethodCatalog CATALOG = MethodCatalog.load();
+  private static final String SEED = "shared/seeds/permissions-reference.txt";
+  private static final String TICK = "✔";
+
+  /** One table row: the method, its ticks and its runtime-behaviour marker ("*", "†" or ""). */
+  record Row(String method, int ticks, String marker) {}
+
+  private static List<Row> account;
+  private static List<Row> namespace;
+  private static List<Row> workflow;
+
+  @BeforeAll
+  static void parseSeed() throws IOException {
+    Path seed = null;
+    Path dir = Path.of("").toAbsolutePath();
+    for (int up = 0; up <= 5 && dir != null && seed == null; up++, dir = dir.getParent()) {
+      Path candidate = dir.resolve(SEED);
+      seed = Files.isRegularFile(candidate) ? candidate : null;
+    }
+    Assumptions.assumeTrue(seed != null, "seed file " + SEED + " not found in "
+        + Path.of("").toAbsolutePath() + " or up to 5 parents; skipping the seed-table checks");
+
+    List<List<Row>> tables = new ArrayList<>();
+    List<Row> current = null;
+    for (String line : Files.readAllLines(seed, StandardCharsets.UTF_8)) {
+      if (line.startsWith("| Permission |")) {
+        current = new ArrayList<>();
+        tables.add(current);
+      } else if (current != null && line.startsWith("|") && !line.startsWith("|---")) {
+        String[] cells = line.split("\\|");
+        String ticks = line.substring(line.indexOf('|', 1));
+        int count = ticks.split(TICK, -1).length - 1;
+        String marker = ticks.contains("*") ? "*" : ticks.contains("†") ? "†" : "";
+        current.add(new Row(cells[1].trim(), count, marker));
+      } else if (!line.startsWith("|")) {
+        current = null;
+      }
+    }
+    assertEquals(3, tables.size(), "account-, namespace- and workflow-level tables");
+    account = tables.get(0);
+    namespace = tables.get(1);
+    workflow = tables.get(2);
+  }
+
+  /** PERMISSIONS.md §1: account-level ticks, right-aligned. */
+  static Set<AccountRole> accountRoles(Row row) {
+    switch (row.ticks()) {
+      case 5:
+        return EnumSet.allOf(AccountRole.class);
+      case 3:
+        return row.method().equals("GetUsage")
+            ? EnumSet.of(FINANCE_ADMIN, GLOBAL_ADMIN, ACCOUNT_OWNER)
+            : EnumSet.of(DEVELOPER, GLOBAL_ADMIN, ACCOUNT_OWNER);
+      case 2:
+        return EnumSet.of(GLOBAL_ADMIN, ACCOUNT_OWNER);
+      default:
+        throw new AssertionError("unexpected tick count in " + row);
+    }
+  }
+
+  /** PERMISSIONS.md §1: namespace/workflow ticks: the minimal permission that holds them. */
+  static NamespacePermission minimalPermission(Row row) {
+    switch (row.ticks()) {
+      case 1:
+        return NamespacePermission.ADMIN;
+      case 2:
+        return NamespacePermission.WRITE;
+      case 3:
+        return NamespacePermission.READ;
+      default:
+        throw new AssertionError("unexpected tick count in " + row);
+    }
+  }
+
+  private static MethodRule rule(TemporalService service, String method) {
+    CatalogEntry entry = CATALOG.find(service.fullName() + "/" + method);
+    assertNotNull(entry, service.shortName() + "/" + method + " is not in the catalog");
+    return entry.rule();
+  }
+
+  @Test
+  void seedTablesHaveTheExpectedRowCounts() {
+    assertEquals(49, account.size());
+    assertEquals(17, namespace.size());
+    assertEquals(92, workflow.size());
+    assertEquals(5, account.stream().filter(r -> r.marker().equals("*")).count());
+    assertEquals(5, account.stream().filter(r -> r.marker().equals("†")).count());
+  }
+
+  @Test
+  void accountLevelRowsMatchTheCatalog() {
+    for (Row row : account) {
+      MethodRule rule = rule(TemporalService.CLOUD, row.method());
+      Behaviour behaviour = switch (row.marker()) {
+        case "*" -> Behaviour.API_KEY_OWNERSHIP;
+        case "†" -> Behaviour.SERVICE_ACCOUNT_SCOPE;
+        default -> row.method().equals("CreateNamespace") // PERMISSIONS.md §4: tags
+            ? Behaviour.TAGS_NEED_ADMIN : Behaviour.NONE;
+      };
+      assertEquals(Scope.ACCOUNT, rule.scope(), row.toString());
+      assertEquals(accountRoles(row), rule.roles(), row.toString());
+      assertNull(rule.permission(), row.toString());
+      assertEquals(behaviour, rule.behaviour(), row.toString());
+      assertEquals(RuleTable.SEED_ACCOUNT, rule.source(), row.toString());
+    }
+  }
+
+  @Test
+  void readingTheAccountTableRightAligned() {
+    // spot checks of the §1 reading, independent of the parser above
+    assertEquals(Set.of(FINANCE_ADMIN, GLOBAL_ADMIN, ACCOUNT_OWNER),
+        rule(TemporalService.CLOUD, "GetUsage").roles());
+    assertEquals(Set.of(DEVELOPER, GLOBAL_ADMIN, ACCOUNT_OWNER),
+        rule(TemporalService.CLOUD, "GetConnectivityRules").roles());
+    assertEquals(Set.of(GLOBAL_ADMIN, ACCOUNT_OWNER),
+        rule(TemporalService.CLOUD, "UpdateNamespaceTags").roles());
+    assertTrue(rule(TemporalService.CLOUD, "GetAccount").roles().contains(READ_ONLY));
+  }
+
+  @Test
+  void namespaceLevelRowsMatchTheCatalog() {
+    checkNamespaceRows(namespace, TemporalService.CLOUD, RuleTable.SEED_NAMESPACE);
+  }
+
+  @Test
+  void workflowLevelRowsMatchTheCatalog() {
+    checkNamespaceRows(workflow, TemporalService.WORKFLOW, RuleTable.SEED_WORKFLOW);
+  }
+
+  private static void checkNamespaceRows(List<Row> rows, TemporalService service, String source) {
+    for (Row row : rows) {
+      MethodRule rule = rule(service, row.method());
+      assertEquals(Scope.NAMESPACE, rule.scope(), row.toString());
+      assertEquals(minimalPermission(row), rule.permission(), row.toString());
+      assertEquals(Set.of(), rule.roles(), row.toString());
+      assertEquals(Behaviour.NONE, rule.behaviour(), row.toString());
+      assertEquals(source, rule.source(), row.toString());
+      assertEquals("", row.marker(), row.toString());
+    }
+  }
+
+  /**
+   * PERMISSIONS.md §3, written out. Columns: service, method(s) separated by spaces, scope,
+   * roles (ACCOUNT) or permission (NAMESPACE) separated by spaces, behaviour.
+   */
+  @ParameterizedTest(name = "{0}/{1}")
+  @CsvSource(delimiter = ';', value = {
+      "HEALTH;   Check;                          PUBLIC;        ;   NONE",
+      "WORKFLOW; GetSystemInfo;                  PUBLIC;        ;   NONE",
+      "WORKFLOW; GetClusterInfo;                 AUTHENTICATED; ;   NONE",
+      "WORKFLOW; ListNamespaces;                 AUTHENTICATED; ;   FILTER_NAMESPACE_LIST",
+      "WORKFLOW; GetSearchAttributes;            NAMESPACE;     READ; NONE",
+      "WORKFLOW; RegisterNamespace;              ACCOUNT; DEVELOPER GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
+      "WORKFLOW; UpdateNamespace DeprecateNamespace; NAMESPACE; ADMIN; NONE",
+      "OPERATOR; DeleteNamespace AddSearchAttributes RemoveSearchAttributes; NAMESPACE; ADMIN; NONE",
+      "OPERATOR; ListSearchAttributes;           NAMESPACE;     READ; NONE",
+      "OPERATOR; CreateNexusEndpoint UpdateNexusEndpoint DeleteNexusEndpoint; ACCOUNT;"
+          + " DEVELOPER GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
+      "OPERATOR; GetNexusEndpoint ListNexusEndpoints; ACCOUNT;"
+          + " READ_ONLY FINANCE_ADMIN DEVELOPER GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
+      "OPERATOR; AddOrUpdateRemoteCluster RemoveRemoteCluster ListClusters; ACCOUNT;"
+          + " GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
+      "CLOUD;    CreateBillingReport GetBillingReport; ACCOUNT; FINANCE_ADMIN ACCOUNT_OWNER; NONE",
+      "CLOUD;    GetCustomRoles GetCustomRole;   ACCOUNT;"
+          + " READ_ONLY FINANCE_ADMIN DEVELOPER GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
+      "CLOUD;    CreateCustomRole UpdateCustomRole DeleteCustomRole; ACCOUNT;"
+          + " GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
+      "WORKFLOW; CountNexusOperationExecutions CountWorkers DescribeDeployment"
+          + " DescribeNexusOperationExecution GetCurrentDeployment GetDeploymentReachability"
+          + " ListArchivedWorkflowExecutions ListDeployments ListNexusOperationExecutions"
+          + " PollNexusOperationExecution PollWorkflowExecutionTimeSkipping ScanWorkflowExecutions"
+          + " ValidateWorkerDeploymentVersionComputeConfig; NAMESPACE; READ; NONE",
+      "WORKFLOW; CreateWorkerDeployment CreateWorkerDeploymentVersion DeleteNexusOperationExecution"
+          + " PauseActivityExecution RequestCancelNexusOperationExecution ResetActivityExecution"
+          + " SetCurrentDeployment StartNexusOperationExecution TerminateNexusOperationExecution"
+          + " UnpauseActivityExecution UpdateActivityExecutionOptions"
+          + " UpdateWorkerDeploymentVersionComputeConfig; NAMESPACE; WRITE; NONE",
+      // where seed and server disagree, the seed wins (PERMISSIONS.md §3)
+      "WORKFLOW; PollWorkflowExecutionUpdate PollActivityExecution; NAMESPACE; WRITE; NONE",
+  })
+  void sectionThreeRules(TemporalService service, String methods, Scope scope, String grant,
+      Behaviour behaviour) {
+    for (String method : methods.trim().split("\\s+")) {
+      MethodRule rule = rule(service, method);
+      assertEquals(scope, rule.scope(), method);
+      assertEquals(behaviour, rule.behaviour(), method);
+      Set<String> granted = grant == null ? Set.of() : Set.of(grant.trim().split("\\s+"));
+      if (scope == Scope.NAMESPACE) {
+        assertEquals(granted, Set.of(rule.permission().name()), method);
+        assertEquals(Set.of(), rule.roles(), method);
+      } else {
+        assertEquals(granted, rule.roles().stream().map(Enum::name).collect(Collectors.toSet()),
+            method);
+        assertNull(rule.permission(), method);
+      }
+    }
+  }
+
+  /** The three seed tables and §3 together cover the catalog exactly, each method once. */
+  @Test
+  void seedTablesAndSectionThreeCoverTheCatalogExactly() {
+    Set<String> seeded = new HashSet<>();
+    account.forEach(r -> assertTrue(seeded.add("CLOUD/" + r.method()), r.method()));
+    namespace.forEach(r -> assertTrue(seeded.add("CLOUD/" + r.method()), r.method()));
+    workflow.forEach(r -> assertTrue(seeded.add("WORKFLOW/" + r.method()), r.method()));
+    Set<String> fromSectionThree = new HashSet<>();
+    for (CatalogEntry entry : CATALOG.entries()) {
+      MethodRule rule = entry.rule();
+      String key = rule.service().name() + "/" + rule.method();
+      boolean fromSeed = rule.source().startsWith("seed:");
+      if (fromSeed != seeded.contains(key)) {
+        fail(key + " has source '" + rule.source() + "' but seeded=" + seeded.contains(key));
+      }
+      if (!fromSeed) {
+        assertTrue(Arrays.asList(RuleTable.SECTION_3, RuleTable.SERVER_LEVEL)
+            .contains(rule.source()), key + ": " + rule.source());
+        fromSectionThree.add(key);
+      }
+    }
+    assertEquals(49 + 17 + 92, seeded.size());
+    assertEquals(51, fromSectionThree.size(), "the methods §3 lists, GetSearchAttributes aside");
+    assertEquals(seeded.size() + fromSectionThree.size(), CATALOG.size());
+  }
+}
