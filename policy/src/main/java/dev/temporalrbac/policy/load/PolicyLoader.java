@@ -11,6 +11,9 @@ import dev.temporalrbac.policy.model.PrincipalType;
 import dev.temporalrbac.policy.model.ScopedGrant;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,13 +73,22 @@ public final class PolicyLoader {
   public static PolicySnapshot parse(byte[] document, String source, Instant loadedAt)
       throws PolicyException {
     YamlFields yaml = new YamlFields(source);
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(document)).toString();
+    } catch (CharacterCodingException e) {
+      throw new PolicyException(List.of(new PolicyError(source, 0, "",
+          "not valid UTF-8 (" + e.getMessage() + "); save the policy file as UTF-8")));
+    }
     Node root;
     try {
       LoaderOptions options = new LoaderOptions();
       options.setCodePointLimit(MAX_DOCUMENT_CHARS);
       options.setAllowDuplicateKeys(false);
-      root = new Yaml(options).compose(
-          new StringReader(new String(document, StandardCharsets.UTF_8)));
+      root = new Yaml(options).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
       throw new PolicyException(List.of(new PolicyError(source, line, "",

@@ -59,11 +59,16 @@ final class YamlFields {
 
   /** A free-form mapping (e.g. namespace -> permission): keys are data, not schema. */
   Map<String, Node> freeMapping(Node node, String field) {
-    return mapping(node, field, null);
+    return isNull(node) ? new LinkedHashMap<>() : mapping(node, field, null);
   }
 
+  private static boolean isNull(Node node) {
+    return node instanceof ScalarNode && node.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL);
+  }
+
+  /** A list; an empty section ({@code users:} with nothing under it) is an empty list. */
   List<Node> sequence(Node node, String field) {
-    if (node == null) {
+    if (node == null || isNull(node)) {
       return List.of();
     }
     if (!(node instanceof SequenceNode)) {
