@@ -8,7 +8,8 @@ import java.util.List;
 /** Picks the subcommand named by the first argument and runs it with the rest. */
 public final class Cli {
   private static final List<Command> COMMANDS = List.of(
-      new CheckCommand(), new ExplainCommand(), new MatrixCommand(), new HashKeyCommand());
+      new ServeCommand(), new CheckCommand(), new ExplainCommand(), new MatrixCommand(),
+      new HashKeyCommand());
 
   private Cli() {}
 

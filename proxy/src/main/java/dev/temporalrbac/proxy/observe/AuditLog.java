@@ -1,0 +1,253 @@
+package dev.temporalrbac.proxy.observe;
+
+import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.proxy.explain.Json;
+import dev.temporalrbac.proxy.server.CallInfo;
+import dev.temporalrbac.proxy.server.CallObserver;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The audit log: one JSON object per line for each denied call (dry-run denials included), and for
+ * each allowed call too at {@link AuditLevel#ALL}. Fields, always all present: {@code time} (RFC
+ * 3339, UTC), {@code decision} ({@link Verdict} label), {@code reason}, {@code message},
+ * {@code principal}, {@code principal_type}, {@code role}, {@code key_id}, {@code method} (full
+ * name), {@code namespaces} (array), {@code required}, {@code peer}, {@code request_id},
+ * {@code policy_version}. Lines are built only from the {@link Decision} and {@link CallInfo},
+ * which never hold a secret; no header is ever written.
+ *
+ * <p>Threading: {@link #decided} may be called from any transport thread and never blocks: it
+ * offers the record to a bounded queue and, when the queue is full, drops it and counts the drop
+ * ({@link #dropped()}, and {@code temporal_rbac_audit_dropped_total} when a registry is given).
+ * One daemon thread formats the lines and writes them to the sink, flushing whenever the queue
+ * runs empty. {@link #close()} writes what is queued, flushes and closes the sink.
+ */
+public final class AuditLog implements CallObserver, AutoCloseable {
+  /** Queue bound used by the factory methods. */
+  public static final int DEFAULT_CAPACITY = 8192;
+  private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
+  private static final Entry STOP = new Entry(null, null, null, null);
+
+  private final AuditLevel level;
+  private final Writer sink;
+  private final Clock clock;
+  private final BlockingQueue<Entry> queue;
+  private final AtomicLong dropped = new AtomicLong();
+  private final Counter droppedCounter;
+  private final Thread writer;
+  private volatile boolean closed;
+  private boolean writeFailureLogged;
+
+  /**
+   * An audit log writing to {@code sink}, which it owns and closes.
+   *
+   * @param capacity how many records may wait for the writer before new ones are dropped
+   * @param registry where to register {@code temporal_rbac_audit_dropped_total}; null for none
+   */
+  public AuditLog(AuditLevel level, Writer sink, int capacity, Clock clock,
+      MeterRegistry registry) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("audit queue capacity must be positive");
+    }
+    this.level = level;
+    this.sink = sink;
+    this.clock = clock;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.droppedCounter = registry == null ? null
+        : Counter.builder("temporal.rbac.audit.dropped")
+            .description("Audit records dropped because the writer fell behind or failed")
+            .register(registry);
+    if (level == AuditLevel.OFF) {
+      writer = null;
+    } else {
+      writer = new Thread(this::drain, "audit-log-writer");
+      writer.setDaemon(true);
+      writer.start();
+    }
+  }
+
+  /** An audit log on standard output (which {@link #close()} flushes but leaves open). */
+  public static AuditLog toStdout(AuditLevel level, MeterRegistry registry) {
+    OutputStream unclosable = new FilterOutputStream(System.out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    };
+    return new AuditLog(level, new BufferedWriter(
+        new OutputStreamWriter(unclosable, StandardCharsets.UTF_8)), DEFAULT_CAPACITY,
+        Clock.systemUTC(), registry);
+  }
+
+  /** An audit log appended to {@code file}, created if missing. */
+  public static AuditLog toFile(Path file, AuditLevel level, MeterRegistry registry)
+      throws IOException {
+    Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    return new AuditLog(level, out, DEFAULT_CAPACITY, Clock.systemUTC(), registry);
+  }
+
+  public AuditLevel level() {
+    return level;
+  }
+
+  /** Records dropped so far: queue full, written after close, or lost to a write error. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  @Override
+  public void decided(Decision decision, CallInfo call, boolean enforced) {
+    Verdict verdict = Verdict.of(decision, enforced);
+    if (!level.records(verdict)) {
+      return;
+    }
+    if (closed || !queue.offer(new Entry(clock.instant(), verdict, decision, call))) {
+      drop();
+    }
+  }
+
+  @Override
+  public void upstreamClosed(CallInfo call, Status.Code code, long nanos) {}
+
+  @Override
+  public void decisionTime(long nanos) {}
+
+  /**
+   * Writes every queued record, flushes and closes the sink. Waits for the writer (about ten
+   * seconds at most for a sink that does not accept data; the sink is then left open). Records
+   * arriving during or after close are counted as dropped. Idempotent; call from one thread.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (writer != null) {
+      try {
+        if (queue.offer(STOP, 10, TimeUnit.SECONDS)) {
+          writer.join(TimeUnit.SECONDS.toMillis(10));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (writer == null || !writer.isAlive()) {
+      for (Entry late = queue.poll(); late != null; late = queue.poll()) {
+        if (late != STOP) {
+          drop(); // offered while closing, after the writer had stopped
+        }
+      }
+      try {
+        sink.close();
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "could not close the audit log", e);
+      }
+    }
+  }
+
+  private void drain() {
+    while (true) {
+      Entry entry;
+      try {
+        entry = queue.take();
+      } catch (InterruptedException e) {
+        return; // nobody interrupts this thread but the JVM at exit
+      }
+      if (entry == STOP) {
+        flush();
+        return;
+      }
+      try {
+        sink.write(line(entry));
+        if (queue.isEmpty()) {
+          sink.flush();
+        }
+      } catch (IOException | RuntimeException e) {
+        drop();
+        if (!writeFailureLogged) {
+          writeFailureLogged = true;
+          LOG.log(Level.WARNING, "cannot write the audit log; records are being dropped", e);
+        }
+      }
+    }
+  }
+
+  private void flush() {
+    try {
+      sink.flush();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "could not flush the audit log", e);
+    }
+  }
+
+  private void drop() {
+    dropped.incrementAndGet();
+    if (droppedCounter != null) {
+      droppedCounter.increment();
+    }
+  }
+
+  /** One audit record as a JSON line, newline included. */
+  static String line(Entry entry) {
+    Decision d = entry.decision;
+    CallInfo call = entry.call;
+    String method = text(d.method()).isEmpty() ? text(call.fullMethod()) : d.method();
+    StringBuilder out = new StringBuilder(512).append('{');
+    field(out, "time", entry.time.toString()).append(',');
+    field(out, "decision", entry.verdict.label()).append(',');
+    field(out, "reason", d.reason().label()).append(',');
+    field(out, "message", d.message()).append(',');
+    field(out, "principal", d.principal()).append(',');
+    field(out, "principal_type", d.principalType()).append(',');
+    field(out, "role", d.role()).append(',');
+    field(out, "key_id", d.keyId()).append(',');
+    field(out, "method", method).append(',');
+    out.append("\"namespaces\":[");
+    for (int i = 0; i < d.namespaces().size(); i++) {
+      out.append(i == 0 ? "" : ",").append(Json.quote(text(d.namespaces().get(i))));
+    }
+    out.append("],");
+    field(out, "required", d.required()).append(',');
+    field(out, "peer", call.peer()).append(',');
+    field(out, "request_id", call.requestId()).append(',');
+    field(out, "policy_version", d.policyVersion());
+    return out.append("}\n").toString();
+  }
+
+  private static StringBuilder field(StringBuilder out, String name, String value) {
+    return out.append('"').append(name).append("\":").append(Json.quote(text(value)));
+  }
+
+  private static String text(String value) {
+    return value == null ? "" : value;
+  }
+
+  /** A decision waiting for the writer; formatted there, off the transport thread. */
+  record Entry(Instant time, Verdict verdict, Decision decision, CallInfo call) {}
+}

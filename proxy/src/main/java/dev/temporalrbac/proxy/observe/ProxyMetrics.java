@@ -1,0 +1,248 @@
+package dev.temporalrbac.proxy.observe;
+
+import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.policy.eval.Reason;
+import dev.temporalrbac.policy.eval.StatusCode;
+import dev.temporalrbac.policy.model.PolicySnapshot;
+import dev.temporalrbac.proxy.policy.ReloadListener;
+import dev.temporalrbac.proxy.server.CallInfo;
+import dev.temporalrbac.proxy.server.CallObserver;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The proxy's Prometheus metrics. Labels are bounded: {@code service} and {@code method} come
+ * from the catalog ({@code other} for anything else), {@code decision} is a {@link Verdict},
+ * {@code reason} a {@link Reason} label, {@code code} a gRPC status; never a principal, key or
+ * namespace.
+ *
+ * <ul>
+ *   <li>{@code temporal_rbac_decisions_total{service,method,decision,reason}}
+ *   <li>{@code temporal_rbac_authentication_failures_total{reason}} (UNAUTHENTICATED reasons,
+ *       dry run included)
+ *   <li>{@code temporal_rbac_decision_duration_seconds} (histogram)
+ *   <li>{@code temporal_rbac_upstream_duration_seconds{method,code}} (histogram)
+ *   <li>{@code temporal_rbac_policy_reloads_total{result}} ({@code success}, {@code failure};
+ *       the policy loaded at start is not a reload and is not counted)
+ *   <li>{@code temporal_rbac_policy_info{version}} = 1 for the version in force only
+ *   <li>Caffeine {@code cache_*} metrics with {@code cache="policy_rights"} and
+ *       {@code cache="policy_api_keys"}, bound to the caches of the snapshot in force
+ *   <li>JVM and process metrics, unless disabled in the constructor
+ * </ul>
+ *
+ * <p>Threading: the {@link CallObserver} methods run on transport threads and take no lock of
+ * their own once a label combination has been seen: they read a cached meter from a concurrent
+ * map or an array slot and bump it (the first call of a combination registers the meter). The
+ * {@link ReloadListener} methods may be called from any thread; they are serialized internally.
+ */
+public final class ProxyMetrics implements CallObserver, ReloadListener, AutoCloseable {
+  static final String RIGHTS_CACHE = "policy_rights";
+  static final String KEYS_CACHE = "policy_api_keys";
+  private static final Set<String> CACHES = Set.of(RIGHTS_CACHE, KEYS_CACHE);
+  private static final Reason[] REASONS = Reason.values();
+  private static final Verdict[] VERDICTS = Verdict.values();
+  private static final Status.Code[] CODES = Status.Code.values();
+  private static final Duration[] DECISION_BUCKETS = millis(
+      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100);
+  private static final Duration[] UPSTREAM_BUCKETS = millis(
+      1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000);
+
+  private final PrometheusMeterRegistry registry;
+  /** service label, then method label: one slot per (verdict, reason). */
+  private final Map<String, Map<String, AtomicReferenceArray<Counter>>> decisions =
+      new ConcurrentHashMap<>();
+  /** method label: one slot per status code. */
+  private final Map<String, AtomicReferenceArray<Timer>> upstream = new ConcurrentHashMap<>();
+  private final Counter[] authFailures = new Counter[REASONS.length];
+  private final Timer decisionTimer;
+  private final Counter reloadSuccess;
+  private final Counter reloadFailure;
+  private final JvmGcMetrics gcMetrics;
+  private Gauge policyInfo;
+  private boolean initialInstalled;
+
+  /** A new Prometheus registry with the JVM and process metrics bound. */
+  public ProxyMetrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true);
+  }
+
+  /**
+   * Registers the proxy's meters on {@code registry}.
+   *
+   * @param jvmMetrics whether to bind the JVM and process metrics too (tests may leave them out)
+   */
+  public ProxyMetrics(PrometheusMeterRegistry registry, boolean jvmMetrics) {
+    this.registry = registry;
+    for (Reason reason : REASONS) {
+      if (reason.status() == StatusCode.UNAUTHENTICATED) {
+        authFailures[reason.ordinal()] = Counter.builder("temporal.rbac.authentication.failures")
+            .description("Calls whose caller could not be authenticated")
+            .tag("reason", reason.label())
+            .register(registry);
+      }
+    }
+    decisionTimer = Timer.builder("temporal.rbac.decision.duration")
+        .description("Time to decide a call, from first request message to verdict")
+        .serviceLevelObjectives(DECISION_BUCKETS)
+        .register(registry);
+    reloadSuccess = reloads("success");
+    reloadFailure = reloads("failure");
+    if (jvmMetrics) {
+      new JvmMemoryMetrics().bindTo(registry);
+      gcMetrics = new JvmGcMetrics();
+      gcMetrics.bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ClassLoaderMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+      new FileDescriptorMetrics().bindTo(registry);
+    } else {
+      gcMetrics = null;
+    }
+  }
+
+  /** The registry, for other binders and for tests. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition (format 0.0.4) of every meter. Any thread. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void decided(Decision decision, CallInfo call, boolean enforced) {
+    Verdict verdict = Verdict.of(decision, enforced);
+    Reason reason = decision.reason();
+    Map<String, AtomicReferenceArray<Counter>> methods = decisions.get(call.service());
+    if (methods == null) {
+      methods = decisions.computeIfAbsent(call.service(), s -> new ConcurrentHashMap<>());
+    }
+    AtomicReferenceArray<Counter> slots = methods.get(call.method());
+    if (slots == null) {
+      slots = methods.computeIfAbsent(call.method(),
+          m -> new AtomicReferenceArray<>(VERDICTS.length * REASONS.length));
+    }
+    int slot = verdict.ordinal() * REASONS.length + reason.ordinal();
+    Counter counter = slots.get(slot);
+    if (counter == null) {
+      // racing registrations are harmless: the registry returns the meter already registered
+      counter = Counter.builder("temporal.rbac.decisions")
+          .description("Calls decided, by verdict and reason")
+          .tags("service", call.service(), "method", call.method(),
+              "decision", verdict.label(), "reason", reason.label())
+          .register(registry);
+      slots.set(slot, counter);
+    }
+    counter.increment();
+    Counter authFailure = authFailures[reason.ordinal()];
+    if (authFailure != null) {
+      authFailure.increment();
+    }
+  }
+
+  @Override
+  public void upstreamClosed(CallInfo call, Status.Code code, long nanos) {
+    AtomicReferenceArray<Timer> slots = upstream.get(call.method());
+    if (slots == null) {
+      slots = upstream.computeIfAbsent(call.method(),
+          m -> new AtomicReferenceArray<>(CODES.length));
+    }
+    Timer timer = slots.get(code.ordinal());
+    if (timer == null) {
+      timer = Timer.builder("temporal.rbac.upstream.duration")
+          .description("Duration of forwarded calls upstream, by final status")
+          .tags("method", call.method(), "code", code.name())
+          .serviceLevelObjectives(UPSTREAM_BUCKETS)
+          .register(registry);
+      slots.set(code.ordinal(), timer);
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void decisionTime(long nanos) {
+    decisionTimer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Points {@code temporal_rbac_policy_info} and the cache metrics at {@code snapshot}, removing
+   * the previous snapshot's series; counts a successful reload unless this is the first policy.
+   */
+  @Override
+  public synchronized void installed(PolicySnapshot snapshot) {
+    if (initialInstalled) {
+      reloadSuccess.increment();
+    }
+    initialInstalled = true;
+    if (policyInfo != null) {
+      registry.remove(policyInfo);
+    }
+    policyInfo = Gauge.builder("temporal.rbac.policy.info", () -> 1)
+        .description("1 for the version (content hash) of the policy in force")
+        .tag("version", snapshot.version())
+        .register(registry);
+    List<Meter> stale = new ArrayList<>();
+    for (Meter meter : registry.getMeters()) {
+      String cache = meter.getId().getTag("cache");
+      if (cache != null && CACHES.contains(cache)) {
+        stale.add(meter);
+      }
+    }
+    stale.forEach(registry::remove);
+    new CaffeineCacheMetrics<>(snapshot.rightsCache(), RIGHTS_CACHE, Tags.empty())
+        .bindTo(registry);
+    new CaffeineCacheMetrics<>(snapshot.keyCache(), KEYS_CACHE, Tags.empty()).bindTo(registry);
+  }
+
+  @Override
+  public synchronized void rejected(String source, String error) {
+    reloadFailure.increment();
+  }
+
+  /** Stops the GC listener; the registry stays readable. */
+  @Override
+  public void close() {
+    if (gcMetrics != null) {
+      gcMetrics.close();
+    }
+  }
+
+  private Counter reloads(String result) {
+    return Counter.builder("temporal.rbac.policy.reloads")
+        .description("Policy reload attempts of a changed file, by result")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  private static Duration[] millis(double... values) {
+    Duration[] out = new Duration[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = Duration.ofNanos(Math.round(values[i] * 1_000_000));
+    }
+    return out;
+  }
+}
