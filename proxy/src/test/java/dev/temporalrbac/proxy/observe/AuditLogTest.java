@@ -1,0 +1,151 @@
+package dev.temporalrbac.proxy.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.temporalrbac.policy.eval.Reason;
+import dev.temporalrbac.proxy.server.CallInfo;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditLogTest {
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2025-03-04T05:06:07.890Z"), ZoneOffset.UTC);
+
+  private static List<String> lines(StringWriter sink) {
+    String text = sink.toString();
+    assertTrue(text.isEmpty() || text.endsWith("\n"), "whole lines only");
+    return text.isEmpty() ? List.of() : List.of(text.split("\n", -1)).subList(0,
+        text.split("\n", -1).length - 1);
+  }
+
+  @Test
+  void writesDenialsOnlyByDefault() {
+    StringWriter sink = new StringWriter();
+    try (AuditLog log = new AuditLog(AuditLevel.DENY, sink, 16, CLOCK, null)) {
+      log.decided(Decisions.allow(), Decisions.START_CALL, true);
+      log.decided(Decisions.deny(Reason.MISSING_NAMESPACE_PERMISSION,
+          "dev@example.com may not write payments"), Decisions.START_CALL, true);
+      log.decided(Decisions.deny(Reason.MISSING_ROLE, "needs admin"), Decisions.START_CALL, false);
+    }
+    List<String> lines = lines(sink);
+    assertEquals(2, lines.size(), sink.toString());
+    assertEquals("{\"time\":\"2025-03-04T05:06:07.890Z\",\"decision\":\"deny\","
+        + "\"reason\":\"missing_namespace_permission\","
+        + "\"message\":\"dev@example.com may not write payments\","
+        + "\"principal\":\"dev@example.com\",\"principal_type\":\"user\",\"role\":\"developer\","
+        + "\"key_id\":\"k1\",\"method\":\"" + Decisions.START + "\","
+        + "\"namespaces\":[\"orders\",\"payments\"],\"required\":\"namespace:write\","
+        + "\"peer\":\"/10.0.0.7:51234\",\"request_id\":\"req-1\",\"policy_version\":\"v-123\"}",
+        lines.get(0));
+    assertTrue(lines.get(1).contains("\"decision\":\"dry_run_deny\",\"reason\":\"missing_role\""),
+        lines.get(1));
+  }
+
+  @Test
+  void writesEveryDecisionWithAll() {
+    StringWriter sink = new StringWriter();
+    try (AuditLog log = new AuditLog(AuditLevel.ALL, sink, 16, CLOCK, null)) {
+      log.decided(Decisions.allow(), Decisions.START_CALL, true);
+      log.decided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"), Decisions.START_CALL, true);
+    }
+    List<String> lines = lines(sink);
+    assertEquals(2, lines.size());
+    assertTrue(lines.get(0).contains("\"decision\":\"allow\",\"reason\":\"allowed\""));
+    assertTrue(lines.get(1).contains("\"decision\":\"deny\",\"reason\":\"unknown_key\""));
+  }
+
+  @Test
+  void escapesQuotesNewlinesAndControlCharacters() {
+    StringWriter sink = new StringWriter();
+    CallInfo call = new CallInfo("workflow", "StartWorkflowExecution", Decisions.START,
+        "peer", "id \"1\"\r\n\\2");
+    try (AuditLog log = new AuditLog(AuditLevel.DENY, sink, 16, CLOCK, null)) {
+      log.decided(Decisions.deny(Reason.MISSING_ROLE, "say \"no\"\nnext\tline\u0001"), call, true);
+    }
+    List<String> lines = lines(sink);
+    assertEquals(1, lines.size(), "a newline in a value does not split the line");
+    assertTrue(lines.get(0).contains("\"message\":\"say \\\"no\\\"\\nnext\\tline\\u0001\""),
+        lines.get(0));
+    assertTrue(lines.get(0).contains("\"request_id\":\"id \\\"1\\\"\\r\\n\\\\2\""), lines.get(0));
+  }
+
+  @Test
+  void writesNothingWhenOff() {
+    StringWriter sink = new StringWriter();
+    try (AuditLog log = new AuditLog(AuditLevel.OFF, sink, 16, CLOCK, null)) {
+      log.decided(Decisions.deny(Reason.MISSING_ROLE, "no"), Decisions.START_CALL, true);
+      log.decided(Decisions.allow(), Decisions.START_CALL, true);
+      assertEquals(0, log.dropped());
+    }
+    assertEquals("", sink.toString());
+  }
+
+  @Test
+  void dropsAndCountsWhenTheQueueIsFull() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    StringWriter written = new StringWriter();
+    Writer blocking = new Writer() {
+      @Override
+      public void write(char[] chars, int off, int len) {
+        writing.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        written.write(chars, off, len);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AuditLog log = new AuditLog(AuditLevel.DENY, blocking, 2, CLOCK, registry);
+    log.decided(Decisions.deny(Reason.MISSING_ROLE, "first"), Decisions.START_CALL, true);
+    writing.await(); // the writer holds the first record and is stuck in the sink
+    for (int i = 0; i < 5; i++) {
+      log.decided(Decisions.deny(Reason.MISSING_ROLE, "more " + i), Decisions.START_CALL, true);
+    }
+    assertEquals(3, log.dropped()); // two fit in the queue
+    assertEquals(3.0, registry.get("temporal.rbac.audit.dropped").counter().count());
+    release.countDown();
+    log.close();
+    List<String> lines = lines(written);
+    assertEquals(3, lines.size());
+    assertTrue(lines.get(0).contains("\"message\":\"first\""));
+    assertTrue(lines.get(1).contains("\"message\":\"more 0\""));
+    assertTrue(lines.get(2).contains("\"message\":\"more 1\""));
+    log.decided(Decisions.deny(Reason.MISSING_ROLE, "late"), Decisions.START_CALL, true);
+    assertEquals(4, log.dropped(), "a record after close is dropped, not written");
+  }
+
+  @Test
+  void appendsToAFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("audit.log");
+    Files.writeString(file, "earlier\n");
+    try (AuditLog log = AuditLog.toFile(file, AuditLevel.DENY, null)) {
+      log.decided(Decisions.deny(Reason.MISSING_ROLE, "no"), Decisions.START_CALL, true);
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(2, lines.size());
+    assertEquals("earlier", lines.get(0));
+    assertTrue(lines.get(1).startsWith("{\"time\":"));
+    assertFalse(lines.get(1).contains("authorization"));
+  }
+}

@@ -1,0 +1,67 @@
+package dev.temporalrbac.proxy.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.policy.model.PolicySnapshot;
+import dev.temporalrbac.proxy.policy.ReloadListener;
+import dev.temporalrbac.proxy.server.CallInfo;
+import dev.temporalrbac.proxy.server.CallObserver;
+import io.grpc.Status;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompositeObserverTest {
+  @Test
+  void fansOutAndIsolatesFailures() throws Exception {
+    List<String> seen = new ArrayList<>();
+    CallObserver failing = new CallObserver() {
+      @Override
+      public void decided(Decision decision, CallInfo call, boolean enforced) {
+        throw new IllegalStateException("boom");
+      }
+
+      @Override
+      public void upstreamClosed(CallInfo call, Status.Code code, long nanos) {
+        throw new IllegalStateException("boom");
+      }
+
+      @Override
+      public void decisionTime(long nanos) {
+        throw new IllegalStateException("boom");
+      }
+    };
+    ReloadListener recording = new ReloadListener() {
+      @Override
+      public void installed(PolicySnapshot snapshot) {
+        seen.add("installed " + snapshot.version());
+      }
+
+      @Override
+      public void rejected(String source, String error) {
+        seen.add("rejected " + error);
+      }
+    };
+    ProxyMetrics metrics =
+        new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
+    CompositeObserver all = CompositeObserver.of(failing, metrics, recording);
+
+    all.decided(Decisions.allow(), Decisions.START_CALL, true);
+    all.decisionTime(1_000);
+    all.upstreamClosed(Decisions.START_CALL, Status.Code.OK, 1_000);
+    PolicySnapshot policy = ProxyMetricsTest.policy("developer");
+    all.installed(policy);
+    all.rejected("p.yaml", "bad");
+
+    assertEquals(1.0, metrics.registry().get("temporal.rbac.decisions").counter().count());
+    assertEquals(1, metrics.registry().get("temporal.rbac.upstream.duration").timer().count());
+    assertEquals(List.of("installed " + policy.version(), "rejected bad"), seen);
+    assertEquals(1.0, metrics.registry().get("temporal.rbac.policy.reloads")
+        .tag("result", "failure").counter().count());
+    assertThrows(IllegalArgumentException.class, () -> CompositeObserver.of("neither"));
+  }
+}

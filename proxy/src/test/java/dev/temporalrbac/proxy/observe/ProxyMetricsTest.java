@@ -1,0 +1,152 @@
+package dev.temporalrbac.proxy.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.temporalrbac.policy.eval.Reason;
+import dev.temporalrbac.policy.load.PolicyLoader;
+import dev.temporalrbac.policy.model.PolicySnapshot;
+import dev.temporalrbac.proxy.server.CallInfo;
+import io.grpc.Status;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ProxyMetricsTest {
+  private final ProxyMetrics metrics =
+      new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
+
+  static PolicySnapshot policy(String role) throws Exception {
+    String yaml = "users:\n  - id: dev@example.com\n    role: " + role + "\n";
+    return PolicyLoader.parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml", Instant.EPOCH);
+  }
+
+  /** The sample lines of the scrape (no HELP/TYPE comments). */
+  private List<String> samples() {
+    return Arrays.stream(metrics.scrape().split("\n"))
+        .filter(line -> !line.startsWith("#") && !line.isBlank())
+        .collect(Collectors.toList());
+  }
+
+  private void assertSample(String expected) {
+    List<String> samples = samples();
+    assertTrue(samples.contains(expected), () -> "no line " + expected + " in\n"
+        + String.join("\n", samples));
+  }
+
+  private long count(String prefix) {
+    return samples().stream().filter(line -> line.startsWith(prefix)).count();
+  }
+
+  @Test
+  void countsDecisionsByVerdictAndReason() {
+    metrics.decided(Decisions.allow(), Decisions.START_CALL, true);
+    metrics.decided(Decisions.allow(), Decisions.START_CALL, true);
+    metrics.decided(Decisions.allow(), Decisions.START_CALL, false); // dry run, still an allow
+    metrics.decided(Decisions.deny(Reason.MISSING_NAMESPACE_PERMISSION, "no"),
+        Decisions.START_CALL, true);
+    metrics.decided(Decisions.deny(Reason.MISSING_NAMESPACE_PERMISSION, "no"),
+        Decisions.START_CALL, false);
+    metrics.decided(Decisions.deny(Reason.MISSING_NAMESPACE_PERMISSION, "no"),
+        Decisions.START_CALL, false);
+    CallInfo other = new CallInfo("other", "other", "x.Y/Z", "", "");
+    metrics.decided(Decisions.deny(Reason.UNKNOWN_METHOD, "no rule"), other, true);
+
+    String prefix = "temporal_rbac_decisions_total{decision=";
+    assertSample(prefix + "\"allow\",method=\"StartWorkflowExecution\",reason=\"allowed\","
+        + "service=\"workflow\"} 3.0");
+    assertSample(prefix + "\"deny\",method=\"StartWorkflowExecution\","
+        + "reason=\"missing_namespace_permission\",service=\"workflow\"} 1.0");
+    assertSample(prefix + "\"dry_run_deny\",method=\"StartWorkflowExecution\","
+        + "reason=\"missing_namespace_permission\",service=\"workflow\"} 2.0");
+    assertSample(prefix + "\"deny\",method=\"other\",reason=\"unknown_method\","
+        + "service=\"other\"} 1.0");
+    assertEquals(4, count("temporal_rbac_decisions_total{"));
+    assertFalse(metrics.scrape().contains("dev@example.com"), "no principal label");
+    assertFalse(metrics.scrape().contains("orders"), "no namespace label");
+  }
+
+  @Test
+  void countsAuthenticationFailures() {
+    metrics.decided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"), Decisions.START_CALL, true);
+    metrics.decided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"), Decisions.START_CALL, false);
+    metrics.decided(Decisions.deny(Reason.NO_CREDENTIALS, "none"), Decisions.START_CALL, true);
+    metrics.decided(Decisions.deny(Reason.MISSING_ROLE, "role"), Decisions.START_CALL, true);
+
+    assertSample("temporal_rbac_authentication_failures_total{reason=\"unknown_key\"} 2.0");
+    assertSample("temporal_rbac_authentication_failures_total{reason=\"no_credentials\"} 1.0");
+    assertSample("temporal_rbac_authentication_failures_total{reason=\"key_expired\"} 0.0");
+    assertEquals(0, count("temporal_rbac_authentication_failures_total{reason=\"missing_role\""));
+  }
+
+  @Test
+  void recordsDurations() {
+    metrics.decisionTime(20_000); // 20 µs
+    metrics.decisionTime(2_000_000); // 2 ms
+    metrics.upstreamClosed(Decisions.START_CALL, Status.Code.OK, 30_000_000);
+    metrics.upstreamClosed(Decisions.START_CALL, Status.Code.UNAVAILABLE, 3_000_000);
+
+    assertSample("temporal_rbac_decision_duration_seconds_count 2");
+    assertSample("temporal_rbac_decision_duration_seconds_bucket{le=\"2.5E-5\"} 1");
+    assertSample("temporal_rbac_decision_duration_seconds_bucket{le=\"0.0025\"} 2");
+    assertSample("temporal_rbac_upstream_duration_seconds_count{code=\"OK\","
+        + "method=\"StartWorkflowExecution\"} 1");
+    assertSample("temporal_rbac_upstream_duration_seconds_count{code=\"UNAVAILABLE\","
+        + "method=\"StartWorkflowExecution\"} 1");
+    assertSample("temporal_rbac_upstream_duration_seconds_bucket{code=\"OK\","
+        + "method=\"StartWorkflowExecution\",le=\"0.05\"} 1");
+  }
+
+  @Test
+  void countsReloadsAndSwitchesPolicyInfo() throws Exception {
+    PolicySnapshot first = policy("developer");
+    PolicySnapshot second = policy("read_only");
+    metrics.installed(first); // the policy loaded at start: not a reload
+    assertSample("temporal_rbac_policy_reloads_total{result=\"success\"} 0.0");
+    assertSample("temporal_rbac_policy_info{version=\"" + first.version() + "\"} 1");
+
+    metrics.rejected("test.yaml", "bad yaml");
+    metrics.installed(second);
+    assertSample("temporal_rbac_policy_reloads_total{result=\"success\"} 1.0");
+    assertSample("temporal_rbac_policy_reloads_total{result=\"failure\"} 1.0");
+    assertSample("temporal_rbac_policy_info{version=\"" + second.version() + "\"} 1");
+    assertFalse(metrics.scrape().contains(first.version()), "old version series removed");
+    assertEquals(1, count("temporal_rbac_policy_info{"));
+  }
+
+  @Test
+  void bindsTheCachesOfTheSnapshotInForce() throws Exception {
+    PolicySnapshot first = policy("developer");
+    metrics.installed(first);
+    first.rightsOf("dev@example.com");
+    first.rightsOf("dev@example.com");
+    assertSample("cache_gets_total{cache=\"policy_rights\",result=\"hit\"} 1.0");
+    assertSample("cache_gets_total{cache=\"policy_rights\",result=\"miss\"} 1.0");
+    assertSample("cache_gets_total{cache=\"policy_api_keys\",result=\"miss\"} 0.0");
+
+    PolicySnapshot second = policy("read_only");
+    metrics.installed(second);
+    second.rightsOf("dev@example.com");
+    assertSample("cache_gets_total{cache=\"policy_rights\",result=\"hit\"} 0.0");
+    assertSample("cache_gets_total{cache=\"policy_rights\",result=\"miss\"} 1.0");
+    assertEquals(1, count("cache_gets_total{cache=\"policy_rights\",result=\"hit\"}"));
+  }
+
+  @Test
+  void defaultRegistryHasJvmAndProcessMetrics() {
+    try (ProxyMetrics full = new ProxyMetrics()) {
+      String text = full.scrape();
+      for (String name : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads",
+          "jvm_classes_loaded_classes", "system_cpu_count", "process_uptime_seconds",
+          "temporal_rbac_decision_duration_seconds")) {
+        assertTrue(text.contains(name), name);
+      }
+    }
+  }
+}
