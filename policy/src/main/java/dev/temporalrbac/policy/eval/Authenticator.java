@@ -49,6 +49,11 @@ final class Authenticator {
       }
       return new Identity(rights, "");
     }
+    if (caller.credentialCount() > 1) {
+      out.fail(Reason.MULTIPLE_CREDENTIALS, "the call carries " + caller.credentialCount()
+          + " authorization headers; send exactly one 'authorization: Bearer <api key>'");
+      return null;
+    }
     if (caller.apiKeySecret() == null) {
       out.fail(Reason.NO_CREDENTIALS,
           "no API key: send the header 'authorization: Bearer <api key>'");

@@ -12,6 +12,7 @@ import dev.temporalrbac.policy.wire.MalformedRequestException;
 import dev.temporalrbac.policy.wire.RequestFacts;
 import dev.temporalrbac.policy.wire.RequestReader;
 import java.time.Clock;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -66,6 +67,16 @@ public final class Authorizer {
    */
   public Decision decide(PolicySnapshot policy, Caller caller, String fullMethod, byte[] body,
       String headerNamespace) {
+    return decideWithHeaders(policy, caller, fullMethod, body,
+        headerNamespace == null ? List.of() : List.of(headerNamespace));
+  }
+
+  /**
+   * Decides a call that may carry several {@code temporal-namespace} header values: each names
+   * one more namespace to authorize.
+   */
+  public Decision decideWithHeaders(PolicySnapshot policy, Caller caller, String fullMethod,
+      byte[] body, List<String> headerNamespaces) {
     DecisionContext ctx = new DecisionContext(fullMethod, policy == null ? "" : policy.version());
     if (policy == null) {
       ctx.fail(Reason.NO_POLICY, "no policy is loaded, so every call is denied until one is");
@@ -112,7 +123,7 @@ public final class Authorizer {
         }
         break;
       case NAMESPACE:
-        namespacesAllowed(rule, facts, headerNamespace, policy, ctx);
+        namespacesAllowed(rule, facts, headerNamespaces, policy, ctx);
         break;
       default:
         throw new AssertionError(rule.scope());
@@ -131,13 +142,13 @@ public final class Authorizer {
         + " may not call " + shortName(rule) + ": it needs the role " + rolesOf(rule));
   }
 
-  private static void namespacesAllowed(MethodRule rule, RequestFacts facts, String header,
-      PolicySnapshot policy, DecisionContext ctx) {
+  private static void namespacesAllowed(MethodRule rule, RequestFacts facts,
+      List<String> headers, PolicySnapshot policy, DecisionContext ctx) {
     for (String namespace : facts.namespaces()) {
       ctx.addNamespace(namespace);
     }
-    if (header != null) {
-      ctx.addNamespace(header);
+    for (int i = 0; i < headers.size(); i++) {
+      ctx.addNamespace(headers.get(i));
     }
     String unmappedId = null;
     for (String id : facts.namespaceIds()) {

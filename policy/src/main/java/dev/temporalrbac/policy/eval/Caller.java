@@ -6,24 +6,37 @@ package dev.temporalrbac.policy.eval;
  * printed: {@link #toString()} omits it.
  */
 public final class Caller {
-  private static final Caller ANONYMOUS = new Caller(null, null);
+  private static final Caller ANONYMOUS = new Caller(null, null, 0);
 
   private final String apiKeySecret;
   private final String principalId;
+  private final int credentialCount;
 
-  private Caller(String apiKeySecret, String principalId) {
+  private Caller(String apiKeySecret, String principalId, int credentialCount) {
     this.apiKeySecret = apiKeySecret;
     this.principalId = principalId;
+    this.credentialCount = credentialCount;
   }
 
   /** A caller that sent {@code authorization: Bearer <secret>}. */
   public static Caller apiKey(String secret) {
-    return secret == null || secret.isEmpty() ? ANONYMOUS : new Caller(secret, null);
+    return secret == null || secret.isEmpty() ? ANONYMOUS : new Caller(secret, null, 1);
+  }
+
+  /**
+   * A caller that sent {@code count} (more than one) authorization headers: refused, since the
+   * proxy would check one and the upstream might act on another.
+   */
+  public static Caller conflicting(int count) {
+    if (count < 2) {
+      throw new IllegalArgumentException("conflicting credentials need at least two");
+    }
+    return new Caller(null, null, count);
   }
 
   /** A caller named by principal id, trusted as is (for {@code explain}). */
   public static Caller principal(String id) {
-    return id == null || id.isEmpty() ? ANONYMOUS : new Caller(null, id);
+    return id == null || id.isEmpty() ? ANONYMOUS : new Caller(null, id, 1);
   }
 
   public static Caller anonymous() {
@@ -38,11 +51,19 @@ public final class Caller {
     return principalId;
   }
 
+  /** How many credentials the caller presented; more than one is refused. */
+  int credentialCount() {
+    return credentialCount;
+  }
+
   @Override
   public String toString() {
     if (apiKeySecret != null) {
       return "Caller[api key]";
     }
-    return principalId != null ? "Caller[principal " + principalId + "]" : "Caller[anonymous]";
+    if (principalId != null) {
+      return "Caller[principal " + principalId + "]";
+    }
+    return credentialCount > 1 ? "Caller[" + credentialCount + " credentials]" : "Caller[anonymous]";
   }
 }

@@ -3,6 +3,7 @@ package dev.temporalrbac.proxy.server;
 import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.eval.Decision;
 import dev.temporalrbac.policy.model.PolicySnapshot;
+import java.util.List;
 
 /**
  * Decides one call; in production {@link dev.temporalrbac.policy.eval.Authorizer#decide}. An
@@ -11,6 +12,7 @@ import dev.temporalrbac.policy.model.PolicySnapshot;
  */
 @FunctionalInterface
 public interface Decider {
+  /** Decides a call; {@code headerNamespaces} holds every {@code temporal-namespace} value sent. */
   Decision decide(PolicySnapshot policy, Caller caller, String fullMethod, byte[] body,
-      String headerNamespace);
+      List<String> headerNamespaces);
 }

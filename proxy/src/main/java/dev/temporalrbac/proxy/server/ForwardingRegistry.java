@@ -35,7 +35,9 @@ public final class ForwardingRegistry extends HandlerRegistry {
   /** The production registry: the catalog's methods, decided by {@code authorizer}. */
   public ForwardingRegistry(Authorizer authorizer, PolicyHolder policy, Channel upstream,
       UpstreamCredentials credentials, EnforcementMode mode, CallObserver observer) {
-    this(authorizer.catalog(), authorizer::decide, policy, upstream, credentials, mode, observer);
+    this(authorizer.catalog(), (snapshot, caller, method, body, namespaces) ->
+        authorizer.decideWithHeaders(snapshot, caller, method, body, namespaces),
+        policy, upstream, credentials, mode, observer);
   }
 
   /** A registry whose calls are decided by {@code decider}; method types come from {@code catalog}. */

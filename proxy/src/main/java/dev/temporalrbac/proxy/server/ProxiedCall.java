@@ -9,6 +9,8 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One call through the proxy. It asks the caller for the first request message, decides on its
@@ -86,7 +88,7 @@ final class ProxiedCall {
     long started = System.nanoTime();
     try {
       decision = forwarder.decider().decide(forwarder.policy().current(), caller(),
-          method.getFullMethodName(), body, headers.get(NAMESPACE_HEADER));
+          method.getFullMethodName(), body, headerValues(NAMESPACE_HEADER));
     } catch (RuntimeException e) {
       closeDownstream(Status.INTERNAL.withDescription(
           "the proxy could not decide this call, so it was not forwarded").withCause(e));
@@ -114,12 +116,30 @@ final class ProxiedCall {
     }
   }
 
+  /** Every value of a header, in order; empty when absent. */
+  private List<String> headerValues(Metadata.Key<String> key) {
+    Iterable<String> values = headers.getAll(key);
+    if (values == null) {
+      return List.of();
+    }
+    List<String> all = new ArrayList<>(1);
+    values.forEach(all::add);
+    return all;
+  }
+
+  /**
+   * The caller's credentials: one {@code authorization} header. Several are refused rather than
+   * checking one while forwarding all.
+   */
   private Caller caller() {
-    String authorization = headers.get(UpstreamCredentials.AUTHORIZATION);
-    if (authorization == null) {
+    List<String> authorizations = headerValues(UpstreamCredentials.AUTHORIZATION);
+    if (authorizations.isEmpty()) {
       return Caller.anonymous();
     }
-    String value = authorization.strip();
+    if (authorizations.size() > 1) {
+      return Caller.conflicting(authorizations.size());
+    }
+    String value = authorizations.get(0).strip();
     if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Caller.apiKey(value.substring(7).strip());
     }

@@ -1,0 +1,335 @@
+package dev.temporalrbac.proxy.server;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.temporalrbac.policy.catalog.MethodCatalog;
+import dev.temporalrbac.policy.eval.Authorizer;
+import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.policy.eval.Outcome;
+import dev.temporalrbac.policy.eval.Reason;
+import dev.temporalrbac.policy.load.PolicyException;
+import dev.temporalrbac.policy.load.PolicyLoader;
+import dev.temporalrbac.policy.model.PolicySnapshot;
+import dev.temporalrbac.proxy.config.ConfigLoader;
+import dev.temporalrbac.proxy.config.ProxyConfig;
+import dev.temporalrbac.proxy.policy.PolicyHolder;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A proxy ({@link ForwardingRegistry}) in front of a {@link RecordingUpstream}, in process or
+ * over Netty on loopback, plus raw-bytes client helpers. The policy is
+ * {@code server/policy.yaml}; its API key secrets are the constants below.
+ */
+public final class ProxyFixture implements AutoCloseable {
+  public static final String DEV = "dev-secret";
+  public static final String READER = "reader-secret";
+  public static final String ADMIN = "admin-secret";
+  public static final String DISABLED = "disabled-secret";
+  public static final String EXPIRED = "expired-secret";
+
+  public static final String WS = "temporal.api.workflowservice.v1.WorkflowService/";
+  public static final String START = WS + "StartWorkflowExecution";
+  public static final String POLL = WS + "PollWorkflowTaskQueue";
+  public static final String LIST_NAMESPACES = WS + "ListNamespaces";
+  public static final String SYSTEM_INFO = WS + "GetSystemInfo";
+  public static final String CLUSTER_INFO = WS + "GetClusterInfo";
+
+  public static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
+
+  public final RecordingUpstream upstream;
+  public final PolicyHolder holder;
+  public final Authorizer authorizer;
+  private final ManagedChannel toUpstream;
+  private final Server proxy;
+  private final ManagedChannel toProxy;
+
+  private ProxyFixture(Builder b) throws Exception {
+    authorizer = new Authorizer(MethodCatalog.load(), b.clock);
+    holder = b.holder != null ? b.holder : new PolicyHolder(parse(policyYaml()));
+    upstream = b.netty ? RecordingUpstream.netty() : RecordingUpstream.inProcess();
+    ProxyConfig config = null;
+    if (b.netty) {
+      config = new ConfigLoader(Map.of()).load(null, Map.of("listen", "127.0.0.1:0",
+          "upstream", upstream.target(), "policy", "unused.yaml", "admin", "127.0.0.1:0"));
+      toUpstream = ProxyServer.upstreamChannel(config);
+    } else {
+      toUpstream = upstream.inProcessChannel();
+    }
+    ForwardingRegistry registry = new ForwardingRegistry(MethodCatalog.load(),
+        testDecider(authorizer), holder, toUpstream, b.credentials, b.mode, b.observer);
+    if (b.netty) {
+      proxy = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+          .directExecutor().fallbackHandlerRegistry(registry)
+          .maxInboundMessageSize(config.maxMessageBytes()).build().start();
+      int port = ((InetSocketAddress) proxy.getListenSockets().get(0)).getPort();
+      toProxy = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    } else {
+      String name = InProcessServerBuilder.generateName();
+      proxy = InProcessServerBuilder.forName(name).directExecutor()
+          .fallbackHandlerRegistry(registry).build().start();
+      toProxy = InProcessChannelBuilder.forName(name).directExecutor().build();
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static ProxyFixture start() throws Exception {
+    return builder().start();
+  }
+
+  /** Options of the proxy under test. */
+  public static final class Builder {
+    private UpstreamCredentials credentials = UpstreamCredentials.passthrough();
+    private EnforcementMode mode = EnforcementMode.ENFORCE;
+    private CallObserver observer = CallObserver.NONE;
+    private Clock clock = Clock.systemUTC();
+    private PolicyHolder holder;
+    private boolean netty;
+
+    public Builder credentials(UpstreamCredentials value) {
+      credentials = value;
+      return this;
+    }
+
+    public Builder mode(EnforcementMode value) {
+      mode = value;
+      return this;
+    }
+
+    public Builder observer(CallObserver value) {
+      observer = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      clock = value;
+      return this;
+    }
+
+    public Builder holder(PolicyHolder value) {
+      holder = value;
+      return this;
+    }
+
+    public Builder netty() {
+      netty = true;
+      return this;
+    }
+
+    public ProxyFixture start() throws Exception {
+      return new ProxyFixture(this);
+    }
+  }
+
+  /**
+   * The real Authorizer, except {@code test.Echo/*}: allowed for any authenticated caller (decided
+   * as {@code GetClusterInfo}), so streaming shapes Temporal lacks can be forwarded.
+   */
+  public static Decider testDecider(Authorizer authorizer) {
+    return (policy, caller, method, body, header) -> {
+      if (!method.startsWith(RecordingUpstream.ECHO)) {
+        return authorizer.decideWithHeaders(policy, caller, method, body, header);
+      }
+      Decision gate = authorizer.decide(policy, caller, CLUSTER_INFO, new byte[0], null);
+      if (!gate.allowed()) {
+        return gate;
+      }
+      return new Decision(Outcome.ALLOW, Reason.ALLOWED, "allowed: test service", method,
+          gate.principal(), gate.principalType(), gate.role(), gate.keyId(), List.of(),
+          "authenticated", gate.policyVersion(), false, gate.rights());
+    };
+  }
+
+  public static String policyYaml() {
+    try (InputStream in = ProxyFixture.class.getResourceAsStream("/server/policy.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static PolicySnapshot parse(String yaml) throws PolicyException {
+    return PolicyLoader.parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml", Instant.now());
+  }
+
+  public static MethodDescriptor<byte[], byte[]> method(String fullName, MethodType type) {
+    return MethodDescriptor.newBuilder(BYTES, BYTES).setFullMethodName(fullName).setType(type)
+        .build();
+  }
+
+  /** Headers carrying {@code authorization: Bearer <secret>}; none when {@code secret} is null. */
+  public static Metadata auth(String secret) {
+    Metadata headers = new Metadata();
+    if (secret != null) {
+      headers.put(AUTHORIZATION, "Bearer " + secret);
+    }
+    return headers;
+  }
+
+  public static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return bytes;
+  }
+
+  public ManagedChannel channel() {
+    return toProxy;
+  }
+
+  /** Starts a raw call through the proxy; the client asks for every response message. */
+  public Exchange start(String method, MethodType type, Metadata headers, CallOptions options) {
+    Exchange exchange = startManual(method, type, headers, options);
+    exchange.call.request(Integer.MAX_VALUE);
+    return exchange;
+  }
+
+  /** Starts a raw call through the proxy; response messages only as {@link Exchange#call} requests. */
+  public Exchange startManual(String method, MethodType type, Metadata headers,
+      CallOptions options) {
+    ClientCall<byte[], byte[]> call = toProxy.newCall(method(method, type), options);
+    Exchange exchange = new Exchange(call);
+    call.start(exchange, headers);
+    return exchange;
+  }
+
+  /** A unary call with {@code body}, waited for. */
+  public Exchange unary(String secret, String method, byte[] body) {
+    return unary(auth(secret), method, body);
+  }
+
+  public Exchange unary(Metadata headers, String method, byte[] body) {
+    Exchange exchange = start(method, MethodType.UNARY, headers, CallOptions.DEFAULT);
+    exchange.call.sendMessage(body);
+    exchange.call.halfClose();
+    exchange.awaitClose();
+    return exchange;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    toProxy.shutdownNow();
+    proxy.shutdownNow();
+    toUpstream.shutdownNow();
+    upstream.close();
+    toProxy.awaitTermination(5, TimeUnit.SECONDS);
+    proxy.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  /** A client call's observed events. */
+  public static final class Exchange extends ClientCall.Listener<byte[]> {
+    public final ClientCall<byte[], byte[]> call;
+    public final CompletableFuture<Metadata> headers = new CompletableFuture<>();
+    public final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Status> status = new CompletableFuture<>();
+    private volatile Metadata trailers;
+
+    Exchange(ClientCall<byte[], byte[]> call) {
+      this.call = call;
+    }
+
+    @Override
+    public void onHeaders(Metadata value) {
+      headers.complete(value);
+    }
+
+    @Override
+    public void onMessage(byte[] message) {
+      received.add(message);
+    }
+
+    @Override
+    public void onClose(Status value, Metadata trailerValues) {
+      trailers = trailerValues;
+      status.complete(value);
+    }
+
+    /** The next response message, waited for. */
+    public byte[] next() {
+      try {
+        byte[] message = received.poll(20, TimeUnit.SECONDS);
+        assertNotNull(message, "no response message within 20s");
+        return message;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
+    public Status awaitClose() {
+      return status.orTimeout(20, TimeUnit.SECONDS).join();
+    }
+
+    public Metadata trailers() {
+      awaitClose();
+      return trailers;
+    }
+
+    /** The messages received, once the call closed. */
+    public List<byte[]> messages() {
+      awaitClose();
+      List<byte[]> all = new ArrayList<>();
+      received.drainTo(all);
+      return all;
+    }
+
+    /** The single response of a call that must have succeeded. */
+    public byte[] single() {
+      Status s = awaitClose();
+      if (!s.isOk()) {
+        throw new AssertionError("call failed: " + s);
+      }
+      List<byte[]> all = messages();
+      if (all.size() != 1) {
+        throw new AssertionError("expected one response, got " + all.size());
+      }
+      return all.get(0);
+    }
+  }
+}
