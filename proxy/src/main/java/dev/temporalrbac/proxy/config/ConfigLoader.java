@@ -127,8 +127,12 @@ public final class ConfigLoader {
     ProxyConfig.TlsFiles upTls = upstreamTls ? new ProxyConfig.TlsFiles(path(s, "upstream.tls.ca"),
         path(s, "upstream.tls.cert"), path(s, "upstream.tls.key"),
         s.get("upstream.tls.server_name")) : null;
-    if (!upstreamTls && (s.containsKey("upstream.tls.ca") || s.containsKey("upstream.tls.cert"))) {
-      errors.add("upstream TLS files are set but upstream.tls.enabled is not true");
+    if (!upstreamTls && (s.containsKey("upstream.tls.ca") || s.containsKey("upstream.tls.cert")
+        || s.containsKey("upstream.tls.key") || s.containsKey("upstream.tls.server_name"))) {
+      errors.add("upstream TLS settings are set but upstream.tls.enabled is not true");
+    }
+    if (upTls != null && (upTls.cert() == null) != (upTls.key() == null)) {
+      errors.add("an upstream client certificate needs both upstream.tls.cert and upstream.tls.key");
     }
     Path cert = path(s, "tls.cert");
     Path key = path(s, "tls.key");
