@@ -26,7 +26,15 @@ public final class Main {
         StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
         StandardCharsets.UTF_8);
-    int code = Cli.run(args, System.in, out, err);
+    int code;
+    try {
+      code = Cli.run(args, System.in, out, err);
+    } catch (Throwable e) {
+      // Never leave a half-started proxy running: report and exit non-zero.
+      err.println("temporal-rbac-proxy: unexpected failure: " + e);
+      e.printStackTrace(err);
+      code = 1;
+    }
     out.flush();
     err.flush();
     System.exit(code);

@@ -65,6 +65,8 @@ public final class ServeCommand implements Command {
         text.append(String.format("    --%-38s %s%n", flag, key)));
     text.append("  Stops on SIGTERM/SIGINT: no new calls, calls in flight finish within\n"
         + "  shutdown_grace (default 30s), long polls are cancelled at its end, exit 0.\n"
+        + "  Without an upstream it forwards to an embedded Temporal test server (for trying\n"
+        + "  the proxy out, not for production).\n"
         + "  Exit 1: policy or configuration rejected; 2: usage error.\n");
     return text.toString();
   }
@@ -92,9 +94,6 @@ public final class ServeCommand implements Command {
     } catch (ConfigException e) {
       err.println("serve: configuration rejected:\n  " + e.getMessage());
       return ExitCode.POLICY_ERROR;
-    }
-    if (config.upstream() == null) {
-      throw new UsageException("no upstream: set upstream.target in the config or --upstream");
     }
     try {
       return run(config, err);
@@ -126,7 +125,10 @@ public final class ServeCommand implements Command {
       return ExitCode.POLICY_ERROR;
     }
     Authorizer authorizer = new Authorizer(MethodCatalog.load(), clock);
-    ProxyServer proxy = ProxyServer.start(config, authorizer, holder, observer);
+    EmbeddedTemporal embedded = config.upstream() == null ? EmbeddedTemporal.start() : null;
+    ProxyServer proxy = embedded == null
+        ? ProxyServer.start(config, authorizer, holder, observer)
+        : ProxyServer.start(config, authorizer, holder, observer, embedded.channel());
     AdminServer admin;
     try {
       admin = AdminServer.start(config.admin(), metrics, holder, proxy::upstreamReady, authorizer,
@@ -151,6 +153,9 @@ public final class ServeCommand implements Command {
         : "grace period over; remaining calls were cancelled");
     watcher.close();
     scheduler.shutdownNow();
+    if (embedded != null) {
+      embedded.close();
+    }
     admin.close();
     audit.close();
     metrics.close();

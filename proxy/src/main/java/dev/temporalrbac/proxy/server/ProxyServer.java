@@ -58,13 +58,23 @@ public final class ProxyServer implements AutoCloseable {
   /** Opens the upstream channel and starts listening. */
   public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
       CallObserver observer) throws IOException {
-    ManagedChannel channel = upstreamChannel(config);
+    return start(config, authorizer, policy, observer, upstreamChannel(config));
+  }
+
+  /**
+   * Starts listening in front of an upstream channel the caller built (the embedded server of
+   * "try it now" mode). The proxy owns the channel from here on and shuts it down.
+   */
+  public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
+      CallObserver observer, ManagedChannel channel) throws IOException {
     try {
       ProxyServer proxy = new ProxyServer(config, authorizer, policy, observer, channel);
       proxy.server.start();
       proxy.health.setStatus("", ServingStatus.SERVING);
+      channel.getState(true); // connect now, so readiness reflects the upstream from the start
       LOG.info(() -> "temporal-rbac-proxy listening on " + proxy.server.getListenSockets()
-          + ", forwarding to " + config.upstream() + " (" + config.mode() + ")");
+          + ", forwarding to " + (config.upstream() == null ? "the embedded Temporal server"
+          : config.upstream()) + " (" + config.mode() + ")");
       return proxy;
     } catch (IOException | RuntimeException e) {
       channel.shutdownNow();
@@ -74,6 +84,8 @@ public final class ProxyServer implements AutoCloseable {
 
   static ManagedChannel upstreamChannel(ProxyConfig config) throws IOException {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(config.upstream())
+        // stay connected (over 30 days disables idle mode): readiness and first calls stay fast
+        .idleTimeout(31, TimeUnit.DAYS)
         .maxInboundMessageSize(config.maxMessageBytes())
         .maxInboundMetadataSize(64 * 1024);
     if (config.upstreamAuthority() != null) {
