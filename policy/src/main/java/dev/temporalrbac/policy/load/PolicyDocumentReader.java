@@ -1,0 +1,276 @@
+package dev.temporalrbac.policy.load;
+
+import dev.temporalrbac.policy.model.AccountRole;
+import dev.temporalrbac.policy.model.ApiKey;
+import dev.temporalrbac.policy.model.Group;
+import dev.temporalrbac.policy.model.NamespaceInfo;
+import dev.temporalrbac.policy.model.NamespacePermission;
+import dev.temporalrbac.policy.model.PolicySnapshot;
+import dev.temporalrbac.policy.model.Principal;
+import dev.temporalrbac.policy.model.PrincipalType;
+import dev.temporalrbac.policy.model.ScopedGrant;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * One validating pass over one composed policy document: reads every section into the snapshot
+ * builder and records every problem in {@link YamlFields}. Cross-references (groups, API key
+ * owners, namespace creators) are checked once the sections they point at are read.
+ */
+final class PolicyDocumentReader {
+  static final Set<String> TOP = Set.of(
+      "users", "service_accounts", "groups", "api_keys", "namespaces");
+  private static final Set<String> USER = Set.of("id", "role", "namespaces", "groups");
+  private static final Set<String> SERVICE_ACCOUNT = Set.of(
+      "id", "role", "namespaces", "namespace_scoped");
+  private static final Set<String> SCOPED = Set.of("namespace", "permission");
+  private static final Set<String> GROUP = Set.of("id", "role", "namespaces");
+  private static final Set<String> KEY = Set.of("id", "owner", "sha256", "expires", "disabled");
+  private static final Set<String> NAMESPACE = Set.of(
+      "name", "id", "created_by", "creator_admin");
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+
+  private final YamlFields yaml;
+  private final PolicySnapshot.Builder builder;
+  private final Map<String, Node> principalNodes = new HashMap<>();
+  private final Map<String, Principal> principals = new LinkedHashMap<>();
+  private final Set<String> groupIds = new HashSet<>();
+  private final List<Runnable> crossChecks = new ArrayList<>();
+
+  PolicyDocumentReader(YamlFields yaml, PolicySnapshot.Builder builder) {
+    this.yaml = yaml;
+    this.builder = builder;
+  }
+
+  void read(Node root) {
+    Map<String, Node> top = yaml.mapping(root, "", TOP);
+    List<Node> groups = yaml.sequence(top.get("groups"), "groups");
+    for (int i = 0; i < groups.size(); i++) {
+      group(groups.get(i), "groups[" + i + "]");
+    }
+    List<Node> users = yaml.sequence(top.get("users"), "users");
+    for (int i = 0; i < users.size(); i++) {
+      user(users.get(i), "users[" + i + "]");
+    }
+    List<Node> accounts = yaml.sequence(top.get("service_accounts"), "service_accounts");
+    for (int i = 0; i < accounts.size(); i++) {
+      serviceAccount(accounts.get(i), "service_accounts[" + i + "]");
+    }
+    crossChecks.forEach(Runnable::run);
+    principals.values().forEach(builder::principal);
+    List<Node> keys = yaml.sequence(top.get("api_keys"), "api_keys");
+    Set<String> keyIds = new HashSet<>();
+    Set<String> hashes = new HashSet<>();
+    for (int i = 0; i < keys.size(); i++) {
+      apiKey(keys.get(i), "api_keys[" + i + "]", keyIds, hashes);
+    }
+    List<Node> namespaces = yaml.sequence(top.get("namespaces"), "namespaces");
+    Set<String> names = new HashSet<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < namespaces.size(); i++) {
+      namespace(namespaces.get(i), "namespaces[" + i + "]", names, ids);
+    }
+  }
+
+  private void group(Node node, String field) {
+    Map<String, Node> fields = yaml.mapping(node, field, GROUP);
+    String id = yaml.required(fields, "id", node, field);
+    AccountRole role = role(fields, node, field);
+    Map<String, NamespacePermission> grants = grants(fields.get("namespaces"), field);
+    if (id != null && !groupIds.add(id)) {
+      yaml.error(fields.get("id"), field + ".id", "duplicate group id '" + id + "'");
+    } else if (id != null && role != null) {
+      builder.group(new Group(id, role, grants));
+    }
+  }
+
+  private void user(Node node, String field) {
+    Map<String, Node> fields = yaml.mapping(node, field, USER);
+    String id = yaml.required(fields, "id", node, field);
+    AccountRole role = role(fields, node, field);
+    Map<String, NamespacePermission> grants = grants(fields.get("namespaces"), field);
+    List<String> groups = new ArrayList<>();
+    List<Node> groupNodes = yaml.sequence(fields.get("groups"), field + ".groups");
+    for (int i = 0; i < groupNodes.size(); i++) {
+      Node groupNode = groupNodes.get(i);
+      String groupField = field + ".groups[" + i + "]";
+      String groupId = yaml.scalar(groupNode, groupField);
+      if (groupId != null) {
+        groups.add(groupId);
+        crossChecks.add(() -> {
+          if (!groupIds.contains(groupId)) {
+            yaml.error(groupNode, groupField, "unknown group '" + groupId + "'");
+          }
+        });
+      }
+    }
+    if (id != null && role != null) {
+      addPrincipal(node, field, new Principal(id, PrincipalType.USER, role, grants, groups, null));
+    }
+  }
+
+  private void serviceAccount(Node node, String field) {
+    Map<String, Node> fields = yaml.mapping(node, field, SERVICE_ACCOUNT);
+    String id = yaml.required(fields, "id", node, field);
+    Node scopedNode = fields.get("namespace_scoped");
+    if (scopedNode == null) {
+      AccountRole role = role(fields, node, field);
+      Map<String, NamespacePermission> grants = grants(fields.get("namespaces"), field);
+      if (id != null && role != null) {
+        addPrincipal(node, field, new Principal(
+            id, PrincipalType.SERVICE_ACCOUNT, role, grants, List.of(), null));
+      }
+      return;
+    }
+    if (fields.containsKey("role")) {
+      yaml.error(fields.get("role"), field + ".role", "a namespace-scoped service account has"
+          + " no account role: remove 'role' or 'namespace_scoped'");
+    }
+    if (fields.containsKey("namespaces")) {
+      yaml.error(fields.get("namespaces"), field + ".namespaces", "a namespace-scoped service"
+          + " account has exactly one namespace, given in 'namespace_scoped'");
+    }
+    String scopedField = field + ".namespace_scoped";
+    Map<String, Node> scoped = yaml.mapping(scopedNode, scopedField, SCOPED);
+    String namespace = yaml.required(scoped, "namespace", scopedNode, scopedField);
+    NamespacePermission permission = permission(scoped.get("permission"), scopedNode,
+        scopedField + ".permission");
+    if (id != null && namespace != null && permission != null && !fields.containsKey("role")) {
+      addPrincipal(node, field, new Principal(id, PrincipalType.SERVICE_ACCOUNT, null, Map.of(),
+          List.of(), new ScopedGrant(namespace, permission)));
+    }
+  }
+
+  private void addPrincipal(Node node, String field, Principal principal) {
+    if (principals.containsKey(principal.id())) {
+      yaml.error(node, field + ".id", "duplicate principal id '" + principal.id()
+          + "' (users and service accounts share one id space; first defined at line "
+          + (principalNodes.get(principal.id()).getStartMark().getLine() + 1) + ")");
+      return;
+    }
+    principals.put(principal.id(), principal);
+    principalNodes.put(principal.id(), node);
+  }
+
+  private void apiKey(Node node, String field, Set<String> ids, Set<String> hashes) {
+    Map<String, Node> fields = yaml.mapping(node, field, KEY);
+    String id = yaml.required(fields, "id", node, field);
+    String owner = yaml.required(fields, "owner", node, field);
+    String hash = yaml.required(fields, "sha256", node, field);
+    Boolean disabled = yaml.bool(fields, "disabled", false, field);
+    Instant expires = null;
+    if (fields.containsKey("expires")) {
+      String text = yaml.scalar(fields.get("expires"), field + ".expires");
+      try {
+        expires = text == null ? null : OffsetDateTime.parse(text.trim()).toInstant();
+      } catch (DateTimeParseException e) {
+        yaml.error(fields.get("expires"), field + ".expires", "expected an RFC 3339 time such"
+            + " as 2027-01-01T00:00:00Z, got '" + text + "'");
+      }
+    }
+    boolean ok = id != null && owner != null && hash != null && disabled != null;
+    if (id != null && !ids.add(id)) {
+      yaml.error(fields.get("id"), field + ".id", "duplicate API key id '" + id + "'");
+      ok = false;
+    }
+    if (owner != null && !principals.containsKey(owner)) {
+      yaml.error(fields.get("owner"), field + ".owner", "unknown owner '" + owner
+          + "': no user or service account has that id");
+      ok = false;
+    }
+    if (hash != null && !SHA256_HEX.matcher(hash).matches()) {
+      yaml.error(fields.get("sha256"), field + ".sha256", "expected 64 hex digits (the SHA-256"
+          + " of the secret; 'hash-key' prints it), got " + hash.length() + " characters");
+      ok = false;
+    } else if (hash != null && !hashes.add(hash.toLowerCase(java.util.Locale.ROOT))) {
+      yaml.error(fields.get("sha256"), field + ".sha256", "two API keys have the same hash");
+      ok = false;
+    }
+    if (ok) {
+      builder.apiKey(new ApiKey(id, owner, hash.toLowerCase(java.util.Locale.ROOT), expires,
+          disabled));
+    }
+  }
+
+  private void namespace(Node node, String field, Set<String> names, Set<String> ids) {
+    Map<String, Node> fields = yaml.mapping(node, field, NAMESPACE);
+    String name = yaml.required(fields, "name", node, field);
+    String id = fields.containsKey("id") ? yaml.required(fields, "id", node, field) : null;
+    String creator = fields.containsKey("created_by")
+        ? yaml.required(fields, "created_by", node, field) : null;
+    Boolean creatorAdmin = yaml.bool(fields, "creator_admin", true, field);
+    boolean ok = name != null && creatorAdmin != null;
+    if (name != null && !names.add(name)) {
+      yaml.error(fields.get("name"), field + ".name", "duplicate namespace '" + name + "'");
+      ok = false;
+    }
+    if (id != null && !ids.add(id)) {
+      yaml.error(fields.get("id"), field + ".id", "duplicate namespace id '" + id + "'");
+      ok = false;
+    }
+    if (creator != null && !principals.containsKey(creator)) {
+      yaml.error(fields.get("created_by"), field + ".created_by", "unknown principal '"
+          + creator + "'");
+      ok = false;
+    }
+    if (ok) {
+      builder.namespace(new NamespaceInfo(name, id, creator, creatorAdmin));
+    }
+  }
+
+  private AccountRole role(Map<String, Node> fields, Node parent, String field) {
+    String text = yaml.required(fields, "role", parent, field);
+    if (text == null) {
+      return null;
+    }
+    AccountRole role = AccountRole.parse(text).orElse(null);
+    if (role == null) {
+      yaml.error(fields.get("role"), field + ".role", "unknown role '" + text + "' (expected"
+          + " one of account_owner, global_admin, developer, finance_admin, read_only)");
+    }
+    return role;
+  }
+
+  private Map<String, NamespacePermission> grants(Node node, String field) {
+    Map<String, NamespacePermission> grants = new LinkedHashMap<>();
+    if (node == null) {
+      return grants;
+    }
+    String path = field + ".namespaces";
+    for (Map.Entry<String, Node> entry : yaml.freeMapping(node, path).entrySet()) {
+      NamespacePermission permission =
+          permission(entry.getValue(), node, path + "." + entry.getKey());
+      if (permission != null) {
+        grants.put(entry.getKey(), permission);
+      }
+    }
+    return grants;
+  }
+
+  private NamespacePermission permission(Node node, Node parent, String field) {
+    if (node == null) {
+      yaml.error(parent, field, "missing (required)");
+      return null;
+    }
+    String text = yaml.scalar(node, field);
+    if (text == null) {
+      return null;
+    }
+    NamespacePermission permission = NamespacePermission.parse(text).orElse(null);
+    if (permission == null) {
+      yaml.error(node, field, "unknown permission '" + text
+          + "' (expected one of read, write, admin)");
+    }
+    return permission;
+  }
+}
