@@ -1,0 +1,306 @@
+package dev.temporalrbac.it;
+
+import static dev.temporalrbac.it.ItSupport.assertDenied;
+import static dev.temporalrbac.it.ItSupport.await;
+import static dev.temporalrbac.it.ItSupport.label;
+import static dev.temporalrbac.it.ItSupport.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.temporalrbac.it.ItSupport.InJvmProxy;
+import dev.temporalrbac.it.ItSupport.Sdk;
+import dev.temporalrbac.it.OrderFlow.ChargeActivityImpl;
+import dev.temporalrbac.it.OrderFlow.OrderWorkflow;
+import dev.temporalrbac.it.OrderFlow.OrderWorkflowImpl;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.PollActivityTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testserver.TestServer;
+import io.temporal.worker.WorkerFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Temporal's Java SDK, as client and as worker, through the proxy (in this JVM) in front of a
+ * port-bound Temporal test server: what the policy allows runs end to end, what it does not is
+ * refused with PERMISSION_DENIED, a key disabled by hot reload stops working without a restart,
+ * and {@code /metrics} counts it all. Policy: {@code sdk-policy.yaml}.
+ */
+@Timeout(120)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SdkEndToEndTest {
+  private static final String WRITER = "it-writer-secret";
+  private static final String READER = "it-reader-secret";
+  private static final String WORKER = "it-worker-secret";
+  private static final String TOGGLE = "it-toggle-secret";
+  private static final String TOGGLE_ENABLED = "    disabled: false";
+
+  /** StartWorkflowExecution calls refused so far, for the metrics test. */
+  private static final AtomicInteger START_DENIALS = new AtomicInteger();
+
+  private static TestServer.PortBoundTestServer temporal;
+  private static InJvmProxy proxy;
+  private static Path policy;
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws Exception {
+    int temporalPort = ItSupport.freePort();
+    temporal = TestServer.createPortBoundServer(temporalPort);
+    policy = ItSupport.copyResource("sdk-policy.yaml", dir);
+    proxy = InJvmProxy.start(dir, policy, "127.0.0.1:" + temporalPort);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (temporal != null) {
+      temporal.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void workerRunsAWorkflowWithAHeartbeatingActivityEndToEnd() throws Exception {
+    String queue = unique("orders-e2e");
+    int heartbeats = ChargeActivityImpl.HEARTBEATS.get();
+    try (Sdk worker = Sdk.connect(proxy.port, WORKER, "orders");
+        Sdk client = Sdk.connect(proxy.port, WRITER, "orders")) {
+      WorkerFactory factory = startWorker(worker, queue);
+      try {
+        String id = unique("order");
+        OrderWorkflow workflow = client.client().newWorkflowStub(OrderWorkflow.class, options(queue, id));
+        assertEquals("charged o-1", workflow.process("o-1"));
+
+        List<EventType> events = client.client().fetchHistory(id).getEvents().stream()
+            .map(HistoryEvent::getEventType).toList();
+        assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, events.get(0), events::toString);
+        assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+            events.get(events.size() - 1), events::toString);
+        assertInOrder(events, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+      } finally {
+        shutdown(factory);
+      }
+    }
+    assertTrue(ChargeActivityImpl.HEARTBEATS.get() >= heartbeats + 3, "the activity did not run");
+    assertTrue(proxy.decisions("RecordActivityTaskHeartbeat", label("decision", "allow")) > 0,
+        "no heartbeat went through the proxy");
+  }
+
+  @Test
+  @Order(2)
+  void readOnlyUserReadsButCannotStartSignalOrTerminate() throws Exception {
+    String id = unique("order");
+    String queue = unique("no-worker");
+    try (Sdk writer = Sdk.connect(proxy.port, WRITER, "orders");
+        Sdk reader = Sdk.connect(proxy.port, READER, "orders")) {
+      OrderWorkflow started = writer.client().newWorkflowStub(OrderWorkflow.class, options(queue, id));
+      WorkflowClient.start(started::process, "o-2");
+
+      WorkflowStub seen = reader.client().newUntypedWorkflowStub(id, Optional.empty(), Optional.empty());
+      assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+          seen.describe().getStatus());
+      assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+          reader.client().fetchHistory(id).getEvents().get(0).getEventType());
+
+      OrderWorkflow another = reader.client().newWorkflowStub(OrderWorkflow.class,
+          options(queue, unique("order")));
+      assertDenied(() -> WorkflowClient.start(another::process, "o-3"));
+      START_DENIALS.incrementAndGet();
+      assertDenied(() -> seen.signal("note", "hello"));
+      assertDenied(() -> seen.terminate("not allowed"));
+      assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+          seen.describe().getStatus(), "a refused call changed the workflow");
+
+      WorkflowStub own = writer.client().newUntypedWorkflowStub(id, Optional.empty(), Optional.empty());
+      own.terminate("cleanup by a writer");
+      assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+          seen.describe().getStatus());
+    }
+  }
+
+  @Test
+  @Order(3)
+  void ordersOnlyPrincipalIsRefusedOnPaymentsAsClientAndAsWorker() throws Exception {
+    String queue = unique("payments");
+    double pollDenials = pollDenials("PollWorkflowTaskQueue") + pollDenials("PollActivityTaskQueue");
+    try (Sdk payments = Sdk.connect(proxy.port, WORKER, "payments")) {
+      OrderWorkflow workflow = payments.client().newWorkflowStub(OrderWorkflow.class,
+          options(queue, unique("payment")));
+      assertDenied(() -> WorkflowClient.start(workflow::process, "p-1"));
+      START_DENIALS.incrementAndGet();
+
+      // SDK 1.39's WorkerFactory.start() describes the namespace first: refused, it fails there.
+      WorkerFactory factory = WorkerFactory.newInstance(payments.client());
+      try {
+        factory.newWorker(queue).registerWorkflowImplementationTypes(OrderWorkflowImpl.class);
+        assertDenied(factory::start);
+      } finally {
+        shutdown(factory);
+      }
+      // The polls that worker would make, sent through the same SDK stubs, are refused too.
+      var stub = payments.stubs().blockingStub();
+      TaskQueue taskQueue = TaskQueue.newBuilder().setName(queue).build();
+      assertDenied(() -> stub.pollWorkflowTaskQueue(PollWorkflowTaskQueueRequest.newBuilder()
+          .setNamespace("payments").setTaskQueue(taskQueue).setIdentity("it").build()));
+      assertDenied(() -> stub.pollActivityTaskQueue(PollActivityTaskQueueRequest.newBuilder()
+          .setNamespace("payments").setTaskQueue(taskQueue).setIdentity("it").build()));
+    }
+    assertTrue(pollDenials("PollWorkflowTaskQueue") + pollDenials("PollActivityTaskQueue")
+        >= pollDenials + 2, "the refused polls were not counted");
+    await("an audit record of the refused poll", Duration.ofSeconds(10),
+        () -> proxy.audit().stream().anyMatch(line -> line.contains("PollWorkflowTaskQueue")
+            && line.contains("\"principal\":\"orders-worker\"")
+            && line.contains("\"namespaces\":[\"payments\"]")));
+  }
+
+  @Test
+  @Order(4)
+  void sdkWorkerWithoutWriteKeepsPollingAndEveryPollIsRefused() throws Exception {
+    String queue = unique("read-only-worker");
+    double before = pollDenials("PollWorkflowTaskQueue");
+    try (Sdk reader = Sdk.connect(proxy.port, READER, "orders")) {
+      // Read on orders lets the worker start (DescribeNamespace); its polls need Write.
+      WorkerFactory factory = WorkerFactory.newInstance(reader.client());
+      try {
+        factory.newWorker(queue).registerWorkflowImplementationTypes(OrderWorkflowImpl.class);
+        factory.start();
+        await("the proxy to refuse the SDK worker's repeated polls", Duration.ofSeconds(60),
+            () -> pollDenials("PollWorkflowTaskQueue") >= before + 3);
+      } finally {
+        shutdown(factory);
+      }
+    }
+    await("an audit record of a refused poll", Duration.ofSeconds(10),
+        () -> proxy.audit().stream().anyMatch(line -> line.contains("PollWorkflowTaskQueue")
+            && line.contains("\"principal\":\"reader@example.com\"")));
+  }
+
+  @Test
+  @Order(5)
+  void disabledKeyIsRefusedWithoutRestartAndWorksAgainWhenReEnabled() throws Exception {
+    String queue = unique("toggle");
+    String original = Files.readString(policy);
+    assertTrue(original.endsWith(TOGGLE_ENABLED + "\n"), "the toggle key must come last");
+    try (Sdk worker = Sdk.connect(proxy.port, TOGGLE, "orders");
+        Sdk client = Sdk.connect(proxy.port, WRITER, "orders")) {
+      WorkerFactory factory = startWorker(worker, queue);
+      try {
+        OrderWorkflow first = client.client().newWorkflowStub(OrderWorkflow.class,
+            options(queue, unique("order")));
+        assertEquals("charged o-4", first.process("o-4"), "the worker must work before the change");
+
+        double keyDenials = proxy.metric(ItSupport.DECISIONS, label("reason", "key_disabled"));
+        reload(original.replace(TOGGLE_ENABLED + "\n", "    disabled: true\n"));
+        String id = unique("order");
+        OrderWorkflow pending = client.client().newWorkflowStub(OrderWorkflow.class,
+            WorkflowOptions.newBuilder(options(queue, id))
+                .setWorkflowTaskTimeout(Duration.ofSeconds(2)).build());
+        WorkflowClient.start(pending::process, "o-5"); // the client's key is still valid
+        await("the disabled worker key to be refused", Duration.ofSeconds(60),
+            () -> proxy.metric(ItSupport.DECISIONS, label("reason", "key_disabled")) > keyDenials);
+        await("an audit record naming the disabled key", Duration.ofSeconds(10),
+            () -> proxy.audit().stream().anyMatch(line -> line.contains("\"key_disabled\"")
+                && line.contains("key-toggle")));
+        WorkflowStub stub = client.client().newUntypedWorkflowStub(id, Optional.empty(), Optional.empty());
+        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+            stub.describe().getStatus(), "a workflow completed while its worker's key was disabled");
+
+        reload(original);
+        assertEquals("charged o-5", stub.getResult(60, TimeUnit.SECONDS, String.class),
+            "the pending workflow did not complete once the key was enabled again");
+      } finally {
+        ItSupport.rewrite(policy, original);
+        shutdown(factory);
+      }
+    }
+  }
+
+  /** Scenario 7: the decisions of the tests above, scraped over HTTP from the admin port. */
+  @Test
+  @Order(99)
+  void metricsHoldTheAllowAndDenyCountsOfTheScenarios() {
+    assumeTrue(START_DENIALS.get() >= 2, "runs after the scenarios above, in the same class run");
+    String metrics = proxy.metrics();
+    assertTrue(ItSupport.sample(metrics, ItSupport.DECISIONS,
+        label("method", "StartWorkflowExecution"), label("decision", "deny"),
+        label("reason", "missing_namespace_permission")) >= START_DENIALS.get(), metrics);
+    for (String method : List.of("StartWorkflowExecution", "RespondWorkflowTaskCompleted",
+        "PollWorkflowTaskQueue", "PollActivityTaskQueue", "RecordActivityTaskHeartbeat",
+        "RespondActivityTaskCompleted", "GetWorkflowExecutionHistory",
+        "DescribeWorkflowExecution", "TerminateWorkflowExecution")) {
+      assertTrue(ItSupport.sample(metrics, ItSupport.DECISIONS, label("method", method),
+          label("decision", "allow")) > 0, "no allow counted for " + method + ":\n" + metrics);
+    }
+    for (String method : List.of("SignalWorkflowExecution", "TerminateWorkflowExecution",
+        "PollWorkflowTaskQueue")) {
+      assertTrue(ItSupport.sample(metrics, ItSupport.DECISIONS, label("method", method),
+          label("decision", "deny")) >= 1, "no deny counted for " + method + ":\n" + metrics);
+    }
+  }
+
+  private static double pollDenials(String method) {
+    return proxy.decisions(method, label("decision", "deny"),
+        label("reason", "missing_namespace_permission"));
+  }
+
+  private static void reload(String content) throws Exception {
+    double reloads = proxy.metric("temporal_rbac_policy_reloads_total", label("result", "success"));
+    ItSupport.rewrite(policy, content);
+    await("the proxy to reload the policy", Duration.ofSeconds(10), () -> proxy.metric(
+        "temporal_rbac_policy_reloads_total", label("result", "success")) > reloads);
+  }
+
+  private static WorkerFactory startWorker(Sdk sdk, String queue) {
+    WorkerFactory factory = WorkerFactory.newInstance(sdk.client());
+    var worker = factory.newWorker(queue);
+    worker.registerWorkflowImplementationTypes(OrderWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new ChargeActivityImpl());
+    factory.start();
+    return factory;
+  }
+
+  private static void shutdown(WorkerFactory factory) {
+    factory.shutdownNow();
+    factory.awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  private static WorkflowOptions options(String queue, String workflowId) {
+    return WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(workflowId)
+        .setWorkflowExecutionTimeout(Duration.ofMinutes(2)).build();
+  }
+
+  /** {@code expected} occur in {@code events} in this order (other events may come between). */
+  private static void assertInOrder(List<EventType> events, EventType... expected) {
+    int at = 0;
+    for (EventType event : events) {
+      if (at < expected.length && event == expected[at]) {
+        at++;
+      }
+    }
+    assertEquals(expected.length, at, "expected in order " + List.of(expected) + " in " + events);
+  }
+}
