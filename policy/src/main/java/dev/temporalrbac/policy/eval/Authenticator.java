@@ -14,13 +14,8 @@ import java.util.HexFormat;
  * their secret, refused when unknown, disabled or expired (by the injected clock). Thread-safe.
  */
 final class Authenticator {
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM lacks SHA-256", e);
-    }
-  });
+  /** Per-thread hashing state, so hashing a secret allocates only the hex string. */
+  private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
 
   private final Clock clock;
 
@@ -30,9 +25,7 @@ final class Authenticator {
 
   /** Lower-case hex SHA-256 of a secret, as the policy file stores it. */
   static String sha256Hex(String secret) {
-    MessageDigest digest = SHA256.get();
-    digest.reset();
-    return HexFormat.of().formatHex(digest.digest(secret.getBytes(StandardCharsets.UTF_8)));
+    return HASHERS.get().hex(secret);
   }
 
   /**
@@ -80,5 +73,46 @@ final class Authenticator {
       return null;
     }
     return new Identity(rights, key.id());
+  }
+
+  private static final class Hasher {
+    private static final HexFormat HEX = HexFormat.of();
+    private final MessageDigest digest;
+    private final byte[] out = new byte[32];
+    private byte[] in = new byte[128];
+
+    Hasher() {
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("the JVM lacks SHA-256", e);
+      }
+    }
+
+    String hex(String secret) {
+      int length = secret.length();
+      if (length > in.length) {
+        in = new byte[Math.max(length, in.length * 2)];
+      }
+      boolean ascii = true;
+      for (int i = 0; i < length && ascii; i++) {
+        char c = secret.charAt(i);
+        ascii = c < 0x80;
+        in[i] = (byte) c;
+      }
+      digest.reset();
+      if (ascii) {
+        digest.update(in, 0, length);
+      } else {
+        digest.update(secret.getBytes(StandardCharsets.UTF_8));
+      }
+      java.util.Arrays.fill(in, 0, Math.min(length, in.length), (byte) 0); // no secret left behind
+      try {
+        digest.digest(out, 0, out.length);
+      } catch (java.security.DigestException e) {
+        throw new IllegalStateException(e);
+      }
+      return HEX.formatHex(out);
+    }
   }
 }

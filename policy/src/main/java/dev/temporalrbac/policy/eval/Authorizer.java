@@ -67,8 +67,7 @@ public final class Authorizer {
    */
   public Decision decide(PolicySnapshot policy, Caller caller, String fullMethod, byte[] body,
       String headerNamespace) {
-    return decideWithHeaders(policy, caller, fullMethod, body,
-        headerNamespace == null ? List.of() : List.of(headerNamespace));
+    return decide(policy, caller, fullMethod, body, headerNamespace, List.of());
   }
 
   /**
@@ -77,6 +76,12 @@ public final class Authorizer {
    */
   public Decision decideWithHeaders(PolicySnapshot policy, Caller caller, String fullMethod,
       byte[] body, List<String> headerNamespaces) {
+    return decide(policy, caller, fullMethod, body, null, headerNamespaces);
+  }
+
+  /** One header value or a list of them (the single value avoids building a list per call). */
+  private Decision decide(PolicySnapshot policy, Caller caller, String fullMethod, byte[] body,
+      String headerNamespace, List<String> headerNamespaces) {
     DecisionContext ctx = new DecisionContext(fullMethod, policy == null ? "" : policy.version());
     if (policy == null) {
       ctx.fail(Reason.NO_POLICY, "no policy is loaded, so every call is denied until one is");
@@ -123,7 +128,7 @@ public final class Authorizer {
         }
         break;
       case NAMESPACE:
-        namespacesAllowed(rule, facts, headerNamespaces, policy, ctx);
+        namespacesAllowed(rule, facts, headerNamespace, headerNamespaces, policy, ctx);
         break;
       default:
         throw new AssertionError(rule.scope());
@@ -142,16 +147,20 @@ public final class Authorizer {
         + " may not call " + shortName(rule) + ": it needs the role " + rolesOf(rule));
   }
 
-  private static void namespacesAllowed(MethodRule rule, RequestFacts facts,
+  private static void namespacesAllowed(MethodRule rule, RequestFacts facts, String header,
       List<String> headers, PolicySnapshot policy, DecisionContext ctx) {
-    for (String namespace : facts.namespaces()) {
-      ctx.addNamespace(namespace);
+    for (int i = 0; i < facts.namespaceCount(); i++) {
+      ctx.addNamespace(facts.namespace(i));
+    }
+    if (header != null) {
+      ctx.addNamespace(header);
     }
     for (int i = 0; i < headers.size(); i++) {
       ctx.addNamespace(headers.get(i));
     }
     String unmappedId = null;
-    for (String id : facts.namespaceIds()) {
+    for (int i = 0; i < facts.namespaceIdCount(); i++) {
+      String id = facts.namespaceId(i);
       String name = policy.namespaceNameForId(id);
       if (name == null) {
         unmappedId = id;
@@ -169,13 +178,14 @@ public final class Authorizer {
           + " call it so (add the id under namespaces: in the policy)");
       return;
     }
-    if (ctx.namespaces.isEmpty()) {
+    if (ctx.namespaceCount() == 0) {
       ctx.fail(Reason.NO_NAMESPACE, shortName(rule) + " names no namespace (body field or"
           + " temporal-namespace header); only global_admin and account_owner may call it so");
       return;
     }
     NamespacePermission needed = rule.permission();
-    for (String namespace : ctx.namespaces) {
+    for (int i = 0; i < ctx.namespaceCount(); i++) {
+      String namespace = ctx.namespace(i);
       NamespacePermission held = rights.permissionOn(namespace);
       if (held == null || !held.includes(needed)) {
         ctx.fail(Reason.MISSING_NAMESPACE_PERMISSION, ctx.who() + " may not call "

@@ -8,7 +8,9 @@ final class DecisionContext {
   final String method;
   final String policyVersion;
   Identity identity;
-  final List<String> namespaces = new ArrayList<>(2);
+  /** The namespaces the call names: the first inline (the common case), the rest in a list. */
+  private String firstNamespace;
+  private List<String> moreNamespaces;
   String required = "";
   String allowMessage = "allowed";
   boolean filterNamespaceList;
@@ -34,9 +36,38 @@ final class DecisionContext {
   }
 
   void addNamespace(String namespace) {
-    if (!namespace.isEmpty() && !namespaces.contains(namespace)) {
-      namespaces.add(namespace);
+    if (namespace.isEmpty() || namespace.equals(firstNamespace)) {
+      return;
     }
+    if (firstNamespace == null) {
+      firstNamespace = namespace;
+    } else if (moreNamespaces == null) {
+      moreNamespaces = new ArrayList<>(2);
+      moreNamespaces.add(namespace);
+    } else if (!moreNamespaces.contains(namespace)) {
+      moreNamespaces.add(namespace);
+    }
+  }
+
+  int namespaceCount() {
+    return firstNamespace == null ? 0 : 1 + (moreNamespaces == null ? 0 : moreNamespaces.size());
+  }
+
+  String namespace(int index) {
+    return index == 0 ? firstNamespace : moreNamespaces.get(index - 1);
+  }
+
+  private List<String> namespaceList() {
+    if (firstNamespace == null) {
+      return List.of();
+    }
+    if (moreNamespaces == null) {
+      return List.of(firstNamespace);
+    }
+    List<String> all = new ArrayList<>(1 + moreNamespaces.size());
+    all.add(firstNamespace);
+    all.addAll(moreNamespaces);
+    return all;
   }
 
   /** Who the call is by, for messages: principal id and role. */
@@ -55,7 +86,7 @@ final class DecisionContext {
         allowed ? Outcome.ALLOW : Outcome.DENY,
         allowed ? Reason.ALLOWED : reason,
         allowed ? allowMessage : message,
-        method, principal, type, role, keyId, namespaces, required, policyVersion,
+        method, principal, type, role, keyId, namespaceList(), required, policyVersion,
         filterNamespaceList, identity == null ? null : identity.rights());
   }
 }

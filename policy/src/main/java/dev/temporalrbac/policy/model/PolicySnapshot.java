@@ -36,7 +36,7 @@ public final class PolicySnapshot {
   private final Map<String, String> namespaceNameById;
   private final Map<String, List<String>> createdBy;
   private final LoadingCache<String, Optional<EffectiveRights>> rights;
-  private final LoadingCache<String, Optional<ApiKey>> keyLookups;
+  private final LoadingCache<String, ApiKey> keyLookups;
 
   private PolicySnapshot(Builder builder) {
     this.version = builder.version;
@@ -74,7 +74,8 @@ public final class PolicySnapshot {
     this.keyLookups = Caffeine.newBuilder()
         .maximumSize(builder.cacheSize)
         .recordStats()
-        .build(hash -> Optional.ofNullable(keysByHash.get(hash)));
+        // a miss loads null, which Caffeine does not store: random tokens cannot fill the cache
+        .build(keysByHash::get);
   }
 
   public static Builder builder() {
@@ -111,7 +112,7 @@ public final class PolicySnapshot {
 
   /** The key whose secret hashes to {@code sha256Hex} (lower-case), or null. */
   public ApiKey keyByHash(String sha256Hex) {
-    return keyLookups.get(sha256Hex).orElse(null);
+    return keyLookups.get(sha256Hex);
   }
 
   /** The key with this id, or null. */
@@ -169,7 +170,7 @@ public final class PolicySnapshot {
   }
 
   /** The API-key lookup cache, for metrics. */
-  public LoadingCache<String, Optional<ApiKey>> keyCache() {
+  public LoadingCache<String, ApiKey> keyCache() {
     return keyLookups;
   }
 

@@ -29,6 +29,23 @@ public final class RequestFacts implements FactSink {
     return Collections.unmodifiableList(namespaces);
   }
 
+  /** How many namespaces {@link #namespaces()} holds (index access avoids an iterator per call). */
+  public int namespaceCount() {
+    return namespaces.size();
+  }
+
+  public String namespace(int index) {
+    return namespaces.get(index);
+  }
+
+  public int namespaceIdCount() {
+    return namespaceIds.size();
+  }
+
+  public String namespaceId(int index) {
+    return namespaceIds.get(index);
+  }
+
   /** Non-empty namespace ids of the body. Read-only view. */
   public List<String> namespaceIds() {
     return Collections.unmodifiableList(namespaceIds);
