@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One loaded policy: immutable, identified by {@link #version()} (a content hash). A reload builds
@@ -19,11 +18,14 @@ import java.util.Optional;
  *
  * <p>Effective rights and API-key lookups are computed on first use and held in Caffeine caches
  * owned by the snapshot, so the cache key is in effect (snapshot version, principal) and a reload
- * can never serve rights from an older policy. Thread-safe.
+ * can never serve rights from an older policy. Only hits are stored (an unknown id or hash loads
+ * nothing), so the caches are bounded by the policy itself and need no eviction: no per-read LRU
+ * upkeep on the hot path. {@link Builder#cacheSize} adds an explicit bound when memory matters
+ * more than latency. Thread-safe.
  */
 public final class PolicySnapshot {
-  /** Default bound of each per-snapshot cache. */
-  public static final long DEFAULT_CACHE_SIZE = 100_000;
+  /** No explicit bound: the policy's own size bounds the caches. */
+  public static final long UNBOUNDED = 0;
 
   private final String version;
   private final String source;
@@ -35,7 +37,7 @@ public final class PolicySnapshot {
   private final Map<String, NamespaceInfo> namespacesByName;
   private final Map<String, String> namespaceNameById;
   private final Map<String, List<String>> createdBy;
-  private final LoadingCache<String, Optional<EffectiveRights>> rights;
+  private final LoadingCache<String, EffectiveRights> rights;
   private final LoadingCache<String, ApiKey> keyLookups;
 
   private PolicySnapshot(Builder builder) {
@@ -67,28 +69,28 @@ public final class PolicySnapshot {
     this.namespacesByName = Collections.unmodifiableMap(byName);
     this.namespaceNameById = Collections.unmodifiableMap(nameById);
     this.createdBy = creators;
-    this.rights = Caffeine.newBuilder()
-        .maximumSize(builder.cacheSize)
-        .recordStats()
-        .build(this::computeRights);
-    this.keyLookups = Caffeine.newBuilder()
-        .maximumSize(builder.cacheSize)
-        .recordStats()
-        // a miss loads null, which Caffeine does not store: random tokens cannot fill the cache
-        .build(keysByHash::get);
+    // A miss loads null, which Caffeine does not store: unknown ids and random tokens cannot
+    // fill the caches.
+    this.rights = cacheBuilder(builder.cacheSize).build(this::computeRights);
+    this.keyLookups = cacheBuilder(builder.cacheSize).build(keysByHash::get);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  private Optional<EffectiveRights> computeRights(String principalId) {
+  private static Caffeine<Object, Object> cacheBuilder(long bound) {
+    Caffeine<Object, Object> caffeine = Caffeine.newBuilder().recordStats();
+    return bound == UNBOUNDED ? caffeine : caffeine.maximumSize(bound);
+  }
+
+  private EffectiveRights computeRights(String principalId) {
     Principal principal = principals.get(principalId);
     if (principal == null) {
-      return Optional.empty();
+      return null;
     }
-    return Optional.of(EffectiveRights.compute(
-        principal, groups, createdBy.getOrDefault(principalId, List.of())));
+    return EffectiveRights.compute(
+        principal, groups, createdBy.getOrDefault(principalId, List.of()));
   }
 
   /** Content hash of the policy document; changes whenever the document does. */
@@ -107,7 +109,7 @@ public final class PolicySnapshot {
 
   /** The effective rights of a user or service account, or null if the policy has no such id. */
   public EffectiveRights rightsOf(String principalId) {
-    return rights.get(principalId).orElse(null);
+    return rights.get(principalId);
   }
 
   /** The key whose secret hashes to {@code sha256Hex} (lower-case), or null. */
@@ -165,7 +167,7 @@ public final class PolicySnapshot {
   }
 
   /** The rights cache, for metrics (hit rate, size). */
-  public LoadingCache<String, Optional<EffectiveRights>> rightsCache() {
+  public LoadingCache<String, EffectiveRights> rightsCache() {
     return rights;
   }
 
@@ -179,7 +181,7 @@ public final class PolicySnapshot {
     private String version = "";
     private String source = "";
     private Instant loadedAt = Instant.EPOCH;
-    private long cacheSize = DEFAULT_CACHE_SIZE;
+    private long cacheSize = UNBOUNDED;
     private final Map<String, Principal> principals = new LinkedHashMap<>();
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final List<ApiKey> keys = new ArrayList<>();
@@ -202,6 +204,7 @@ public final class PolicySnapshot {
       return this;
     }
 
+    /** Bounds each cache to {@code cacheSize} entries (LRU-like eviction); default: unbounded. */
     public Builder cacheSize(long cacheSize) {
       if (cacheSize < 1) {
         throw new IllegalArgumentException("cache size must be positive");
