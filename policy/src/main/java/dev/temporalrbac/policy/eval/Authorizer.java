@@ -107,6 +107,7 @@ public final class Authorizer {
     MethodRule rule = entry.rule();
     RequestFacts facts = FACTS.get();
     facts.clear();
+    facts.useKnownNames(policy.namespaceNames());
     if (entry.needsBody()) {
       try {
         RequestReader.read(entry.plan(), body == null ? EMPTY : body, facts);

@@ -2,6 +2,7 @@ package dev.temporalrbac.policy.model;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.temporalrbac.policy.wire.NamespaceNames;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +38,7 @@ public final class PolicySnapshot {
   private final Map<String, NamespaceInfo> namespacesByName;
   private final Map<String, String> namespaceNameById;
   private final Map<String, List<String>> createdBy;
+  private final NamespaceNames namespaceNames;
   private final LoadingCache<String, EffectiveRights> rights;
   private final LoadingCache<String, ApiKey> keyLookups;
 
@@ -69,6 +71,7 @@ public final class PolicySnapshot {
     this.namespacesByName = Collections.unmodifiableMap(byName);
     this.namespaceNameById = Collections.unmodifiableMap(nameById);
     this.createdBy = creators;
+    this.namespaceNames = NamespaceNames.of(allNamespaceNames());
     // A miss loads null, which Caffeine does not store: unknown ids and random tokens cannot
     // fill the caches.
     this.rights = cacheBuilder(builder.cacheSize).build(this::computeRights);
@@ -124,6 +127,25 @@ public final class PolicySnapshot {
 
   public Principal principal(String id) {
     return principals.get(id);
+  }
+
+  /** Every namespace name the policy mentions, for reading requests without decoding them. */
+  public NamespaceNames namespaceNames() {
+    return namespaceNames;
+  }
+
+  private java.util.Set<String> allNamespaceNames() {
+    java.util.Set<String> all = new java.util.HashSet<>(namespacesByName.keySet());
+    for (Principal principal : principals.values()) {
+      all.addAll(principal.namespaces().keySet());
+      if (principal.scoped() != null) {
+        all.add(principal.scoped().namespace());
+      }
+    }
+    for (Group group : groups.values()) {
+      all.addAll(group.namespaces().keySet());
+    }
+    return all;
   }
 
   /** The name of the namespace with this id, or null when the policy does not map it. */

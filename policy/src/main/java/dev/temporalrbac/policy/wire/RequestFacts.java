@@ -16,6 +16,12 @@ public final class RequestFacts implements FactSink {
   private final List<String> namespaceIds = new ArrayList<>(2);
   private final String[] values = new String[Fact.values().length];
   private final EnumSet<Fact> present = EnumSet.noneOf(Fact.class);
+  private NamespaceNames knownNames;
+
+  /** Known names to reuse for namespace facts (the policy's), or null to decode every one. */
+  public void useKnownNames(NamespaceNames names) {
+    this.knownNames = names;
+  }
 
   public void clear() {
     namespaces.clear();
@@ -79,7 +85,10 @@ public final class RequestFacts implements FactSink {
     if (start == end) {
       return;
     }
-    String value = new String(buffer, start, end - start, StandardCharsets.UTF_8);
+    String known = fact == Fact.NAMESPACE && knownNames != null
+        ? knownNames.lookup(buffer, start, end) : null;
+    String value = known != null ? known
+        : new String(buffer, start, end - start, StandardCharsets.UTF_8);
     switch (fact) {
       case NAMESPACE:
         namespaces.add(value);
