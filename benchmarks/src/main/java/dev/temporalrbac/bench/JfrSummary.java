@@ -111,6 +111,9 @@ public final class JfrSummary {
     }
     String field = event.getEventType().getName().equals("jdk.ExecutionSample")
         ? "sampledThread" : "eventThread";
+    if (!event.hasField(field)) {
+      return false; // e.g. allocation samples of a recording made with settings=profile
+    }
     jdk.jfr.consumer.RecordedThread thread = event.getThread(field);
     return thread != null && String.valueOf(thread.getJavaName()).contains(filter);
   }

@@ -1,0 +1,573 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of temporal-rbac-proxy against a direct connection and nginx grpc_pass.
+#
+#   benchmarks/run.sh            # everything, ~10 minutes on 2 cores; writes benchmarks/BENCHMARKS.md
+#
+# Environment (defaults in brackets):
+#   DURATION [10]  WARMUP [3]  seconds measured / warmed up per unary point
+#   CONCURRENCY ["1 16 64 256"]  calls in flight per point      PRINCIPALS [100]  users in the policy
+#   DENY_FRACTION [0.2]  share of denied calls in the deny run  DENY_CONCURRENCY [64]
+#   H2LOAD_DURATION [10]  H2LOAD_CONNECTIONS [4]  H2LOAD_STREAMS [16]  (4 x 16 = 64 in flight)
+#   LONGPOLL_COUNT [10000]  LONGPOLL_HOLD [60]  LONGPOLL_DEADLINE [70]
+#   PROXY_JVM_FLAGS ["-Xms1g -Xmx1g -XX:+UseG1GC"]  LONGPOLL_JVM_FLAGS ["-Xms512m -Xmx512m -XX:+UseG1GC"]
+#   PROFILE [1]  JFR CPU profile of the proxy under 64 in flight   JMH [0]  also the JMH decision benchmark
+#   SKIP_BUILD [0]  SKIP_INSTALL [0]  OUT [benchmarks/BENCHMARKS.md]  KEEP_WORK [0]
+#
+# Everything listens on 127.0.0.1 only. nginx runs with its own prefix, pid file and logs in a
+# temporary directory (never the system service). All processes started here are stopped on exit.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+CONCURRENCY=${CONCURRENCY:-"1 16 64 256"}
+PRINCIPALS=${PRINCIPALS:-100}
+DENY_FRACTION=${DENY_FRACTION:-0.2}
+DENY_CONCURRENCY=${DENY_CONCURRENCY:-64}
+H2LOAD_DURATION=${H2LOAD_DURATION:-10}
+H2LOAD_CONNECTIONS=${H2LOAD_CONNECTIONS:-4}
+H2LOAD_STREAMS=${H2LOAD_STREAMS:-16}
+LONGPOLL_COUNT=${LONGPOLL_COUNT:-10000}
+LONGPOLL_HOLD=${LONGPOLL_HOLD:-60}
+LONGPOLL_DEADLINE=${LONGPOLL_DEADLINE:-70}
+PROXY_JVM_FLAGS=${PROXY_JVM_FLAGS:-"-Xms1g -Xmx1g -XX:+UseG1GC"}
+LONGPOLL_JVM_FLAGS=${LONGPOLL_JVM_FLAGS:-"-Xms512m -Xmx512m -XX:+UseG1GC"}
+UPSTREAM_JVM_FLAGS=${UPSTREAM_JVM_FLAGS:-"-Xms1g -Xmx1g -XX:+UseG1GC"}
+CLIENT_JVM_FLAGS=${CLIENT_JVM_FLAGS:-"-Xms512m -Xmx1g -XX:+UseG1GC"}
+PROFILE=${PROFILE:-1}
+JMH=${JMH:-0}
+SKIP_BUILD=${SKIP_BUILD:-0}
+SKIP_INSTALL=${SKIP_INSTALL:-0}
+OUT=${OUT:-$HERE/BENCHMARKS.md}
+KEEP_WORK=${KEEP_WORK:-0}
+# read by the report generator
+export DURATION WARMUP CONCURRENCY PRINCIPALS DENY_FRACTION H2LOAD_DURATION H2LOAD_CONNECTIONS \
+  H2LOAD_STREAMS LONGPOLL_COUNT LONGPOLL_HOLD PROXY_JVM_FLAGS LONGPOLL_JVM_FLAGS UPSTREAM_JVM_FLAGS \
+  CLIENT_JVM_FLAGS PROFILE JMH
+
+PROXY_JAR=$ROOT/proxy/target/temporal-rbac-proxy.jar
+BENCH_JAR=$HERE/target/benchmarks.jar
+WORK=$(mktemp -d /tmp/trp-bench.XXXXXX)
+RESULTS=$WORK/results.jsonl
+COMMANDS=$WORK/commands.txt
+PIDS=()
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+cleanup() {
+  local rc=$?
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  if [[ $KEEP_WORK == 1 || $rc != 0 ]]; then
+    log "work directory kept: $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Records a command (for BENCHMARKS.md) and runs it.
+record() {
+  printf '%s\n' "$*" >>"$COMMANDS"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits (bounded) until a URL answers 200.
+wait_http() {
+  local url=$1 tries=${2:-120}
+  for _ in $(seq 1 "$tries"); do
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' "$url" || true) == 200 ]]; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  log "timed out waiting for $url"
+  return 1
+}
+
+wait_file() {
+  local file=$1
+  for _ in $(seq 1 120); do
+    [[ -s $file ]] && return 0
+    sleep 0.5
+  done
+  log "timed out waiting for $file"
+  return 1
+}
+
+harness() {
+  # shellcheck disable=SC2086
+  timeout 600 java $CLIENT_JVM_FLAGS -cp "$BENCH_JAR" dev.temporalrbac.bench.load.LoadHarness "$@" \
+    2>>"$WORK/harness.err"
+}
+
+hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    local t
+    t=$(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+    total=$((total + t))
+  done
+  echo "$total"
+}
+
+# ------------------------------------------------------------------ build and tools
+cd "$ROOT"
+if [[ $SKIP_BUILD != 1 ]]; then
+  log "building (mvn install -DskipTests, then the benchmarks module)"
+  record "mvn -B -ntp -q install -DskipTests"
+  mvn -B -ntp -q install -DskipTests
+  record "mvn -B -ntp -q -P benchmarks -pl benchmarks package -DskipTests"
+  mvn -B -ntp -q -P benchmarks -pl benchmarks package -DskipTests
+fi
+[[ -f $PROXY_JAR && -f $BENCH_JAR ]] || { log "missing $PROXY_JAR or $BENCH_JAR"; exit 1; }
+
+need=()
+command -v nginx >/dev/null || need+=(nginx)
+command -v h2load >/dev/null || need+=(nghttp2-client)
+command -v python3 >/dev/null || need+=(python3)
+command -v curl >/dev/null || need+=(curl)
+if ((${#need[@]})); then
+  if [[ $SKIP_INSTALL == 1 ]]; then
+    log "missing: ${need[*]}"
+    exit 1
+  fi
+  log "installing ${need[*]}"
+  SUDO=
+  [[ $(id -u) == 0 ]] || SUDO=sudo
+  record "apt-get update && apt-get install -y ${need[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
+fi
+
+# ------------------------------------------------------------------ machine
+{
+  echo "date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "dirty=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -c . || true)"
+  echo "nproc=$(nproc)"
+  echo "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+  echo "mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel=$(uname -r)"
+  echo "java=$(java -version 2>&1 | head -2 | tail -1)"
+  echo "nginx=$(nginx -v 2>&1)"
+  echo "h2load=$(h2load --version 2>&1 | head -1)"
+  echo "clk_tck=$(getconf CLK_TCK)"
+} >"$WORK/machine.txt"
+
+# ------------------------------------------------------------------ fixture and servers
+log "policy fixture: $PRINCIPALS users"
+record "java -cp $BENCH_JAR dev.temporalrbac.bench.load.LoadHarness fixture --dir \$WORK --principals $PRINCIPALS"
+harness fixture --dir "$WORK" --principals "$PRINCIPALS" >"$WORK/fixture.json"
+SECRET=$(cat "$WORK/secret.txt")
+
+log "starting the upstream"
+record "java $UPSTREAM_JVM_FLAGS -cp $BENCH_JAR dev.temporalrbac.bench.load.LoadHarness upstream --port-file \$WORK/upstream.port"
+# shellcheck disable=SC2086
+java $UPSTREAM_JVM_FLAGS -cp "$BENCH_JAR" dev.temporalrbac.bench.load.LoadHarness upstream \
+  --port-file "$WORK/upstream.port" >"$WORK/upstream.log" 2>&1 &
+UPSTREAM_PID=$!
+PIDS+=("$UPSTREAM_PID")
+wait_file "$WORK/upstream.port"
+UPSTREAM_PORT=$(cat "$WORK/upstream.port")
+
+start_proxy() { # name jvm-flags -> sets PROXY_PID PROXY_PORT ADMIN_PORT
+  local name=$1 flags=$2
+  PROXY_PORT=$(free_port)
+  ADMIN_PORT=$(free_port)
+  local cmd="java $flags -jar $PROXY_JAR serve --policy \$WORK/policy.yaml --upstream 127.0.0.1:$UPSTREAM_PORT --listen 127.0.0.1:$PROXY_PORT --admin 127.0.0.1:$ADMIN_PORT --audit deny --audit-file \$WORK/audit-$name.log"
+  record "$cmd"
+  # shellcheck disable=SC2086
+  java $flags -jar "$PROXY_JAR" serve --policy "$WORK/policy.yaml" \
+    --upstream "127.0.0.1:$UPSTREAM_PORT" --listen "127.0.0.1:$PROXY_PORT" \
+    --admin "127.0.0.1:$ADMIN_PORT" --audit deny --audit-file "$WORK/audit-$name.log" \
+    >"$WORK/proxy-$name.log" 2>&1 &
+  PROXY_PID=$!
+  PIDS+=("$PROXY_PID")
+  wait_http "http://127.0.0.1:$ADMIN_PORT/readyz"
+}
+
+stop_pid() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+log "starting the proxy ($PROXY_JVM_FLAGS)"
+start_proxy main "$PROXY_JVM_FLAGS"
+MAIN_PROXY_PID=$PROXY_PID
+MAIN_PROXY_PORT=$PROXY_PORT
+MAIN_ADMIN_PORT=$ADMIN_PORT
+echo "proxy_rss_idle_kib=$(rss_kib "$MAIN_PROXY_PID")" >>"$WORK/machine.txt"
+
+log "starting nginx"
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/nginx"
+sed -e "s#@PREFIX@#$WORK/nginx#g" -e "s#@LISTEN_PORT@#$NGINX_PORT#g" \
+  -e "s#@UPSTREAM_PORT@#$UPSTREAM_PORT#g" "$HERE/nginx/nginx.conf.template" >"$WORK/nginx/nginx.conf"
+record "nginx -p \$WORK/nginx -c \$WORK/nginx/nginx.conf -g 'daemon off;'   # from benchmarks/nginx/nginx.conf.template"
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' >"$WORK/nginx/stdout.log" 2>&1 &
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+for _ in $(seq 1 50); do
+  [[ -n $(pgrep -P "$NGINX_PID" || true) ]] && break
+  sleep 0.2
+done
+NGINX_PIDS="$NGINX_PID,$(pgrep -P "$NGINX_PID" | paste -sd, -)"
+
+declare -A TARGET=([direct]="127.0.0.1:$UPSTREAM_PORT" [proxy]="127.0.0.1:$MAIN_PROXY_PORT" [nginx]="127.0.0.1:$NGINX_PORT")
+declare -A MID_PIDS=([direct]="" [proxy]="$MAIN_PROXY_PID" [nginx]="$NGINX_PIDS")
+
+unary() { # label path concurrency [extra args]
+  local label=$1 path=$2 c=$3
+  shift 3
+  local mid=()
+  [[ -n ${MID_PIDS[$path]} ]] && mid=(--cpu-pids "${MID_PIDS[$path]}")
+  record "java $CLIENT_JVM_FLAGS -cp $BENCH_JAR dev.temporalrbac.bench.load.LoadHarness unary --label $label --target ${TARGET[$path]} --concurrency $c --warmup $WARMUP --duration $DURATION --principals $PRINCIPALS $*"
+  harness unary --label "$label" --path "$path" --target "${TARGET[$path]}" --concurrency "$c" \
+    --warmup "$WARMUP" --duration "$DURATION" --principals "$PRINCIPALS" \
+    --upstream-pid "$UPSTREAM_PID" "${mid[@]}" --out "$RESULTS" "$@" >/dev/null
+  tail -1 "$RESULTS" >&2
+}
+
+# ------------------------------------------------------------------ unary, closed loop
+log "warm-up: 64 in flight for $((WARMUP * 3)) s per path (not reported)"
+for path in direct proxy nginx; do
+  harness unary --label warmup --target "${TARGET[$path]}" --concurrency 64 --warmup "$((WARMUP * 3))" \
+    --duration 1 --principals "$PRINCIPALS" >/dev/null
+done
+
+for c in $CONCURRENCY; do
+  for path in direct proxy nginx; do
+    log "unary $path, $c in flight"
+    unary "unary" "$path" "$c"
+  done
+done
+
+log "unary proxy, $DENY_CONCURRENCY in flight, ${DENY_FRACTION} denied"
+unary "deny" proxy "$DENY_CONCURRENCY" --deny-fraction "$DENY_FRACTION"
+
+# ------------------------------------------------------------------ open loop at half load
+HALF_RATE=$(python3 - "$RESULTS" <<'EOF'
+import json, sys
+best = max((r["calls_per_s"] for r in map(json.loads, open(sys.argv[1]))
+            if r.get("label") == "unary" and r.get("path") == "proxy"), default=0)
+print(int(best / 2))
+EOF
+)
+if ((HALF_RATE > 0)); then
+  for path in direct proxy nginx; do
+    log "open loop $path at $HALF_RATE calls/s (half the proxy's maximum)"
+    unary "half" "$path" 1024 --rate "$HALF_RATE" --warmup "$((WARMUP < 5 ? 5 : WARMUP))"
+  done
+fi
+
+# ------------------------------------------------------------------ h2load
+H2_URL_PATH=/temporal.api.workflowservice.v1.WorkflowService/StartWorkflowExecution
+for path in direct proxy nginx; do
+  log "h2load $path"
+  port=${TARGET[$path]##*:}
+  mid=${MID_PIDS[$path]//,/ }
+  record "h2load -D $H2LOAD_DURATION --warm-up-time=2 -t 1 -c $H2LOAD_CONNECTIONS -m $H2LOAD_STREAMS --data=\$WORK/start-workflow.grpc -H 'content-type: application/grpc' -H 'te: trailers' -H 'authorization: Bearer \$SECRET' http://127.0.0.1:$port$H2_URL_PATH"
+  # shellcheck disable=SC2086
+  cpu0=$(cpu_ticks $mid)
+  timeout $((H2LOAD_DURATION + 60)) h2load -D "$H2LOAD_DURATION" --warm-up-time=2 -t 1 \
+    -c "$H2LOAD_CONNECTIONS" -m "$H2LOAD_STREAMS" --data="$WORK/start-workflow.grpc" \
+    -H 'content-type: application/grpc' -H 'te: trailers' -H "authorization: Bearer $SECRET" \
+    "http://127.0.0.1:$port$H2_URL_PATH" >"$WORK/h2load-$path.txt" 2>&1 || true
+  # shellcheck disable=SC2086
+  cpu1=$(cpu_ticks $mid)
+  python3 - "$WORK/h2load-$path.txt" "$path" "$((cpu1 - cpu0))" "$(getconf CLK_TCK)" \
+    "$H2LOAD_CONNECTIONS" "$H2LOAD_STREAMS" "${mid:+1}" >>"$RESULTS" <<'EOF'
+import json, re, sys
+text = open(sys.argv[1]).read()
+path, ticks, hz, conns, streams, has_mid = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7] == "1"
+def unit(v):
+    m = re.match(r"([\d.]+)(us|ms|s)", v)
+    return float(m.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[m.group(2)]
+r = {"mode": "h2load", "label": "h2load", "path": path, "concurrency": conns * streams}
+m = re.search(r"finished in ([\d.]+)s, ([\d.]+) req/s", text)
+if m:
+    r["calls_per_s"] = float(m.group(2))
+m = re.search(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored", text)
+if m:
+    r["calls"], r["succeeded"], r["failed"] = int(m.group(2)), int(m.group(3)), int(m.group(4)) + int(m.group(5))
+m = re.search(r"time for request:\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", text)
+if m:
+    r["min_us"], r["max_us"], r["mean_us"], r["sd_us"] = (unit(x) for x in m.groups())
+if has_mid and r.get("calls"):
+    r["mid_cpu_s_per_1k"] = round(ticks / hz * 1000 / r["calls"], 4)
+print(json.dumps(r))
+EOF
+  tail -1 "$RESULTS" >&2
+done
+
+# ------------------------------------------------------------------ peak RSS
+nginx_hwm=0
+for pid in ${NGINX_PIDS//,/ }; do nginx_hwm=$((nginx_hwm + $(hwm_kib "$pid"))); done
+{
+  echo "proxy_hwm_kib=$(hwm_kib "$MAIN_PROXY_PID")"
+  echo "proxy_threads=$(awk '/^Threads:/ {print $2}' "/proc/$MAIN_PROXY_PID/status")"
+  echo "nginx_hwm_kib_sum=$nginx_hwm"
+  echo "upstream_hwm_kib=$(hwm_kib "$UPSTREAM_PID")"
+} >>"$WORK/machine.txt"
+curl -s "http://127.0.0.1:$MAIN_ADMIN_PORT/metrics" >"$WORK/proxy-main-metrics.txt" || true
+stop_pid "$MAIN_PROXY_PID"
+stop_pid "$NGINX_PID"
+
+# ------------------------------------------------------------------ JFR profile
+if [[ $PROFILE == 1 ]]; then
+  log "JFR CPU profile of the proxy at 64 in flight"
+  start_proxy jfr "$PROXY_JVM_FLAGS -XX:StartFlightRecording=name=bench,settings=profile"
+  TARGET[proxy]="127.0.0.1:$PROXY_PORT"
+  MID_PIDS[proxy]="$PROXY_PID"
+  harness unary --label warmup --target "${TARGET[proxy]}" --concurrency 64 --warmup "$((WARMUP * 3))" \
+    --duration 1 --principals "$PRINCIPALS" >/dev/null
+  unary "jfr" proxy 64 --duration 20
+  record "jcmd PROXY_PID JFR.dump name=bench filename=\$WORK/proxy.jfr; java -cp $BENCH_JAR dev.temporalrbac.bench.JfrSummary \$WORK/proxy.jfr 25 20 ''"
+  jcmd "$PROXY_PID" JFR.dump name=bench filename="$WORK/proxy.jfr" >/dev/null
+  java -cp "$BENCH_JAR" dev.temporalrbac.bench.JfrSummary "$WORK/proxy.jfr" 25 20 '' \
+    >"$WORK/jfr-summary.txt" 2>&1 || true
+  stop_pid "$PROXY_PID"
+fi
+
+# ------------------------------------------------------------------ long polls
+log "long polls: $LONGPOLL_COUNT held for $LONGPOLL_HOLD s through a fresh proxy ($LONGPOLL_JVM_FLAGS)"
+start_proxy longpoll "$LONGPOLL_JVM_FLAGS"
+record "java $CLIENT_JVM_FLAGS -cp $BENCH_JAR dev.temporalrbac.bench.load.LoadHarness longpoll --target 127.0.0.1:$PROXY_PORT --count $LONGPOLL_COUNT --hold $LONGPOLL_HOLD --deadline $LONGPOLL_DEADLINE --channels 4 --admin 127.0.0.1:$ADMIN_PORT --pid PROXY_PID --principals $PRINCIPALS"
+harness longpoll --label longpoll --target "127.0.0.1:$PROXY_PORT" --count "$LONGPOLL_COUNT" \
+  --hold "$LONGPOLL_HOLD" --deadline "$LONGPOLL_DEADLINE" --channels 4 \
+  --admin "127.0.0.1:$ADMIN_PORT" --pid "$PROXY_PID" --principals "$PRINCIPALS" \
+  --out "$RESULTS" >/dev/null
+tail -1 "$RESULTS" >&2
+stop_pid "$PROXY_PID"
+
+# ------------------------------------------------------------------ JMH (optional)
+if [[ $JMH == 1 ]]; then
+  log "JMH decision benchmark (principals=10,10000)"
+  record "java -jar $BENCH_JAR DecisionBenchmark -p principals=10,10000 -wi 3 -i 5 -rf json -rff \$WORK/jmh.json"
+  java -jar "$BENCH_JAR" DecisionBenchmark -p principals=10,10000 -wi 3 -i 5 -rf json \
+    -rff "$WORK/jmh.json" >"$WORK/jmh.txt" 2>&1 || true
+fi
+
+# ------------------------------------------------------------------ report
+log "writing $OUT"
+python3 - "$WORK" "$OUT" <<'EOF'
+import json, os, re, sys
+work, out = sys.argv[1], sys.argv[2]
+rows = [json.loads(l) for l in open(os.path.join(work, "results.jsonl")) if l.strip()]
+machine = dict(l.rstrip("\n").split("=", 1) for l in open(os.path.join(work, "machine.txt")) if "=" in l)
+env = {k: os.environ.get(k, "") for k in ()}
+def get(label, path, c=None):
+    for r in rows:
+        if r.get("label") == label and r.get("path") == path and (c is None or r.get("concurrency") == c):
+            return r
+    return None
+def f(v, nd=0):
+    if v is None: return "—"
+    return f"{v:,.{nd}f}"
+def ratio(a, b):
+    return "—" if not a or not b else f"{a / b:.2f}"
+def ms(us): return None if us is None else us / 1000
+L = []
+w = L.append
+w("# Benchmarks: the proxy's cost next to a direct connection and nginx `grpc_pass`")
+w("")
+w(f"Generated by `benchmarks/run.sh` on {machine.get('date_utc')} (commit `{machine.get('commit')}`"
+  + (f", {machine.get('dirty')} uncommitted paths in the work tree" if machine.get('dirty', '0') != '0' else "") + "). "
+  "Do not edit by hand; re-run the script. Absolute figures depend on the machine: compare the **ratios**.")
+w("")
+w("**One machine, shared cores.** The load generator, the upstream, and the proxy or nginx all run on the "
+  f"same {machine.get('nproc')} cores, so every path competes with its own client for CPU and the absolute "
+  "numbers are far lower than with separate machines. The proxy (a JVM with its own event loops and "
+  "executor) suffers more from this than nginx (two single-threaded workers).")
+w("")
+w("## Machine")
+w("")
+for k, label in [("nproc", "cores (nproc)"), ("cpu", "CPU"), ("mem", "memory"), ("kernel", "kernel"),
+                 ("java", "java -version"), ("nginx", "nginx -v"), ("h2load", "h2load --version")]:
+    w(f"- {label}: {machine.get(k, '?')}")
+w("")
+w("## Setup")
+w("")
+w(f"- Upstream: `LoadHarness upstream`, a grpc-java (Netty, direct executor) `WorkflowService` that answers "
+  "`StartWorkflowExecution` at once and holds `PollWorkflowTaskQueue` until the caller's deadline. "
+  f"JVM flags: `{os.environ.get('UPSTREAM_JVM_FLAGS')}`.")
+w(f"- Proxy: `temporal-rbac-proxy serve`, enforcing, `--audit deny` to a file. JVM flags: `{os.environ.get('PROXY_JVM_FLAGS')}` "
+  f"(long-poll run: `{os.environ.get('LONGPOLL_JVM_FLAGS')}`). Policy: {os.environ.get('PRINCIPALS')} users "
+  "(developers with grants on 3 of 1000 namespaces), one 256-character API key each.")
+w("- nginx: Debian's package, `grpc_pass` to the upstream with a keepalive pool, no authorization, "
+  "`worker_processes auto`, `access_log off` (`benchmarks/nginx/nginx.conf.template`).")
+w(f"- Client: `LoadHarness unary`, grpc-java (Netty), 4 channels round-robin, pre-serialized 1268-byte "
+  f"`StartWorkflowExecutionRequest`s, a random user per call, `authorization: Bearer <key>`. Closed loop: "
+  f"N calls always in flight; {os.environ.get('WARMUP')} s warm-up, then {os.environ.get('DURATION')} s measured per point. "
+  f"JVM flags: `{os.environ.get('CLIENT_JVM_FLAGS')}`. Latency is client-observed, from a log-linear histogram (<1 % error).")
+w("- CPU per 1000 calls: utime+stime of the process (all threads; nginx: master and workers) from `/proc/PID/stat`, "
+  "read at the start and the end of the measured window, divided by the calls completed in it.")
+w("")
+w("## Unary `StartWorkflowExecution`, closed loop")
+w("")
+w("| in flight | path | calls/s | p50 ms | p99 ms | p99.9 ms | errors | CPU s / 1000 calls (proxy or nginx) | upstream CPU s / 1000 | client CPU s / 1000 |")
+w("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+concs = sorted({r["concurrency"] for r in rows if r.get("label") == "unary"})
+for c in concs:
+    for p in ("direct", "proxy", "nginx"):
+        r = get("unary", p, c)
+        if not r: continue
+        w(f"| {c} | {p} | {f(r['calls_per_s'])} | {f(ms(r['p50_us']),2)} | {f(ms(r['p99_us']),2)} | {f(ms(r['p999_us']),2)} | "
+          f"{r['errors']} | {f(r.get('mid_cpu_s_per_1k'),3) if p != 'direct' else '—'} | {f(r.get('upstream_cpu_s_per_1k'),3)} | {f(r.get('client_cpu_s_per_1k'),3)} |")
+w("")
+w("### Ratios")
+w("")
+w("| in flight | throughput proxy ÷ direct | throughput proxy ÷ nginx | p99 proxy ÷ direct | p99 proxy ÷ nginx | p99 added by the proxy vs direct (ms) |")
+w("|---:|---:|---:|---:|---:|---:|")
+for c in concs:
+    d, p, n = get("unary", "direct", c), get("unary", "proxy", c), get("unary", "nginx", c)
+    if not (d and p and n): continue
+    w(f"| {c} | {ratio(p['calls_per_s'], d['calls_per_s'])} | {ratio(p['calls_per_s'], n['calls_per_s'])} | "
+      f"{ratio(p['p99_us'], d['p99_us'])} | {ratio(p['p99_us'], n['p99_us'])} | {f(ms(p['p99_us'] - d['p99_us']),2)} |")
+w("")
+dn = get("deny", "proxy")
+if dn:
+    base = get("unary", "proxy", dn["concurrency"])
+    w(f"### {int(round(dn['deny_fraction'] * 100))} % denied calls (proxy, {dn['concurrency']} in flight)")
+    w("")
+    w("| run | calls/s | allowed | denied | wrong outcome | p50 ms | p99 ms | p99.9 ms | CPU s / 1000 calls |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    if base:
+        w(f"| all allowed | {f(base['calls_per_s'])} | {base['ok']:,} | {base['denied']:,} | {base['wrong_outcome']} | {f(ms(base['p50_us']),2)} | {f(ms(base['p99_us']),2)} | {f(ms(base['p999_us']),2)} | {f(base.get('mid_cpu_s_per_1k'),3)} |")
+    w(f"| {int(round(dn['deny_fraction'] * 100))} % denied | {f(dn['calls_per_s'])} | {dn['ok']:,} | {dn['denied']:,} | {dn['wrong_outcome']} | {f(ms(dn['p50_us']),2)} | {f(ms(dn['p99_us']),2)} | {f(ms(dn['p999_us']),2)} | {f(dn.get('mid_cpu_s_per_1k'),3)} |")
+    w("")
+    w("Denied calls are answered by the proxy (`PERMISSION_DENIED`, one audit record each) without reaching the upstream.")
+    w("")
+half = [get("half", p) for p in ("direct", "proxy", "nginx")]
+if all(half):
+    w(f"## Open loop at half of the proxy's maximum throughput ({f(half[0]['rate'])} calls/s)")
+    w("")
+    w("| path | calls/s | p50 ms | p99 ms | p99.9 ms | skipped (over 1024 in flight) | CPU s / 1000 calls |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for r in half:
+        w(f"| {r['path']} | {f(r['calls_per_s'])} | {f(ms(r['p50_us']),2)} | {f(ms(r['p99_us']),2)} | {f(ms(r['p999_us']),2)} | {r.get('skipped', 0)} | {f(r.get('mid_cpu_s_per_1k'),3) if r['path'] != 'direct' else '—'} |")
+    w("")
+    w(f"p99 added by the proxy at half load: **{f(ms(half[1]['p99_us'] - half[0]['p99_us']),2)} ms** vs direct, "
+      f"{f(ms(half[1]['p99_us'] - half[2]['p99_us']),2)} ms vs nginx.")
+    w("")
+w("## Memory and threads of the servers (whole unary + h2load run)")
+w("")
+kib = lambda k: f"{int(machine.get(k, 0)) / 1024:,.0f} MiB"
+w(f"- proxy: peak RSS (VmHWM) **{kib('proxy_hwm_kib')}** (idle after start: {kib('proxy_rss_idle_kib')}), {machine.get('proxy_threads')} threads at the end")
+w(f"- nginx: peak RSS, master and workers summed: {kib('nginx_hwm_kib_sum')}")
+w(f"- upstream (harness JVM): peak RSS {kib('upstream_hwm_kib')}")
+w("")
+h2 = {p: get("h2load", p) for p in ("direct", "proxy", "nginx")}
+if all(h2.values()):
+    w(f"## h2load (independent load generator), unary `StartWorkflowExecution`, {h2['direct']['concurrency']} in flight")
+    w("")
+    w(f"`h2load -t 1 -c {os.environ.get('H2LOAD_CONNECTIONS')} -m {os.environ.get('H2LOAD_STREAMS')} -D {os.environ.get('H2LOAD_DURATION')} --warm-up-time=2`, the same framed request for one allowed user. "
+      "h2load reports HTTP status only (gRPC status is in trailers), mean and max latency but no percentiles.")
+    w("")
+    w("| path | req/s | mean ms | sd ms | max ms | failed | CPU s / 1000 calls |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for p, r in h2.items():
+        w(f"| {p} | {f(r.get('calls_per_s'))} | {f(ms(r.get('mean_us')),2)} | {f(ms(r.get('sd_us')),2)} | {f(ms(r.get('max_us')),2)} | {r.get('failed')} | {f(r.get('mid_cpu_s_per_1k'),3)} |")
+    w("")
+    w(f"Ratios: proxy ÷ direct **{ratio(h2['proxy'].get('calls_per_s'), h2['direct'].get('calls_per_s'))}**, "
+      f"proxy ÷ nginx **{ratio(h2['proxy'].get('calls_per_s'), h2['nginx'].get('calls_per_s'))}**, nginx ÷ direct {ratio(h2['nginx'].get('calls_per_s'), h2['direct'].get('calls_per_s'))}.")
+    w("")
+lp = get("longpoll", None) or next((r for r in rows if r.get("mode") == "longpoll"), None)
+if lp:
+    gc = lp.get("after_full_gc") or {}
+    w(f"## Long polls: {lp['count']:,} `PollWorkflowTaskQueue` held open through a fresh proxy")
+    w("")
+    w(f"Deadline {lp['deadline_s']} s, held {lp['hold_s']:.0f} s after all were opened ({lp['open_seconds']} s to open), 4 client channels; "
+      f"proxy JVM flags `{os.environ.get('LONGPOLL_JVM_FLAGS')}`. Sampled every 5 s: heap used (sum of `jvm_memory_used_bytes{{area=\"heap\"}}` from `/metrics`), "
+      "RSS from `/proc/PID/status`, live threads (`jvm_threads_live_threads`); then a full GC (`jcmd PID GC.run`) with the calls still open.")
+    w("")
+    w("| open during hold (min) | open at end | closed early | max heap used | heap after full GC | max RSS | peak RSS (VmHWM) | max live threads | before: heap / RSS / threads |")
+    w("|---:|---:|---|---:|---:|---:|---:|---:|---|")
+    b = lp.get("before") or {}
+    w(f"| {lp['min_open_during_hold']:,} | {lp['open_at_end']:,} | {json.dumps(lp.get('closed_early'))} | {lp['max_heap_used_mib']} MiB | {gc.get('heap_used_mib')} MiB | "
+      f"{lp['max_rss_mib']} MiB | {gc.get('hwm_mib')} MiB | {lp['max_threads']} | {b.get('heap_used_mib')} MiB / {b.get('rss_mib')} MiB / {b.get('threads')} |")
+    w("")
+# targets
+w("## Targets")
+w("")
+d64, p64, n64 = get("unary", "direct", 64), get("unary", "proxy", 64), get("unary", "nginx", 64)
+def met(b): return "**met**" if b else "**not met**"
+if d64 and p64 and n64:
+    w(f"- Throughput at 64 in flight ≥ nginx's: proxy ÷ nginx = {ratio(p64['calls_per_s'], n64['calls_per_s'])} — {met(p64['calls_per_s'] >= n64['calls_per_s'])}.")
+    w(f"- Throughput at 64 in flight ≥ 80 % of direct: proxy ÷ direct = {ratio(p64['calls_per_s'], d64['calls_per_s'])} — {met(p64['calls_per_s'] >= 0.8 * d64['calls_per_s'])}.")
+if all(half):
+    added = ms(half[1]['p99_us'] - half[0]['p99_us'])
+    w(f"- p99 added latency under 1 ms at half of the maximum load: {f(added,2)} ms — {met(added < 1)}.")
+if lp:
+    gc = lp.get("after_full_gc") or {}
+    ok = lp['min_open_during_hold'] >= lp['count'] and lp['max_heap_used_mib'] < 512
+    w(f"- {lp['count']:,} idle long polls in under 512 MiB heap with bounded threads: {lp['min_open_during_hold']:,} held, max heap used {lp['max_heap_used_mib']} MiB "
+      f"(live after full GC {gc.get('heap_used_mib')} MiB; JVM flags `{os.environ.get('LONGPOLL_JVM_FLAGS')}`), {lp['max_threads']} threads — {met(ok)}.")
+w("")
+jfr = os.path.join(work, "jfr-summary.txt")
+if os.path.exists(jfr):
+    w("## Where the proxy's CPU goes (JFR, 64 in flight, 20 s)")
+    w("")
+    w("`-XX:StartFlightRecording=settings=profile` on a separate proxy process (not the one measured above), "
+      "summarized by `dev.temporalrbac.bench.JfrSummary` (execution samples of all threads, last 20 s).")
+    w("")
+    w("```")
+    text = open(jfr).read()
+    idx = text.find("== CPU")
+    w(text[idx:].strip()[:6000] if idx >= 0 else text.strip()[:6000])
+    w("```")
+    w("")
+jmh = os.path.join(work, "jmh.txt")
+if os.path.exists(jmh):
+    w("## JMH decision benchmark")
+    w("")
+    w("```")
+    t = open(jmh).read()
+    i = t.find("Benchmark ")
+    w(t[i:].strip() if i >= 0 else t[-4000:])
+    w("```")
+    w("")
+w("## Commands")
+w("")
+w("`$WORK` is the script's temporary directory; `$SECRET` the API key of the fixture's first user. Environment: "
+  + ", ".join(f"`{k}={os.environ.get(k)}`" for k in ("DURATION", "WARMUP", "CONCURRENCY", "PRINCIPALS", "DENY_FRACTION",
+     "H2LOAD_DURATION", "LONGPOLL_COUNT", "LONGPOLL_HOLD", "PROFILE", "JMH")) + ".")
+w("")
+w("```sh")
+w("benchmarks/run.sh")
+w("# which ran:")
+for line in open(os.path.join(work, "commands.txt")):
+    w(line.rstrip("\n").replace(work, "$WORK"))
+w("```")
+w("")
+w("## Raw results (JSON lines)")
+w("")
+w("```json")
+for r in rows:
+    w(json.dumps(r).replace(work, "$WORK"))
+w("```")
+open(out, "w").write("\n".join(L) + "\n")
+EOF
+log "done: $OUT"
