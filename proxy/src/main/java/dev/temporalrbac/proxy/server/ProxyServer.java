@@ -14,7 +14,11 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
+import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -30,15 +34,24 @@ public final class ProxyServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
 
   private final Server server;
-  private final ManagedChannel upstream;
+  private final EventLoops loops;
+  /** The upstream: one channel per event loop, or one channel given by the caller. */
+  private final LoopAffineChannel perLoop;
+  private final ManagedChannel given;
   private final HealthStatusManager health = new HealthStatusManager();
 
   private ProxyServer(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
-      CallObserver observer, ManagedChannel upstream) throws IOException {
-    this.upstream = upstream;
-    ForwardingRegistry registry = new ForwardingRegistry(authorizer, policy, upstream,
-        config.credentials(), config.mode(), observer);
+      CallObserver observer, EventLoops loops, LoopAffineChannel perLoop, ManagedChannel given)
+      throws IOException {
+    this.loops = loops;
+    this.perLoop = perLoop;
+    this.given = given;
+    ForwardingRegistry registry = new ForwardingRegistry(authorizer, policy,
+        perLoop != null ? perLoop : given, config.credentials(), config.mode(), observer);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen())
+        .bossEventLoopGroup(loops.boss)
+        .workerEventLoopGroup(loops.workers)
+        .channelType(loops.serverChannelType())
         .directExecutor()
         .fallbackHandlerRegistry(registry)
         .addService(health.getHealthService())
@@ -55,10 +68,31 @@ public final class ProxyServer implements AutoCloseable {
     this.server = builder.build();
   }
 
-  /** Opens the upstream channel and starts listening. */
+  /**
+   * Opens the upstream channels (one per event loop, each connected on its loop) and starts
+   * listening.
+   */
   public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
       CallObserver observer) throws IOException {
-    return start(config, authorizer, policy, observer, upstreamChannel(config));
+    EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
+    List<EventLoop> eventLoops = new ArrayList<>();
+    List<ManagedChannel> channels = new ArrayList<>();
+    try {
+      for (EventExecutor executor : loops.workers) {
+        EventLoop loop = (EventLoop) executor;
+        eventLoops.add(loop);
+        channels.add(upstreamChannelBuilder(config)
+            .eventLoopGroup(loop)
+            .channelType(loops.clientChannelType())
+            .build());
+      }
+      return start(config, authorizer, policy, observer, loops,
+          new LoopAffineChannel(eventLoops, channels), null);
+    } catch (IOException | RuntimeException e) {
+      channels.forEach(ManagedChannel::shutdownNow);
+      loops.close();
+      throw e;
+    }
   }
 
   /**
@@ -67,22 +101,37 @@ public final class ProxyServer implements AutoCloseable {
    */
   public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
       CallObserver observer, ManagedChannel channel) throws IOException {
+    EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
     try {
-      ProxyServer proxy = new ProxyServer(config, authorizer, policy, observer, channel);
-      proxy.server.start();
-      proxy.health.setStatus("", ServingStatus.SERVING);
-      channel.getState(true); // connect now, so readiness reflects the upstream from the start
-      LOG.info(() -> "temporal-rbac-proxy listening on " + proxy.server.getListenSockets()
-          + ", forwarding to " + (config.upstream() == null ? "the embedded Temporal server"
-          : config.upstream()) + " (" + config.mode() + ")");
-      return proxy;
+      return start(config, authorizer, policy, observer, loops, null, channel);
     } catch (IOException | RuntimeException e) {
       channel.shutdownNow();
+      loops.close();
       throw e;
     }
   }
 
+  private static ProxyServer start(ProxyConfig config, Authorizer authorizer,
+      PolicyHolder policy, CallObserver observer, EventLoops loops, LoopAffineChannel perLoop,
+      ManagedChannel given) throws IOException {
+    ProxyServer proxy = new ProxyServer(config, authorizer, policy, observer, loops, perLoop,
+        given);
+    proxy.server.start();
+    proxy.health.setStatus("", ServingStatus.SERVING);
+    proxy.upstreamReady(); // connect now, so readiness reflects the upstream from the start
+    LOG.info(() -> "temporal-rbac-proxy listening on " + proxy.server.getListenSockets()
+        + ", forwarding to " + (config.upstream() == null ? "the embedded Temporal server"
+        : config.upstream()) + " (" + config.mode() + ")");
+    return proxy;
+  }
+
+  /** One upstream channel on gRPC's default transport threads (tests use it to probe TLS). */
   static ManagedChannel upstreamChannel(ProxyConfig config) throws IOException {
+    return upstreamChannelBuilder(config).build();
+  }
+
+  private static NettyChannelBuilder upstreamChannelBuilder(ProxyConfig config)
+      throws IOException {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(config.upstream())
         // stay connected (over 30 days disables idle mode): readiness and first calls stay fast
         .idleTimeout(31, TimeUnit.DAYS)
@@ -107,7 +156,7 @@ public final class ProxyServer implements AutoCloseable {
         builder.overrideAuthority(tls.serverName());
       }
     }
-    return builder.build();
+    return builder;
   }
 
   /** The port the proxy listens on (useful when configured with port 0). */
@@ -117,7 +166,7 @@ public final class ProxyServer implements AutoCloseable {
 
   /** True when the upstream channel is connected; asks it to connect if idle. */
   public boolean upstreamReady() {
-    return upstream.getState(true) == ConnectivityState.READY;
+    return perLoop != null ? perLoop.ready() : given.getState(true) == ConnectivityState.READY;
   }
 
   /**
@@ -134,10 +183,15 @@ public final class ProxyServer implements AutoCloseable {
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
     }
-    upstream.shutdown();
-    if (!upstream.awaitTermination(5, TimeUnit.SECONDS)) {
-      upstream.shutdownNow();
+    if (perLoop != null) {
+      perLoop.shutdown(5, TimeUnit.SECONDS);
+    } else {
+      given.shutdown();
+      if (!given.awaitTermination(5, TimeUnit.SECONDS)) {
+        given.shutdownNow();
+      }
     }
+    loops.close();
     return drained;
   }
 
