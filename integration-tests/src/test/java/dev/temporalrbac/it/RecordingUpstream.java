@@ -1,5 +1,7 @@
 package dev.temporalrbac.it;
 
+import dev.temporalrbac.proxy.server.RawMarshaller;
+
 import io.grpc.HandlerRegistry;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -7,10 +9,7 @@ import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +69,8 @@ final class RecordingUpstream implements AutoCloseable {
   private final class Registry extends HandlerRegistry {
     @Override
     public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
-      MethodDescriptor<byte[], byte[]> method = MethodDescriptor.newBuilder(Raw.INSTANCE, Raw.INSTANCE)
+      MethodDescriptor<byte[], byte[]> method =
+          MethodDescriptor.newBuilder(RawMarshaller.INSTANCE, RawMarshaller.INSTANCE)
           .setFullMethodName(methodName)
           .setType(MethodDescriptor.MethodType.UNARY)
           .build();
@@ -82,25 +82,6 @@ final class RecordingUpstream implements AutoCloseable {
           response.onCompleted();
         }).startCall(call, headers);
       });
-    }
-  }
-
-  /** Messages as their bytes. */
-  private enum Raw implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }

@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
  * reads exactly the known length into an array of that size, and the stream handed to gRPC
  * knows its length and drains itself straight into the transport.
  */
-enum RawMarshaller implements Marshaller<byte[]> {
+public enum RawMarshaller implements Marshaller<byte[]> {
   INSTANCE;
 
   @Override
