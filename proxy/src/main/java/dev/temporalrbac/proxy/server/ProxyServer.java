@@ -135,6 +135,9 @@ public final class ProxyServer implements AutoCloseable {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(config.upstream())
         // stay connected (over 30 days disables idle mode): readiness and first calls stay fast
         .idleTimeout(31, TimeUnit.DAYS)
+        // no transparent retries: callers retry themselves, and buffering every call for a
+        // possible replay costs allocation and CPU on the hot path
+        .disableRetry()
         .maxInboundMessageSize(config.maxMessageBytes())
         .maxInboundMetadataSize(64 * 1024);
     if (config.upstreamAuthority() != null) {

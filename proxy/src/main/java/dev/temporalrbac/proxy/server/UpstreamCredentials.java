@@ -2,7 +2,9 @@ package dev.temporalrbac.proxy.server;
 
 import io.grpc.Metadata;
 import java.util.Objects;
-import java.util.Set;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What the proxy sends upstream as {@code authorization}: the caller's own header
@@ -21,9 +23,11 @@ public final class UpstreamCredentials {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   /** Transport-level headers: each hop sets its own. */
-  private static final Set<String> HOP_BY_HOP = Set.of(
+  private static final List<Metadata.Key<String>> HOP_BY_HOP = Stream.of(
       "grpc-encoding", "grpc-accept-encoding", "content-encoding", "content-type", "te",
-      "grpc-timeout", "connection", "keep-alive", "transfer-encoding", "upgrade", "host");
+      "grpc-timeout", "connection", "keep-alive", "transfer-encoding", "upgrade", "host")
+      .map(name -> Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER))
+      .collect(Collectors.toUnmodifiableList());
 
   private final Mode mode;
   private final String replacement;
@@ -56,29 +60,24 @@ public final class UpstreamCredentials {
     return mode;
   }
 
-  /** The headers to send upstream for a call that arrived with {@code inbound}. */
+  /**
+   * Turns the headers a call arrived with into the headers to send upstream, in place: the
+   * values are never decoded or copied, only the hop-by-hop ones and, unless passing through,
+   * {@code authorization} are removed. The caller gives up {@code inbound}.
+   */
   Metadata upstreamHeaders(Metadata inbound) {
-    Metadata out = new Metadata();
-    for (String name : inbound.keys()) {
-      if (HOP_BY_HOP.contains(name) || (mode != Mode.PASSTHROUGH && name.equals("authorization"))) {
-        continue;
+    for (Metadata.Key<String> key : HOP_BY_HOP) {
+      if (inbound.containsKey(key)) {
+        inbound.discardAll(key);
       }
-      if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
-        Metadata.Key<byte[]> key = Metadata.Key.of(name, Metadata.BINARY_BYTE_MARSHALLER);
-        for (byte[] value : inbound.getAll(key)) {
-          out.put(key, value);
-        }
-      } else {
-        Metadata.Key<String> key = Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
-        for (String value : inbound.getAll(key)) {
-          out.put(key, value);
-        }
-      }
+    }
+    if (mode != Mode.PASSTHROUGH) {
+      inbound.discardAll(AUTHORIZATION);
     }
     if (mode == Mode.REPLACE) {
-      out.put(AUTHORIZATION, replacement);
+      inbound.put(AUTHORIZATION, replacement);
     }
-    return out;
+    return inbound;
   }
 
   @Override
