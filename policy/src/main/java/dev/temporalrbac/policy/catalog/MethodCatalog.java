@@ -7,7 +7,6 @@ import dev.temporalrbac.policy.wire.PlanCompiler;
 import dev.temporalrbac.policy.wire.RequestPlan;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,9 +121,5 @@ public final class MethodCatalog {
       paths.put((String) pairs[i], (Fact) pairs[i + 1]);
     }
     return Collections.unmodifiableMap(paths);
-  }
-
-  static Map<String, Fact> behaviourPaths(Behaviour behaviour) {
-    return BEHAVIOUR_PATHS.getOrDefault(behaviour, new HashMap<>());
   }
 }

@@ -78,9 +78,8 @@ final class RuntimeBehaviours {
     if (entry.rule().method().startsWith("Get")) {
       return true;
     }
-    boolean hasSpec = entry.descriptor().getInputType().findFieldByName("spec") != null;
-    boolean hasCurrent =
-        entry.descriptor().getInputType().findFieldByName("service_account_id") != null;
+    boolean hasSpec = entry.plan().reads(Fact.ACCOUNT_ACCESS);
+    boolean hasCurrent = entry.plan().reads(Fact.SERVICE_ACCOUNT_ID);
     if (hasSpec && !targetAllowed(facts, ctx)) {
       return false;
     }

@@ -4,15 +4,18 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The compiled reading plan of one method's request type. Immutable and shareable. */
 public final class RequestPlan {
   final MessagePlan root;
   private final Descriptor requestType;
   private final List<String> paths;
+  private final Set<Fact> facts = EnumSet.noneOf(Fact.class);
 
   RequestPlan(MessagePlan root, Descriptor requestType) {
     this.root = root;
@@ -20,6 +23,17 @@ public final class RequestPlan {
     List<String> found = new ArrayList<>();
     describe(root, requestType, "", found, new IdentityHashMap<>());
     this.paths = Collections.unmodifiableList(found);
+    for (String path : found) {
+      int eq = path.lastIndexOf('=');
+      if (eq > 0) {
+        facts.add(Fact.valueOf(path.substring(eq + 1)));
+      }
+    }
+  }
+
+  /** True when the plan reads {@code fact} from some field (known once, at start-up). */
+  public boolean reads(Fact fact) {
+    return facts.contains(fact);
   }
 
   public Descriptor requestType() {
