@@ -21,7 +21,7 @@ import java.util.List;
  * (cold) parse, the median and minimum of later parses, the bytes allocated by one parse, the heap
  * the snapshot retains right after loading, and the heap it retains once every user's API key and
  * rights have been looked up once (the per-snapshot caches full, as under traffic), and the mean
- * cost of that first lookup per principal (key-cache miss + rights computation; the hash is
+ * cost of that first lookup per principal (key-table lookup + rights computation; the hash is
  * precomputed).
  */
 public final class PolicyLoadMeasure {
@@ -79,24 +79,27 @@ public final class PolicyLoadMeasure {
     long before = usedAfterGc();
     PolicySnapshot snapshot = PolicyLoader.parse(yaml, source, Instant.now());
     long loaded = usedAfterGc() - before;
+    byte[][] digests = new byte[principals][];
+    for (int u = 0; u < principals; u++) {
+      digests[u] = java.util.HexFormat.of().parseHex(hashes[u]);
+    }
     long firstCalls = System.nanoTime();
     for (int u = 0; u < principals; u++) {
-      if (snapshot.keyByHash(hashes[u]) == null
-          || snapshot.rightsOf(fixture.userIds[u]) == null) {
+      int slot = snapshot.findKey(digests[u]);
+      if (slot < 0 || snapshot.ownerRights(slot) == null) {
         throw new IllegalStateException("user " + u + " does not resolve");
       }
     }
     double perPrincipalUs = (System.nanoTime() - firstCalls) / 1e3 / principals;
-    snapshot.keyCache().cleanUp();
     snapshot.rightsCache().cleanUp();
     long warm = usedAfterGc() - before;
-    long keyEntries = snapshot.keyCache().estimatedSize();
+    long keyEntries = snapshot.apiKeys().size();
     long rightsEntries = snapshot.rightsCache().estimatedSize();
     Reference.reachabilityFence(snapshot);
 
     System.out.printf("%d principals: YAML %d bytes; first parse %.1f ms; %d more: median %.1f ms,"
             + " min %.1f ms; allocated %s per parse; retained %s after load, %s with caches warm"
-            + " (%d key and %d rights entries); first lookup per principal %.2f us%n",
+            + " (%d keys, %d rights entries); first lookup per principal %.2f us%n",
         principals, yaml.length, firstMs, runs, times[runs / 2], times[0], mib(allocated),
         mib(loaded), mib(warm), keyEntries, rightsEntries, perPrincipalUs);
     return String.format("| %,d | %s | %.1f ms | %.1f ms | %.1f ms | %s | %s | %s | %.2f µs |",

@@ -10,11 +10,12 @@ import java.time.Clock;
 import java.util.HexFormat;
 
 /**
- * Resolves a {@link Caller} to an {@link Identity} under one snapshot: API keys by the SHA-256 of
- * their secret, refused when unknown, disabled or expired (by the injected clock). Thread-safe.
+ * Resolves a {@link Caller} to its effective rights under one snapshot: API keys by the SHA-256 of
+ * their secret, refused when unknown, disabled or expired (by the injected clock). Thread-safe;
+ * hashing uses a per-thread digest and buffers, so authenticating allocates nothing.
  */
 final class Authenticator {
-  /** Per-thread hashing state, so hashing a secret allocates only the hex string. */
+  /** Per-thread hashing state, so hashing a secret allocates nothing. */
   private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
 
   private final Clock clock;
@@ -25,14 +26,14 @@ final class Authenticator {
 
   /** Lower-case hex SHA-256 of a secret, as the policy file stores it. */
   static String sha256Hex(String secret) {
-    return HASHERS.get().hex(secret);
+    return HexFormat.of().formatHex(HASHERS.get().digest(secret));
   }
 
   /**
-   * The caller's identity, or a failure saying what was missing. Returns either an
-   * {@link Identity} or a {@link Reason} with its message, through {@code out}.
+   * The caller's rights (and, through {@code out}, the key id it used), or null with a failure
+   * saying what was missing recorded in {@code out}.
    */
-  Identity authenticate(PolicySnapshot policy, Caller caller, DecisionContext out) {
+  EffectiveRights authenticate(PolicySnapshot policy, Caller caller, DecisionContext out) {
     if (caller.principalId() != null) {
       EffectiveRights rights = policy.rightsOf(caller.principalId());
       if (rights == null) {
@@ -40,7 +41,7 @@ final class Authenticator {
             + " is not in the policy (version " + policy.version() + ")");
         return null;
       }
-      return new Identity(rights, "");
+      return rights;
     }
     if (caller.credentialCount() > 1) {
       out.fail(Reason.MULTIPLE_CREDENTIALS, "the call carries " + caller.credentialCount()
@@ -52,31 +53,33 @@ final class Authenticator {
           "no API key: send the header 'authorization: Bearer <api key>'");
       return null;
     }
-    ApiKey key = policy.keyByHash(sha256Hex(caller.apiKeySecret()));
-    if (key == null) {
+    int slot = policy.findKey(HASHERS.get().digest(caller.apiKeySecret()));
+    if (slot < 0) {
       out.fail(Reason.UNKNOWN_KEY, "the API key is not in the policy (version "
           + policy.version() + "); check the key or ask for it to be added");
       return null;
     }
+    ApiKey key = policy.keyAt(slot);
     if (key.disabled()) {
       out.fail(Reason.KEY_DISABLED, "API key " + key.id() + " is disabled");
       return null;
     }
-    if (key.isExpiredAt(clock.instant())) {
+    if (key.expires() != null && key.isExpiredAt(clock.instant())) { // no Instant per call otherwise
       out.fail(Reason.KEY_EXPIRED, "API key " + key.id() + " expired at " + key.expires());
       return null;
     }
-    EffectiveRights rights = policy.rightsOf(key.owner());
+    EffectiveRights rights = policy.ownerRights(slot);
     if (rights == null) {
       out.fail(Reason.UNKNOWN_PRINCIPAL, "API key " + key.id() + " belongs to " + key.owner()
           + ", who is not in the policy");
       return null;
     }
-    return new Identity(rights, key.id());
+    out.keyId = key.id();
+    return rights;
   }
 
+  /** A thread's SHA-256 state and buffers; {@link #digest} returns its own reused array. */
   private static final class Hasher {
-    private static final HexFormat HEX = HexFormat.of();
     private final MessageDigest digest;
     private final byte[] out = new byte[32];
     private byte[] in = new byte[128];
@@ -89,7 +92,8 @@ final class Authenticator {
       }
     }
 
-    String hex(String secret) {
+    /** The SHA-256 of the secret's UTF-8 bytes, in this hasher's buffer (valid until next use). */
+    byte[] digest(String secret) {
       int length = secret.length();
       if (length > in.length) {
         in = new byte[Math.max(length, in.length * 2)];
@@ -112,7 +116,7 @@ final class Authenticator {
       } catch (java.security.DigestException e) {
         throw new IllegalStateException(e);
       }
-      return HEX.formatHex(out);
+      return out;
     }
   }
 }

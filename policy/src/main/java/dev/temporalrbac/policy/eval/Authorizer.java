@@ -29,6 +29,13 @@ public final class Authorizer {
   /** Facts are read into a per-thread object, cleared before each use: no per-call allocation. */
   private static final ThreadLocal<RequestFacts> FACTS = ThreadLocal.withInitial(RequestFacts::new);
 
+  /**
+   * Likewise the context a decision is collected in: reset at the start of each decision and not
+   * referenced once {@link DecisionContext#toDecision} has copied it into the result.
+   */
+  private static final ThreadLocal<DecisionContext> CONTEXTS =
+      ThreadLocal.withInitial(DecisionContext::new);
+
   private final MethodCatalog catalog;
   private final Authenticator authenticator;
   /** Per catalog entry, built once: what it requires, and the message of an allow. */
@@ -82,7 +89,7 @@ public final class Authorizer {
   /** One header value or a list of them (the single value avoids building a list per call). */
   private Decision decide(PolicySnapshot policy, Caller caller, String fullMethod, byte[] body,
       String headerNamespace, List<String> headerNamespaces) {
-    DecisionContext ctx = new DecisionContext(fullMethod, policy == null ? "" : policy.version());
+    DecisionContext ctx = CONTEXTS.get().reset(fullMethod, policy == null ? "" : policy.version());
     if (policy == null) {
       ctx.fail(Reason.NO_POLICY, "no policy is loaded, so every call is denied until one is");
       return ctx.toDecision();
@@ -95,8 +102,8 @@ public final class Authorizer {
     if (entry != null && entry.rule().scope() == Scope.PUBLIC) {
       return ctx.toDecision();
     }
-    ctx.identity = authenticator.authenticate(policy, caller, ctx);
-    if (ctx.identity == null) {
+    ctx.rights = authenticator.authenticate(policy, caller, ctx);
+    if (ctx.rights == null) {
       return ctx.toDecision();
     }
     if (entry == null) {
@@ -138,9 +145,9 @@ public final class Authorizer {
   }
 
   private static boolean accountRoleAllowed(MethodRule rule, DecisionContext ctx) {
-    EffectiveRights rights = ctx.identity.rights();
+    EffectiveRights rights = ctx.rights;
     if (rights.principal().isNamespaceScoped()) {
-      return rule.allowsEveryRole() || ctx.fail(Reason.MISSING_ROLE, ctx.identity.principalId()
+      return rule.allowsEveryRole() || ctx.fail(Reason.MISSING_ROLE, ctx.rights.principalId()
           + " is a namespace-scoped service account: at account level it may call only methods"
           + " every role may call, and " + shortName(rule) + " needs " + rolesOf(rule));
     }
@@ -169,7 +176,7 @@ public final class Authorizer {
         ctx.addNamespace(name);
       }
     }
-    EffectiveRights rights = ctx.identity.rights();
+    EffectiveRights rights = ctx.rights;
     if (rights.isAdminEverywhere()) {
       return;
     }

@@ -1,25 +1,44 @@
 package dev.temporalrbac.policy.eval;
 
+import dev.temporalrbac.policy.model.EffectiveRights;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects what one decision is about while it is made; turns into a {@link Decision}. */
+/**
+ * Collects what one decision is about while it is made; turns into a {@link Decision}. One per
+ * thread, {@link #reset} before each decision, so deciding allocates only the result. Not
+ * thread-safe.
+ */
 final class DecisionContext {
-  final String method;
-  final String policyVersion;
-  Identity identity;
+  String method;
+  String policyVersion;
+  /** The authenticated caller's rights; null until authentication succeeds. */
+  EffectiveRights rights;
+  /** The API key the caller used, or empty. */
+  String keyId;
   /** The namespaces the call names: the first inline (the common case), the rest in a list. */
   private String firstNamespace;
   private List<String> moreNamespaces;
-  String required = "";
-  String allowMessage = "allowed";
+  String required;
+  String allowMessage;
   boolean filterNamespaceList;
   private Reason reason;
   private String message;
 
-  DecisionContext(String method, String policyVersion) {
+  /** Clears everything from the previous decision on this thread. Returns this. */
+  DecisionContext reset(String method, String policyVersion) {
     this.method = method;
     this.policyVersion = policyVersion;
+    rights = null;
+    keyId = "";
+    firstNamespace = null;
+    moreNamespaces = null;
+    required = "";
+    allowMessage = "allowed";
+    filterNamespaceList = false;
+    reason = null;
+    message = null;
+    return this;
   }
 
   /** Records a deny; the first one recorded stands. Always returns false, for {@code return ctx.fail(...)}. */
@@ -72,21 +91,23 @@ final class DecisionContext {
 
   /** Who the call is by, for messages: principal id and role. */
   String who() {
-    return identity == null ? "the caller"
-        : identity.principalId() + " (" + identity.rights().roleLabel() + ")";
+    return rights == null ? "the caller" : rights.principalId() + " (" + rights.roleLabel() + ")";
   }
 
   Decision toDecision() {
     boolean allowed = reason == null;
-    String principal = identity == null ? "" : identity.principalId();
-    String type = identity == null ? "" : identity.rights().principal().type().label();
-    String role = identity == null ? "" : identity.rights().roleLabel();
-    String keyId = identity == null ? "" : identity.keyId();
-    return new Decision(
+    Decision decision = new Decision(
         allowed ? Outcome.ALLOW : Outcome.DENY,
         allowed ? Reason.ALLOWED : reason,
         allowed ? allowMessage : message,
-        method, principal, type, role, keyId, namespaceList(), required, policyVersion,
-        filterNamespaceList, identity == null ? null : identity.rights());
+        method,
+        rights == null ? "" : rights.principalId(),
+        rights == null ? "" : rights.typeLabel(),
+        rights == null ? "" : rights.roleLabel(),
+        rights == null ? "" : keyId,
+        namespaceList(), required, policyVersion, filterNamespaceList, rights);
+    // Drop references so the per-thread context does not keep a snapshot's objects alive.
+    reset("", "");
+    return decision;
   }
 }

@@ -28,7 +28,7 @@ final class RuntimeBehaviours {
       case SERVICE_ACCOUNT_SCOPE:
         return serviceAccountScope(entry, facts, policy, ctx);
       case TAGS_NEED_ADMIN:
-        return !facts.present(Fact.TAGS) || ctx.identity.rights().isAdminEverywhere()
+        return !facts.present(Fact.TAGS) || ctx.rights.isAdminEverywhere()
             || ctx.fail(Reason.TAGS_NEED_ADMIN, ctx.who() + " may not set tags when creating a"
                 + " namespace: that needs " + ADMINS + "; create it without tags");
       default:
@@ -38,10 +38,10 @@ final class RuntimeBehaviours {
 
   /** Every role manages its own keys; admins manage any. "Own" must be provable. */
   private static boolean ownApiKey(RequestFacts facts, PolicySnapshot policy, DecisionContext ctx) {
-    if (ctx.identity.rights().isAdminEverywhere()) {
+    if (ctx.rights.isAdminEverywhere()) {
       return true;
     }
-    String me = ctx.identity.principalId();
+    String me = ctx.rights.principalId();
     boolean named = false;
     if (facts.present(Fact.OWNER_ID)) {
       named = true;
@@ -108,7 +108,7 @@ final class RuntimeBehaviours {
   private static boolean currentAllowed(String id, PolicySnapshot policy, DecisionContext ctx) {
     Principal current = policy.principal(id);
     if (current == null || current.type() != PrincipalType.SERVICE_ACCOUNT) {
-      return ctx.identity.rights().isAdminEverywhere()
+      return ctx.rights.isAdminEverywhere()
           || ctx.fail(Reason.SERVICE_ACCOUNT_SCOPE, "service account '" + id + "' is not in the"
               + " policy, so its scope is unknown; only " + ADMINS + " may manage it");
     }
@@ -118,14 +118,14 @@ final class RuntimeBehaviours {
   }
 
   private static boolean accountScopedAllowed(DecisionContext ctx) {
-    return ctx.identity.rights().isAdminEverywhere()
+    return ctx.rights.isAdminEverywhere()
         || ctx.fail(Reason.SERVICE_ACCOUNT_SCOPE, ctx.who() + " may not manage account-scoped"
             + " service accounts: that needs " + ADMINS);
   }
 
   private static boolean namespaceAdmin(String namespace, DecisionContext ctx) {
     ctx.addNamespace(namespace);
-    EffectiveRights rights = ctx.identity.rights();
+    EffectiveRights rights = ctx.rights;
     NamespacePermission held = rights.permissionOn(namespace);
     if (held != null && held.includes(NamespacePermission.ADMIN)) {
       return true;

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * What a principal may do once its groups and creator grants are folded in (PERMISSIONS.md §2):
@@ -17,8 +18,18 @@ public final class EffectiveRights {
   private final Principal principal;
   private final Set<AccountRole> roles;
   private final AccountRole highestRole;
-  private final Map<String, NamespacePermission> grants;
+  /**
+   * Grants as an open-addressing table of (name, permission) pairs in one array, probed by the
+   * name's hash and compared by reference first: one array read per lookup, where a map would
+   * read its table, a node and the key.
+   */
+  private final Object[] grantTable;
+  private final int grantMask;
   private final boolean adminEverywhere;
+  /** Read on every decision; held here so a decision does not also touch the {@link Principal}. */
+  private final String principalId;
+  private final String typeLabel;
+  private final String roleLabel;
 
   EffectiveRights(Principal principal, Set<AccountRole> roles,
       Map<String, NamespacePermission> grants) {
@@ -30,32 +41,56 @@ public final class EffectiveRights {
       highest = role;
     }
     this.highestRole = highest;
-    this.grants = Collections.unmodifiableMap(new HashMap<>(grants));
+    int capacity = grants.isEmpty() ? 0 : Integer.highestOneBit(grants.size() * 2 - 1) << 1;
+    this.grantTable = new Object[capacity * 2];
+    this.grantMask = capacity - 1;
+    grants.forEach((name, permission) -> {
+      int slot = spread(name.hashCode()) & grantMask;
+      while (grantTable[slot * 2] != null) {
+        slot = (slot + 1) & grantMask;
+      }
+      grantTable[slot * 2] = name;
+      grantTable[slot * 2 + 1] = permission;
+    });
     this.adminEverywhere = roles.contains(AccountRole.GLOBAL_ADMIN)
         || roles.contains(AccountRole.ACCOUNT_OWNER);
+    this.principalId = principal.id();
+    this.typeLabel = principal.type().label();
+    this.roleLabel = highest == null ? "namespace_scoped" : highest.yamlName();
   }
 
   /** Folds the principal's groups and creator grants in. */
   static EffectiveRights compute(Principal principal, Map<String, Group> groups,
       Iterable<String> createdNamespaces) {
+    return compute(principal, groups, createdNamespaces, name -> name);
+  }
+
+  /**
+   * Folds the principal's groups and creator grants in, keying grants by {@code canonical}'s
+   * instance of each namespace name, so a lookup with that same instance compares references.
+   */
+  static EffectiveRights compute(Principal principal, Map<String, Group> groups,
+      Iterable<String> createdNamespaces, UnaryOperator<String> canonical) {
     if (principal.isNamespaceScoped()) {
       ScopedGrant scoped = principal.scoped();
       return new EffectiveRights(principal, EnumSet.noneOf(AccountRole.class),
-          Map.of(scoped.namespace(), scoped.permission()));
+          Map.of(canonical.apply(scoped.namespace()), scoped.permission()));
     }
     EnumSet<AccountRole> roles = EnumSet.of(principal.role());
-    Map<String, NamespacePermission> grants = new HashMap<>(principal.namespaces());
+    Map<String, NamespacePermission> grants = new HashMap<>();
+    principal.namespaces().forEach((ns, permission) -> grants.put(canonical.apply(ns), permission));
     for (String groupId : principal.groups()) {
       Group group = groups.get(groupId);
       if (group == null) {
         continue;
       }
       roles.add(group.role());
-      group.namespaces().forEach((ns, permission) -> grants.merge(ns, permission, NamespacePermission::max));
+      group.namespaces().forEach((ns, permission) ->
+          grants.merge(canonical.apply(ns), permission, NamespacePermission::max));
     }
     if (roles.contains(AccountRole.DEVELOPER)) {
       for (String namespace : createdNamespaces) {
-        grants.put(namespace, NamespacePermission.ADMIN);
+        grants.put(canonical.apply(namespace), NamespacePermission.ADMIN);
       }
     }
     return new EffectiveRights(principal, roles, grants);
@@ -77,7 +112,17 @@ public final class EffectiveRights {
 
   /** Role name for messages: the highest role, or {@code namespace_scoped}. */
   public String roleLabel() {
-    return highestRole == null ? "namespace_scoped" : highestRole.yamlName();
+    return roleLabel;
+  }
+
+  /** The principal's id (same as {@code principal().id()}). */
+  public String principalId() {
+    return principalId;
+  }
+
+  /** {@code user} or {@code service_account} (same as {@code principal().type().label()}). */
+  public String typeLabel() {
+    return typeLabel;
   }
 
   /** True for Global Admin and Account Owner: Namespace Admin everywhere, every account method. */
@@ -97,11 +142,41 @@ public final class EffectiveRights {
 
   /** Its permission on a namespace, or null for none. */
   public NamespacePermission permissionOn(String namespace) {
-    return adminEverywhere ? NamespacePermission.ADMIN : grants.get(namespace);
+    if (adminEverywhere) {
+      return NamespacePermission.ADMIN;
+    }
+    if (grantMask < 0) {
+      return null;
+    }
+    Object[] table = grantTable;
+    int slot = spread(namespace.hashCode()) & grantMask;
+    while (true) {
+      Object name = table[slot * 2];
+      if (name == null) {
+        return null;
+      }
+      if (name == namespace || name.equals(namespace)) {
+        return (NamespacePermission) table[slot * 2 + 1];
+      }
+      slot = (slot + 1) & grantMask;
+    }
   }
 
-  /** Explicit grants (own, groups', creator's); admins hold ADMIN on namespaces not listed too. */
+  /**
+   * Explicit grants (own, groups', creator's), as a new unmodifiable map; admins hold ADMIN on
+   * namespaces not listed too. Not for the hot path: use {@link #permissionOn}.
+   */
   public Map<String, NamespacePermission> grants() {
-    return grants;
+    Map<String, NamespacePermission> map = new HashMap<>();
+    for (int i = 0; i < grantTable.length; i += 2) {
+      if (grantTable[i] != null) {
+        map.put((String) grantTable[i], (NamespacePermission) grantTable[i + 1]);
+      }
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
+  private static int spread(int hash) {
+    return hash ^ (hash >>> 16);
   }
 }

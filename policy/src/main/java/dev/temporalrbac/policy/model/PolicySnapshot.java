@@ -17,12 +17,18 @@ import java.util.Map;
  * One loaded policy: immutable, identified by {@link #version()} (a content hash). A reload builds
  * a new snapshot and swaps one reference, so a call decided under this snapshot sees it whole.
  *
- * <p>Effective rights and API-key lookups are computed on first use and held in Caffeine caches
- * owned by the snapshot, so the cache key is in effect (snapshot version, principal) and a reload
- * can never serve rights from an older policy. Only hits are stored (an unknown id or hash loads
- * nothing), so the caches are bounded by the policy itself and need no eviction: no per-read LRU
- * upkeep on the hot path. {@link Builder#cacheSize} adds an explicit bound when memory matters
- * more than latency. Thread-safe.
+ * <p>Effective rights are computed on first use and held in a Caffeine cache owned by the
+ * snapshot, so the cache key is in effect (snapshot version, principal) and a reload can never
+ * serve rights from an older policy. Only hits are stored (an unknown id loads nothing), so the
+ * cache is bounded by the policy itself and needs no eviction: no per-read LRU upkeep on the hot
+ * path. {@link Builder#cacheSize} adds an explicit bound when memory matters more than latency.
+ *
+ * <p>API keys are found by the raw bytes of their SHA-256 in a {@link KeyTable} built at load.
+ * The wire path ({@link #findKey}, {@link #ownerRights}) goes from a digest to the owner's rights
+ * in array reads: on an unbounded snapshot each key slot remembers its owner's rights after the
+ * first call, so the per-call cost does not grow with the number of principals. Namespace names
+ * are held once per snapshot (one {@code String} per name), so grant lookups compare references.
+ * Thread-safe.
  */
 public final class PolicySnapshot {
   /** No explicit bound: the policy's own size bounds the caches. */
@@ -33,14 +39,15 @@ public final class PolicySnapshot {
   private final Instant loadedAt;
   private final Map<String, Principal> principals;
   private final Map<String, Group> groups;
-  private final Map<String, ApiKey> keysByHash;
+  private final KeyTable keyTable;
+  private final boolean memoizeOwnerRights;
   private final Map<String, ApiKey> keysById;
   private final Map<String, NamespaceInfo> namespacesByName;
   private final Map<String, String> namespaceNameById;
   private final Map<String, List<String>> createdBy;
   private final NamespaceNames namespaceNames;
+  private final Map<String, String> canonicalNames;
   private final LoadingCache<String, EffectiveRights> rights;
-  private final LoadingCache<String, ApiKey> keyLookups;
 
   private PolicySnapshot(Builder builder) {
     this.version = builder.version;
@@ -48,13 +55,12 @@ public final class PolicySnapshot {
     this.loadedAt = builder.loadedAt;
     this.principals = Collections.unmodifiableMap(new LinkedHashMap<>(builder.principals));
     this.groups = Collections.unmodifiableMap(new LinkedHashMap<>(builder.groups));
-    Map<String, ApiKey> byHash = new HashMap<>();
     Map<String, ApiKey> byId = new LinkedHashMap<>();
     for (ApiKey key : builder.keys) {
-      byHash.put(key.sha256(), key);
       byId.put(key.id(), key);
     }
-    this.keysByHash = Collections.unmodifiableMap(byHash);
+    this.keyTable = new KeyTable(builder.keys);
+    this.memoizeOwnerRights = builder.cacheSize == UNBOUNDED;
     this.keysById = Collections.unmodifiableMap(byId);
     Map<String, NamespaceInfo> byName = new LinkedHashMap<>();
     Map<String, String> nameById = new HashMap<>();
@@ -71,11 +77,15 @@ public final class PolicySnapshot {
     this.namespacesByName = Collections.unmodifiableMap(byName);
     this.namespaceNameById = Collections.unmodifiableMap(nameById);
     this.createdBy = creators;
-    this.namespaceNames = NamespaceNames.of(allNamespaceNames());
-    // A miss loads null, which Caffeine does not store: unknown ids and random tokens cannot
-    // fill the caches.
+    java.util.Set<String> allNames = allNamespaceNames();
+    Map<String, String> canonical = new HashMap<>(allNames.size() * 2);
+    for (String name : allNames) {
+      canonical.put(name, name);
+    }
+    this.canonicalNames = canonical;
+    this.namespaceNames = NamespaceNames.of(allNames);
+    // A miss loads null, which Caffeine does not store: unknown ids cannot fill the cache.
     this.rights = cacheBuilder(builder.cacheSize).build(this::computeRights);
-    this.keyLookups = cacheBuilder(builder.cacheSize).build(keysByHash::get);
   }
 
   public static Builder builder() {
@@ -92,8 +102,13 @@ public final class PolicySnapshot {
     if (principal == null) {
       return null;
     }
-    return EffectiveRights.compute(
-        principal, groups, createdBy.getOrDefault(principalId, List.of()));
+    return EffectiveRights.compute(principal, groups,
+        createdBy.getOrDefault(principalId, List.of()), this::canonicalName);
+  }
+
+  /** The snapshot's one instance of a namespace name (the one the request reader yields). */
+  private String canonicalName(String name) {
+    return canonicalNames.getOrDefault(name, name);
   }
 
   /** Content hash of the policy document; changes whenever the document does. */
@@ -115,9 +130,35 @@ public final class PolicySnapshot {
     return rights.get(principalId);
   }
 
-  /** The key whose secret hashes to {@code sha256Hex} (lower-case), or null. */
+  /** The key whose secret hashes to {@code sha256Hex} (hex digits), or null. */
   public ApiKey keyByHash(String sha256Hex) {
-    return keyLookups.get(sha256Hex);
+    int slot = keyTable.findHex(sha256Hex);
+    return slot == KeyTable.NOT_FOUND ? null : keyTable.keyAt(slot);
+  }
+
+  /**
+   * The slot of the key whose secret's SHA-256 is {@code digest} (32 raw bytes), or -1. A slot is
+   * valid for this snapshot only; read it with {@link #keyAt} and {@link #ownerRights}. Allocates
+   * nothing.
+   */
+  public int findKey(byte[] digest) {
+    return keyTable.find(digest);
+  }
+
+  /** The key in a slot {@link #findKey} returned. */
+  public ApiKey keyAt(int slot) {
+    return keyTable.keyAt(slot);
+  }
+
+  /**
+   * The effective rights of the owner of the key in {@code slot}, or null when the owner is not
+   * in the policy. The first call per key goes through the rights cache; on an unbounded snapshot
+   * later calls read the slot's memo.
+   */
+  public EffectiveRights ownerRights(int slot) {
+    return memoizeOwnerRights
+        ? keyTable.ownerRightsAt(slot, this::rightsOf)
+        : rightsOf(keyTable.keyAt(slot).owner());
   }
 
   /** The key with this id, or null. */
@@ -193,11 +234,6 @@ public final class PolicySnapshot {
     return rights;
   }
 
-  /** The API-key lookup cache, for metrics. */
-  public LoadingCache<String, ApiKey> keyCache() {
-    return keyLookups;
-  }
-
   /** Collects a validated document; {@link dev.temporalrbac.policy.load.PolicyLoader} is the usual caller. */
   public static final class Builder {
     private String version = "";
@@ -226,7 +262,10 @@ public final class PolicySnapshot {
       return this;
     }
 
-    /** Bounds each cache to {@code cacheSize} entries (LRU-like eviction); default: unbounded. */
+    /**
+     * Bounds the rights cache to {@code cacheSize} entries (LRU-like eviction) and turns off the
+     * per-key memo of owner rights; default: unbounded.
+     */
     public Builder cacheSize(long cacheSize) {
       if (cacheSize < 1) {
         throw new IllegalArgumentException("cache size must be positive");

@@ -239,4 +239,40 @@ class AuthenticationTest {
     assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
         Authorizer.hashSecret("hello"));
   }
+
+  /**
+   * Decisions on one thread share a reused context: nothing of a decision may show in the next
+   * (reason, message, namespaces, key id, caller).
+   */
+  @Test
+  void nothingOfOneDecisionCarriesIntoTheNext() {
+    Decision denied = AUTHORIZER.decide(POLICY, Caller.apiKey(Fixtures.secretOf("reader")),
+        START, Fixtures.withNamespace(START, "ns2"), "ns1");
+    assertEquals(Reason.MISSING_NAMESPACE_PERMISSION, denied.reason());
+    assertEquals(List.of("ns2", "ns1"), denied.namespaces());
+    assertEquals(Fixtures.keyIdOf("reader"), denied.keyId());
+
+    Decision account = AUTHORIZER.decide(POLICY, Caller.principal("viewer"), GET_ACCOUNT, null,
+        null);
+    assertEquals(Reason.ALLOWED, account.reason());
+    assertEquals(List.of(), account.namespaces());
+    assertEquals("", account.keyId(), "a principal caller used no key");
+    assertEquals("viewer", account.principal());
+    assertEquals("read_only", account.role());
+    assertTrue(account.message().startsWith("allowed"), account.message());
+
+    Decision anonymous = AUTHORIZER.decide(POLICY, Caller.anonymous(), START,
+        Fixtures.withNamespace(START, "ns1"), null);
+    assertEquals(Reason.NO_CREDENTIALS, anonymous.reason());
+    assertEquals("", anonymous.principal());
+    assertEquals("", anonymous.role());
+    assertNull(anonymous.rights());
+
+    Decision allowed = AUTHORIZER.decide(POLICY, Caller.apiKey(Fixtures.secretOf("writer")),
+        START, Fixtures.withNamespace(START, "ns1"), null);
+    assertTrue(allowed.allowed(), allowed.message());
+    assertEquals(List.of("ns1"), allowed.namespaces());
+    assertEquals("namespace:write", allowed.required());
+    assertEquals("user", allowed.principalType());
+  }
 }

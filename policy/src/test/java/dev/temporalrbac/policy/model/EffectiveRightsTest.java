@@ -171,4 +171,35 @@ class EffectiveRightsTest {
     org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
         () -> grants.put("ns9", ADMIN));
   }
+
+  /** The grant table against a map, for sizes around each power of two, names as other objects. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2, 3, 4, 5, 8, 9, 16, 17, 100, 1000})
+  void grantTableAnswersLikeAMap(int count) {
+    java.util.Map<String, NamespacePermission> grants = new java.util.HashMap<>();
+    NamespacePermission[] values = NamespacePermission.values();
+    for (int i = 0; i < count; i++) {
+      grants.put("ns-" + i, values[i % values.length]);
+    }
+    Principal principal = new Principal("u", PrincipalType.USER, READ_ONLY, grants, List.of(),
+        null);
+    EffectiveRights rights = EffectiveRights.compute(principal, Map.of(), List.of());
+    assertEquals(grants, rights.grants());
+    for (int i = 0; i < count + 50; i++) {
+      String name = "ns-" + i;
+      // A different String object with the same characters: found by equals, not reference.
+      assertEquals(grants.get(name), rights.permissionOn(new String(name.toCharArray())), name);
+    }
+    assertNull(rights.permissionOn(""));
+    assertNull(rights.permissionOn("NS-1"));
+  }
+
+  @Test
+  void snapshotRightsUseItsOwnInstanceOfEachNamespaceName() {
+    EffectiveRights rights = rights("multi");
+    for (String name : rights.grants().keySet()) {
+      assertSame(POLICY.namespaceNames().lookup(name.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          0, name.length()), name, name + " is the instance the request reader yields");
+    }
+  }
 }

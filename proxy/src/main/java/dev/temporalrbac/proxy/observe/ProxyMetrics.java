@@ -47,8 +47,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *   <li>{@code temporal_rbac_policy_reloads_total{result}} ({@code success}, {@code failure};
  *       the policy loaded at start is not a reload and is not counted)
  *   <li>{@code temporal_rbac_policy_info{version}} = 1 for the version in force only
- *   <li>Caffeine {@code cache_*} metrics with {@code cache="policy_rights"} and
- *       {@code cache="policy_api_keys"}, bound to the caches of the snapshot in force
+ *   <li>Caffeine {@code cache_*} metrics with {@code cache="policy_rights"}, bound to the rights
+ *       cache of the snapshot in force: a miss is one principal's rights computed; calls by API
+ *       key read the cache once per key and snapshot, then the key table's memo
+ *       ({@link PolicySnapshot#ownerRights})
  *   <li>JVM and process metrics, unless disabled in the constructor
  * </ul>
  *
@@ -59,8 +61,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class ProxyMetrics implements CallObserver, ReloadListener, AutoCloseable {
   static final String RIGHTS_CACHE = "policy_rights";
-  static final String KEYS_CACHE = "policy_api_keys";
-  private static final Set<String> CACHES = Set.of(RIGHTS_CACHE, KEYS_CACHE);
+  private static final Set<String> CACHES = Set.of(RIGHTS_CACHE);
   private static final Reason[] REASONS = Reason.values();
   private static final Verdict[] VERDICTS = Verdict.values();
   private static final Status.Code[] CODES = Status.Code.values();
@@ -215,7 +216,6 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
     stale.forEach(registry::remove);
     new CaffeineCacheMetrics<>(snapshot.rightsCache(), RIGHTS_CACHE, Tags.empty())
         .bindTo(registry);
-    new CaffeineCacheMetrics<>(snapshot.keyCache(), KEYS_CACHE, Tags.empty()).bindTo(registry);
   }
 
   @Override
