@@ -11,6 +11,13 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.taskqueue.v1.TaskQueue;
@@ -44,6 +51,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -249,15 +257,30 @@ public final class LoadHarness {
   }
 
   static ManagedChannel[] channels(String target, int count) {
+    return channels(target, count, null);
+  }
+
+  /** {@code loop}: run every channel's transport on this one event loop; null: grpc's default. */
+  static ManagedChannel[] channels(String target, int count, EventLoopGroup loop) {
     ManagedChannel[] channels = new ManagedChannel[count];
     for (int i = 0; i < count; i++) {
-      channels[i] = NettyChannelBuilder.forTarget(target)
+      NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target)
           .usePlaintext()
           .directExecutor()
-          .maxInboundMessageSize(16 * 1024 * 1024)
-          .build();
+          .maxInboundMessageSize(16 * 1024 * 1024);
+      if (loop != null) {
+        builder.eventLoopGroup(loop).channelType(
+            loop instanceof EpollEventLoopGroup ? EpollSocketChannel.class : NioSocketChannel.class);
+      }
+      channels[i] = builder.build();
     }
     return channels;
+  }
+
+  private static EventLoopGroup singleLoop() {
+    DefaultThreadFactory threads = new DefaultThreadFactory("client-loop", true);
+    return Epoll.isAvailable()
+        ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
   }
 
   static final class UnaryRun {
@@ -354,20 +377,42 @@ public final class LoadHarness {
     // --rate R: open loop at R calls/s (at most --concurrency in flight; beyond that a call is
     // skipped and counted) instead of the closed loop with --concurrency calls always in flight.
     double rate = Double.parseDouble(args.getOrDefault("rate", "0"));
+    // --tick-us T: the pacer wakes every T microseconds and sends the calls that have come due.
+    long tickMicros = Long.parseLong(args.getOrDefault("tick-us", "200"));
 
-    ManagedChannel[] channels = channels(target, Math.min(channelCount, Math.max(1, concurrency)));
-    UnaryRun run = new UnaryRun(channels, callers(args, false), denyFraction);
+    // Open loop: one event loop carries every channel and also paces the calls, so a call is
+    // started on the thread that writes it (no hand-off and wake-up per call, which made the
+    // open-loop client twice as costly per call as the closed loop and starved the paths it
+    // measures of CPU on a small machine).
+    EventLoopGroup pacer = rate > 0 ? singleLoop() : null;
+    ManagedChannel[] channels =
+        channels(target, Math.min(channelCount, Math.max(1, concurrency)), pacer);
+    Caller[] callers = callers(args, false);
+    // --prewarm S: first S seconds of closed loop at 64 in flight on the same channels, not
+    // recorded, so this JVM's own code is compiled before a paced run measures anything (a cold
+    // client pays JIT compilation on the cores it shares with the paths under test).
+    double prewarm = Double.parseDouble(args.getOrDefault("prewarm", "0"));
+    if (prewarm > 0) {
+      UnaryRun warm = new UnaryRun(channels, callers, denyFraction);
+      int warmCalls = 64;
+      warm.inFlight.set(warmCalls);
+      for (int slot = 0; slot < warmCalls; slot++) {
+        warm.issue(slot);
+      }
+      sleepSeconds(prewarm);
+      warm.stopping = true;
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(35);
+      while (warm.inFlight.get() > 0 && System.nanoTime() < until) {
+        Thread.sleep(5);
+      }
+    }
+    UnaryRun run = new UnaryRun(channels, callers, denyFraction);
     AtomicLong skipped = new AtomicLong();
-    ScheduledExecutorService ticker = null;
+    ScheduledFuture<?> ticker = null;
     if (rate > 0) {
-      ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rate-ticker");
-        t.setDaemon(true);
-        return t;
-      });
       long begin = System.nanoTime();
       long[] issued = {0};
-      ticker.scheduleAtFixedRate(() -> {
+      ticker = pacer.next().scheduleAtFixedRate(() -> {
         long due = (long) ((System.nanoTime() - begin) / 1e9 * rate);
         while (issued[0] < due && !run.stopping) {
           issued[0]++;
@@ -380,7 +425,7 @@ public final class LoadHarness {
           run.inFlight.incrementAndGet();
           run.send((int) issued[0], false);
         }
-      }, 0, 200, TimeUnit.MICROSECONDS);
+      }, 0, tickMicros, TimeUnit.MICROSECONDS);
     } else {
       run.inFlight.set(concurrency);
       for (int slot = 0; slot < concurrency; slot++) {
@@ -401,7 +446,7 @@ public final class LoadHarness {
     long selfCpu1 = selfCpuNanos();
     run.stopping = true;
     if (ticker != null) {
-      ticker.shutdownNow();
+      ticker.cancel(false);
     }
     long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(35);
     while (run.inFlight.get() > 0 && System.nanoTime() < drainUntil) {
@@ -412,6 +457,9 @@ public final class LoadHarness {
     }
     for (ManagedChannel channel : channels) {
       channel.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (pacer != null) {
+      pacer.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     double seconds = (t1 - t0) / 1e9;
