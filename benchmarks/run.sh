@@ -10,6 +10,9 @@
 #                JIT compilation is over before a point is measured
 #   CONCURRENCY ["1 16 64 256"]  calls in flight per point      PRINCIPALS [100]  users in the policy
 #   DENY_FRACTION [0.2]  share of denied calls in the deny run  DENY_CONCURRENCY [64]
+#   ROUNDS [3]  rounds of the 64-in-flight point and of h2load, the three paths interleaved in
+#               each round; the report gives medians and each round's ratios (a shared virtual
+#               machine's speed drifts by tens of percent within minutes)
 #   H2LOAD_DURATION [10]  H2LOAD_CONNECTIONS [4]  H2LOAD_STREAMS [16]  (4 x 16 = 64 in flight)
 #   LONGPOLL_COUNT [10000]  LONGPOLL_HOLD [60]  LONGPOLL_DEADLINE [70]
 #   PROXY_JVM_FLAGS ["-Xms1g -Xmx1g -XX:+UseG1GC -Xmn128m"]
@@ -35,6 +38,7 @@ CONCURRENCY=${CONCURRENCY:-"1 16 64 256"}
 PRINCIPALS=${PRINCIPALS:-100}
 DENY_FRACTION=${DENY_FRACTION:-0.2}
 DENY_CONCURRENCY=${DENY_CONCURRENCY:-64}
+ROUNDS=${ROUNDS:-3}
 H2LOAD_DURATION=${H2LOAD_DURATION:-10}
 H2LOAD_CONNECTIONS=${H2LOAD_CONNECTIONS:-4}
 H2LOAD_STREAMS=${H2LOAD_STREAMS:-16}
@@ -85,7 +89,7 @@ SKIP_INSTALL=${SKIP_INSTALL:-0}
 OUT=${OUT:-$HERE/BENCHMARKS.md}
 KEEP_WORK=${KEEP_WORK:-0}
 # read by the report generator
-export DURATION WARMUP PREWARM CONCURRENCY PRINCIPALS DENY_FRACTION H2LOAD_DURATION H2LOAD_CONNECTIONS \
+export ROUNDS DURATION WARMUP PREWARM CONCURRENCY PRINCIPALS DENY_FRACTION H2LOAD_DURATION H2LOAD_CONNECTIONS \
   H2LOAD_STREAMS LONGPOLL_COUNT LONGPOLL_HOLD PROXY_JVM_FLAGS LONGPOLL_JVM_FLAGS UPSTREAM_JVM_FLAGS \
   CLIENT_JVM_FLAGS PROFILE JMH PIN LOAD_CPUS SUT_CPUS LOAD_NCPU SUT_NCPU
 
@@ -310,6 +314,14 @@ for c in $CONCURRENCY; do
     log "unary $path, $c in flight"
     unary "unary" "$path" "$c"
   done
+  if ((c == 64)); then
+    for round in $(seq 2 "$ROUNDS"); do
+      for path in direct proxy nginx; do
+        log "unary $path, $c in flight, round $round of $ROUNDS"
+        unary "unary-r$round" "$path" "$c"
+      done
+    done
+  fi
 done
 
 log "unary proxy, $DENY_CONCURRENCY in flight, ${DENY_FRACTION} denied"
@@ -357,8 +369,9 @@ fi
 
 # ------------------------------------------------------------------ h2load
 H2_URL_PATH=/temporal.api.workflowservice.v1.WorkflowService/StartWorkflowExecution
+for round in $(seq 1 "$ROUNDS"); do
 for path in direct proxy nginx; do
-  log "h2load $path"
+  log "h2load $path, round $round of $ROUNDS"
   port=${TARGET[$path]##*:}
   mid=${MID_PIDS[$path]//,/ }
   record "${LOAD_PIN[*]} h2load -D $H2LOAD_DURATION --warm-up-time=2 -t 1 -c $H2LOAD_CONNECTIONS -m $H2LOAD_STREAMS --data=\$WORK/start-workflow.grpc -H 'content-type: application/grpc' -H 'te: trailers' -H 'authorization: Bearer \$SECRET' http://127.0.0.1:$port$H2_URL_PATH"
@@ -371,14 +384,15 @@ for path in direct proxy nginx; do
   # shellcheck disable=SC2086
   cpu1=$(cpu_ticks $mid)
   python3 - "$WORK/h2load-$path.txt" "$path" "$((cpu1 - cpu0))" "$(getconf CLK_TCK)" \
-    "$H2LOAD_CONNECTIONS" "$H2LOAD_STREAMS" "${mid:+1}" >>"$RESULTS" <<'EOF'
+    "$H2LOAD_CONNECTIONS" "$H2LOAD_STREAMS" "${mid:+1}" "$round" >>"$RESULTS" <<'EOF'
 import json, re, sys
 text = open(sys.argv[1]).read()
 path, ticks, hz, conns, streams, has_mid = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7] == "1"
+rnd = int(sys.argv[8])
 def unit(v):
     m = re.match(r"([\d.]+)(us|ms|s)", v)
     return float(m.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[m.group(2)]
-r = {"mode": "h2load", "label": "h2load", "path": path, "concurrency": conns * streams}
+r = {"mode": "h2load", "label": "h2load" if rnd == 1 else f"h2load-r{rnd}", "path": path, "concurrency": conns * streams}
 m = re.search(r"finished in ([\d.]+)s, ([\d.]+) req/s", text)
 if m:
     r["calls_per_s"] = float(m.group(2))
@@ -393,6 +407,7 @@ if has_mid and r.get("calls"):
 print(json.dumps(r))
 EOF
   tail -1 "$RESULTS" >&2
+done
 done
 
 # ------------------------------------------------------------------ peak RSS
@@ -466,6 +481,43 @@ def f(v, nd=0):
 def ratio(a, b):
     return "—" if not a or not b else f"{a / b:.2f}"
 def ms(us): return None if us is None else us / 1000
+def median(xs):
+    xs = sorted(x for x in xs if x is not None)
+    if not xs: return None
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+def by_round(prefix, c=None):
+    """{round: {path: row}} for rows labelled prefix (round 1) or prefix-rN."""
+    out = {}
+    for r in rows:
+        label = str(r.get("label", ""))
+        if label == prefix:
+            n = 1
+        elif label.startswith(prefix + "-r") and label[len(prefix) + 2:].isdigit():
+            n = int(label[len(prefix) + 2:])
+        else:
+            continue
+        if c is not None and r.get("concurrency") != c: continue
+        out.setdefault(n, {})[r.get("path")] = r
+    return {n: p for n, p in sorted(out.items()) if all(k in p for k in ("direct", "proxy", "nginx"))}
+def round_table(title, rounds_):
+    """Writes a round-by-round table; returns the median per-round ratios (proxy/direct, proxy/nginx)."""
+    if len(rounds_) < 2: return None
+    w(title)
+    w("")
+    w("| round | direct calls/s | proxy calls/s | nginx calls/s | proxy ÷ direct | proxy ÷ nginx | nginx ÷ direct |")
+    w("|---:|---:|---:|---:|---:|---:|---:|")
+    pd, pn, nd = [], [], []
+    for n, p in rounds_.items():
+        d_, p_, n_ = (p[k].get("calls_per_s") for k in ("direct", "proxy", "nginx"))
+        pd.append(p_ / d_ if d_ and p_ else None); pn.append(p_ / n_ if n_ and p_ else None); nd.append(n_ / d_ if d_ and n_ else None)
+        w(f"| {n} | {f(d_)} | {f(p_)} | {f(n_)} | {ratio(p_, d_)} | {ratio(p_, n_)} | {ratio(n_, d_)} |")
+    med = [median(p[k].get("calls_per_s") for p in rounds_.values()) for k in ("direct", "proxy", "nginx")]
+    w(f"| **median** | {f(med[0])} | {f(med[1])} | {f(med[2])} | **{f(median(pd),2)}** | **{f(median(pn),2)}** | {f(median(nd),2)} |")
+    w("")
+    w("Ratios are taken within each round (the three paths measured back to back), then the median of those.")
+    w("")
+    return median(pd), median(pn)
 L = []
 w = L.append
 w("# Benchmarks: the proxy's cost next to a direct connection and nginx `grpc_pass`")
@@ -533,6 +585,7 @@ for c in concs:
     w(f"| {c} | {ratio(p['calls_per_s'], d['calls_per_s'])} | {ratio(p['calls_per_s'], n['calls_per_s'])} | "
       f"{ratio(p['p99_us'], d['p99_us'])} | {ratio(p['p99_us'], n['p99_us'])} | {f(ms(p['p99_us'] - d['p99_us']),2)} |")
 w("")
+RATIO64 = round_table(f"### 64 in flight, {len(by_round('unary', 64))} rounds (the table above shows round 1)", by_round("unary", 64))
 dn = get("deny", "proxy")
 if dn:
     base = get("unary", "proxy", dn["concurrency"])
@@ -618,6 +671,7 @@ if all(h2.values()):
     w(f"Ratios: proxy ÷ direct **{ratio(h2['proxy'].get('calls_per_s'), h2['direct'].get('calls_per_s'))}**, "
       f"proxy ÷ nginx **{ratio(h2['proxy'].get('calls_per_s'), h2['nginx'].get('calls_per_s'))}**, nginx ÷ direct {ratio(h2['nginx'].get('calls_per_s'), h2['direct'].get('calls_per_s'))}.")
     w("")
+    round_table(f"### h2load, {len(by_round('h2load'))} rounds (the table above shows round 1)", by_round("h2load"))
 lp = get("longpoll", None) or next((r for r in rows if r.get("mode") == "longpoll"), None)
 if lp:
     gc = lp.get("after_full_gc") or {}
@@ -638,7 +692,12 @@ w("## Targets")
 w("")
 d64, p64, n64 = get("unary", "direct", 64), get("unary", "proxy", 64), get("unary", "nginx", 64)
 def met(b): return "**met**" if b else "**not met**"
-if d64 and p64 and n64:
+if RATIO64 and RATIO64[0] is not None and RATIO64[1] is not None:
+    nr = len(by_round("unary", 64))
+    w(f"- Throughput at 64 in flight ≥ nginx's: proxy ÷ nginx = {RATIO64[1]:.2f} (median of {nr} rounds) — {met(RATIO64[1] >= 1)}.")
+    w(f"- Throughput at 64 in flight ≥ 80 % of direct: proxy ÷ direct = {RATIO64[0]:.2f} (median of {nr} rounds) — {met(RATIO64[0] >= 0.8)}"
+      + (f" with the proxy on its own cores; with every core shared: {ratio(shared[1]['calls_per_s'], shared[0]['calls_per_s'])}." if all(shared) else "."))
+elif d64 and p64 and n64:
     w(f"- Throughput at 64 in flight ≥ nginx's: proxy ÷ nginx = {ratio(p64['calls_per_s'], n64['calls_per_s'])} — {met(p64['calls_per_s'] >= n64['calls_per_s'])}.")
     w(f"- Throughput at 64 in flight ≥ 80 % of direct: proxy ÷ direct = {ratio(p64['calls_per_s'], d64['calls_per_s'])} — {met(p64['calls_per_s'] >= 0.8 * d64['calls_per_s'])}"
       + (f" with the proxy on its own cores; with every core shared: {ratio(shared[1]['calls_per_s'], shared[0]['calls_per_s'])}." if all(shared) else "."))
@@ -654,9 +713,11 @@ if all(half):
     if all(quarter):
         q_added = ms(quarter[1]['p99_us'] - quarter[0]['p99_us'])
         q_busy = max((b for b in (load_busy(r) for r in quarter) if b is not None), default=None)
+        q_verdict = ("not judged either (the generator was near saturation)" if q_busy is not None and q_busy > 0.85
+                     else f"{met(q_added < 1)} at that rate")
         w(f"  At a quarter of the maximum ({f(quarter[0]['rate'])} calls/s, load cores "
           f"{'?' if q_busy is None else f'{q_busy * 100:.0f} %'} busy): {f(q_added,2)} ms added at p99 vs direct "
-          f"(nginx adds {f(ms(quarter[2]['p99_us'] - quarter[0]['p99_us']),2)} ms) — {met(q_added < 1)} at that rate.")
+          f"(nginx adds {f(ms(quarter[2]['p99_us'] - quarter[0]['p99_us']),2)} ms) — {q_verdict}.")
 if lp:
     gc = lp.get("after_full_gc") or {}
     ok = lp['min_open_during_hold'] >= lp['count'] and lp['max_heap_used_mib'] < 512
@@ -688,7 +749,8 @@ if os.path.exists(jmh):
     t = open(jmh).read()
     m = re.search(r"^Benchmark\s.*Mode\s+Cnt.*$", t, re.M)
     table = t[m.start():].strip().splitlines() if m else t[-4000:].splitlines()
-    keep = [l for l in table if not re.search(r":(gc\.alloc\.rate|gc\.count|gc\.time) ", l)]
+    keep = [l for l in table if not re.search(r":(gc\.alloc\.rate|gc\.count|gc\.time) ", l)
+            and not l.startswith("Benchmark result is saved")]
     w("\n".join(keep))
     w("```")
     w("")
