@@ -54,16 +54,26 @@ UPSTREAM_JVM_FLAGS=${UPSTREAM_JVM_FLAGS:-"-Xms1g -Xmx1g -XX:+UseG1GC"}
 CLIENT_JVM_FLAGS=${CLIENT_JVM_FLAGS:-"-Xms512m -Xmx1g -XX:+UseG1GC"}
 PROFILE=${PROFILE:-1}
 PIN=${PIN:-auto}
-NPROC=$(nproc)
+NPROC=$(nproc) # the CPUs this process may use
 if [[ $PIN == auto ]]; then
   if ((NPROC >= 2)) && command -v taskset >/dev/null; then PIN=1; else PIN=0; fi
 fi
-cpu_range() { if (($1 == $2)); then echo "$1"; else echo "$1-$2"; fi; }
-ALL_CPUS=$(cpu_range 0 $((NPROC - 1)))
+# The CPUs this script may use (a container's cpuset may not start at 0), as comma lists: all of
+# them, the first half (load) and the second half (system under test).
+if command -v python3 >/dev/null; then
+  read -r ALL_CPUS HALF_LOAD HALF_SUT < <(python3 -c '
+import os
+c = sorted(os.sched_getaffinity(0))
+h = len(c) // 2
+j = lambda l: ",".join(map(str, l))
+print(j(c), j(c[:h]) or j(c), j(c[h:]))')
+else # python3 is installed further down; without it now, do not split
+  PIN=0
+  ALL_CPUS=0-$((NPROC - 1)) HALF_LOAD=0-$((NPROC - 1)) HALF_SUT=0-$((NPROC - 1))
+fi
 if [[ $PIN == 1 ]]; then
-  HALF_CPUS=$((NPROC / 2))
-  LOAD_CPUS=${LOAD_CPUS:-$(cpu_range 0 $((HALF_CPUS - 1)))}
-  SUT_CPUS=${SUT_CPUS:-$(cpu_range "$HALF_CPUS" $((NPROC - 1)))}
+  LOAD_CPUS=${LOAD_CPUS:-$HALF_LOAD}
+  SUT_CPUS=${SUT_CPUS:-$HALF_SUT}
 else
   LOAD_CPUS=${LOAD_CPUS:-$ALL_CPUS}
   SUT_CPUS=${SUT_CPUS:-$ALL_CPUS}
