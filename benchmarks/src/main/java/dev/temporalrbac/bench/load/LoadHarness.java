@@ -308,6 +308,23 @@ public final class LoadHarness {
       this.denyFraction = denyFraction;
     }
 
+    /** Starts a closed loop of {@code calls} calls always in flight. */
+    void startClosedLoop(int calls) {
+      inFlight.set(calls);
+      for (int slot = 0; slot < calls; slot++) {
+        issue(slot);
+      }
+    }
+
+    /** Stops issuing and waits (at most 35 s, past any call's deadline) for calls in flight. */
+    void stopAndDrain() throws InterruptedException {
+      stopping = true;
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(35);
+      while (inFlight.get() > 0 && System.nanoTime() < until) {
+        Thread.sleep(5);
+      }
+    }
+
     /** Closed loop: a call, and on its completion the next, until stopping. */
     void issue(int slot) {
       if (stopping) {
@@ -396,17 +413,9 @@ public final class LoadHarness {
     double prewarm = Double.parseDouble(args.getOrDefault("prewarm", "0"));
     if (prewarm > 0) {
       UnaryRun warm = new UnaryRun(channels, callers, denyFraction);
-      int warmCalls = 64;
-      warm.inFlight.set(warmCalls);
-      for (int slot = 0; slot < warmCalls; slot++) {
-        warm.issue(slot);
-      }
+      warm.startClosedLoop(64);
       sleepSeconds(prewarm);
-      warm.stopping = true;
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(35);
-      while (warm.inFlight.get() > 0 && System.nanoTime() < until) {
-        Thread.sleep(5);
-      }
+      warm.stopAndDrain();
     }
     UnaryRun run = new UnaryRun(channels, callers, denyFraction);
     AtomicLong skipped = new AtomicLong();
@@ -429,10 +438,7 @@ public final class LoadHarness {
         }
       }, 0, tickMicros, TimeUnit.MICROSECONDS);
     } else {
-      run.inFlight.set(concurrency);
-      for (int slot = 0; slot < concurrency; slot++) {
-        run.issue(slot);
-      }
+      run.startClosedLoop(concurrency);
     }
     sleepSeconds(warmup);
     long midCpu0 = cpuTicks(midPids);
@@ -446,14 +452,10 @@ public final class LoadHarness {
     long midCpu1 = cpuTicks(midPids);
     long upCpu1 = cpuTicks(upstreamPids);
     long selfCpu1 = selfCpuNanos();
-    run.stopping = true;
     if (ticker != null) {
-      ticker.cancel(false);
+      ticker.cancel(false); // the pacer also stops on run.stopping, set by stopAndDrain
     }
-    long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(35);
-    while (run.inFlight.get() > 0 && System.nanoTime() < drainUntil) {
-      Thread.sleep(10);
-    }
+    run.stopAndDrain();
     for (ManagedChannel channel : channels) {
       channel.shutdownNow();
     }

@@ -26,12 +26,10 @@ import java.util.stream.Collectors;
 public final class Authorizer {
   private static final byte[] EMPTY = new byte[0];
 
-  /** Facts are read into a per-thread object, cleared before each use: no per-call allocation. */
-  private static final ThreadLocal<RequestFacts> FACTS = ThreadLocal.withInitial(RequestFacts::new);
-
   /**
-   * Likewise the context a decision is collected in: reset at the start of each decision and not
-   * referenced once {@link DecisionContext#toDecision} has copied it into the result.
+   * The context a decision is collected in (and the facts read from the body), one per thread:
+   * reset at the start of each decision and not referenced once {@link DecisionContext#toDecision}
+   * has copied it into the result, so deciding allocates only the result.
    */
   private static final ThreadLocal<DecisionContext> CONTEXTS =
       ThreadLocal.withInitial(DecisionContext::new);
@@ -112,7 +110,7 @@ public final class Authorizer {
       return ctx.toDecision();
     }
     MethodRule rule = entry.rule();
-    RequestFacts facts = FACTS.get();
+    RequestFacts facts = ctx.facts;
     facts.clear();
     facts.useKnownNames(policy.namespaceNames());
     if (entry.needsBody()) {

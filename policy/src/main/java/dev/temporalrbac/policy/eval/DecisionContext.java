@@ -1,6 +1,7 @@
 package dev.temporalrbac.policy.eval;
 
 import dev.temporalrbac.policy.model.EffectiveRights;
+import dev.temporalrbac.policy.wire.RequestFacts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +11,8 @@ import java.util.List;
  * thread-safe.
  */
 final class DecisionContext {
+  /** What the request body names; cleared by the authorizer before it reads a body into it. */
+  final RequestFacts facts = new RequestFacts();
   String method;
   String policyVersion;
   /** The authenticated caller's rights; null until authentication succeeds. */

@@ -59,12 +59,6 @@ public final class EffectiveRights {
     this.roleLabel = highest == null ? "namespace_scoped" : highest.yamlName();
   }
 
-  /** Folds the principal's groups and creator grants in. */
-  static EffectiveRights compute(Principal principal, Map<String, Group> groups,
-      Iterable<String> createdNamespaces) {
-    return compute(principal, groups, createdNamespaces, name -> name);
-  }
-
   /**
    * Folds the principal's groups and creator grants in, keying grants by {@code canonical}'s
    * instance of each namespace name, so a lookup with that same instance compares references.

@@ -46,8 +46,9 @@ public final class PolicySnapshot {
   private final Map<String, String> namespaceNameById;
   private final Map<String, List<String>> createdBy;
   private final NamespaceNames namespaceNames;
-  private final Map<String, String> canonicalNames;
   private final LoadingCache<String, EffectiveRights> rights;
+  /** {@link #rightsOf}, held once for the key table's first-use lookups. */
+  private final java.util.function.Function<String, EffectiveRights> rightsLookup = this::rightsOf;
 
   private PolicySnapshot(Builder builder) {
     this.version = builder.version;
@@ -77,13 +78,7 @@ public final class PolicySnapshot {
     this.namespacesByName = Collections.unmodifiableMap(byName);
     this.namespaceNameById = Collections.unmodifiableMap(nameById);
     this.createdBy = creators;
-    java.util.Set<String> allNames = allNamespaceNames();
-    Map<String, String> canonical = new HashMap<>(allNames.size() * 2);
-    for (String name : allNames) {
-      canonical.put(name, name);
-    }
-    this.canonicalNames = canonical;
-    this.namespaceNames = NamespaceNames.of(allNames);
+    this.namespaceNames = NamespaceNames.of(allNamespaceNames());
     // A miss loads null, which Caffeine does not store: unknown ids cannot fill the cache.
     this.rights = cacheBuilder(builder.cacheSize).build(this::computeRights);
   }
@@ -102,13 +97,9 @@ public final class PolicySnapshot {
     if (principal == null) {
       return null;
     }
+    // Grants keyed by the instances the request reader yields, so lookups compare references.
     return EffectiveRights.compute(principal, groups,
-        createdBy.getOrDefault(principalId, List.of()), this::canonicalName);
-  }
-
-  /** The snapshot's one instance of a namespace name (the one the request reader yields). */
-  private String canonicalName(String name) {
-    return canonicalNames.getOrDefault(name, name);
+        createdBy.getOrDefault(principalId, List.of()), namespaceNames::canonical);
   }
 
   /** Content hash of the policy document; changes whenever the document does. */
@@ -157,7 +148,7 @@ public final class PolicySnapshot {
    */
   public EffectiveRights ownerRights(int slot) {
     return memoizeOwnerRights
-        ? keyTable.ownerRightsAt(slot, this::rightsOf)
+        ? keyTable.ownerRightsAt(slot, rightsLookup)
         : rightsOf(keyTable.keyAt(slot).owner());
   }
 

@@ -49,6 +49,17 @@ public final class NamespaceNames {
     return null;
   }
 
+  /**
+   * The table's own instance of {@code name}, or {@code name} itself when the table lacks it. For
+   * building structures keyed by the same instances the reader yields (not for the hot path: it
+   * encodes the name).
+   */
+  public String canonical(String name) {
+    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+    String known = lookup(bytes, 0, bytes.length);
+    return known == null ? name : known;
+  }
+
   /** FNV-1a over the bytes. */
   private static int hash(byte[] bytes, int start, int end) {
     int hash = 0x811c9dc5;

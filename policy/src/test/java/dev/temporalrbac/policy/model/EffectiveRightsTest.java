@@ -183,7 +183,8 @@ class EffectiveRightsTest {
     }
     Principal principal = new Principal("u", PrincipalType.USER, READ_ONLY, grants, List.of(),
         null);
-    EffectiveRights rights = EffectiveRights.compute(principal, Map.of(), List.of());
+    EffectiveRights rights = EffectiveRights.compute(principal, Map.of(), List.of(),
+        java.util.function.UnaryOperator.identity());
     assertEquals(grants, rights.grants());
     for (int i = 0; i < count + 50; i++) {
       String name = "ns-" + i;

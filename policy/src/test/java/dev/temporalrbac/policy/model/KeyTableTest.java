@@ -107,7 +107,8 @@ class KeyTableTest {
     KeyTable table = new KeyTable(List.of(key(1, a), key(2, b)));
     EffectiveRights rights = EffectiveRights.compute(
         new Principal("owner-1", PrincipalType.USER, AccountRole.READ_ONLY, java.util.Map.of(),
-            List.of(), null), java.util.Map.of(), List.of());
+            List.of(), null), java.util.Map.of(), List.of(),
+        java.util.function.UnaryOperator.identity());
     AtomicInteger lookups = new AtomicInteger();
     int slotA = table.find(a);
     for (int i = 0; i < 3; i++) {
