@@ -41,13 +41,32 @@ public final class ConfigLoader {
       "tls-key", "tls.key",
       "policy", "policy.file",
       "reload-interval", "policy.reload_interval",
+      "policy-settle", "policy.settle",
       "admin", "admin",
       "mode", "mode",
-      "max-message-bytes", "limits.max_message_bytes",
+      "max-request-bytes", "limits.max_request_bytes",
+      "max-response-bytes", "limits.max_response_bytes",
+      "request-buffer-bytes", "limits.request_buffer_bytes",
+      "first-message-timeout", "limits.first_message_timeout",
       "max-concurrent-calls-per-connection", "limits.max_concurrent_calls_per_connection",
+      "max-header-list-bytes", "limits.max_header_list_bytes",
+      "max-resets-per-window", "limits.max_resets_per_window",
+      "reset-window", "limits.reset_window",
+      "idle-timeout", "limits.idle_timeout",
+      "handshake-timeout", "limits.handshake_timeout",
+      "upstream-keepalive-time", "upstream.keepalive_time",
+      "upstream-keepalive-timeout", "upstream.keepalive_timeout",
+      "upstream-connect-timeout", "upstream.connect_timeout",
+      "upstream-probe-interval", "upstream.probe_interval",
       "audit", "audit.level",
       "audit-file", "audit.file",
       "shutdown-grace", "shutdown_grace");
+
+  /**
+   * The Temporal frontend's request limit: its gRPC server sets no receive limit of its own
+   * ({@code service/frontend/fx.go}), so grpc-go's default of 4 MiB applies.
+   */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
   private final Map<String, String> env;
   private final List<String> errors = new ArrayList<>();
@@ -154,12 +173,45 @@ public final class ConfigLoader {
         parse(s, "policy.reload_interval", "2s", ConfigLoader::duration),
         parse(s, "admin", "127.0.0.1:9090", ConfigLoader::address),
         parse(s, "mode", "enforce", ConfigLoader::mode),
-        parse(s, "limits.max_message_bytes", String.valueOf(128 * 1024 * 1024), ConfigLoader::positive),
-        parse(s, "limits.max_concurrent_calls_per_connection", "10000", ConfigLoader::positive),
+        limits(s),
+        upstreamHealth(s),
+        parse(s, "policy.settle", "1s", ConfigLoader::duration),
         credentials(s),
         audit,
         path(s, "audit.file"),
         parse(s, "shutdown_grace", "30s", ConfigLoader::duration));
+  }
+
+  /** Defaults: see {@link ProxyConfig.Limits} and the README's "Limits" section. */
+  private ProxyConfig.Limits limits(Map<String, String> s) {
+    ProxyConfig.Limits limits = new ProxyConfig.Limits(
+        parse(s, "limits.max_request_bytes", String.valueOf(DEFAULT_MAX_REQUEST_BYTES),
+            ConfigLoader::positive),
+        parse(s, "limits.max_response_bytes", String.valueOf(128 * 1024 * 1024),
+            ConfigLoader::positive),
+        parse(s, "limits.request_buffer_bytes", String.valueOf(256L * 1024 * 1024),
+            text -> range(text, 1, Long.MAX_VALUE)),
+        parse(s, "limits.first_message_timeout", "10s", ConfigLoader::positiveDuration),
+        parse(s, "limits.max_concurrent_calls_per_connection", "10000", ConfigLoader::positive),
+        parse(s, "limits.max_header_list_bytes", String.valueOf(32 * 1024),
+            ConfigLoader::positive),
+        parse(s, "limits.max_resets_per_window", "500", ConfigLoader::positive),
+        parse(s, "limits.reset_window", "10s", ConfigLoader::wholeSeconds),
+        parse(s, "limits.idle_timeout", "5m", ConfigLoader::positiveDuration),
+        parse(s, "limits.handshake_timeout", "10s", ConfigLoader::positiveDuration));
+    if (limits.requestBufferBytes() < limits.maxRequestBytes()) {
+      errors.add("limits.request_buffer_bytes (" + limits.requestBufferBytes()
+          + ") must be at least limits.max_request_bytes (" + limits.maxRequestBytes() + ")");
+    }
+    return limits;
+  }
+
+  private ProxyConfig.UpstreamHealth upstreamHealth(Map<String, String> s) {
+    return new ProxyConfig.UpstreamHealth(
+        parse(s, "upstream.keepalive_time", "10s", ConfigLoader::positiveDuration),
+        parse(s, "upstream.keepalive_timeout", "5s", ConfigLoader::positiveDuration),
+        parse(s, "upstream.connect_timeout", "5s", ConfigLoader::positiveDuration),
+        parse(s, "upstream.probe_interval", "1s", ConfigLoader::positiveDuration));
   }
 
   private UpstreamCredentials credentials(Map<String, String> s) {
@@ -242,6 +294,22 @@ public final class ConfigLoader {
       return Duration.ofMinutes(range(t.substring(0, t.length() - 1), 0, Long.MAX_VALUE));
     }
     throw new IllegalArgumentException("expected a duration such as 500ms, 30s or 2m, got '" + text + "'");
+  }
+
+  static Duration positiveDuration(String text) {
+    Duration value = duration(text);
+    if (value.isZero()) {
+      throw new IllegalArgumentException("must be more than zero");
+    }
+    return value;
+  }
+
+  static Duration wholeSeconds(String text) {
+    Duration value = positiveDuration(text);
+    if (value.toMillis() % 1000 != 0) {
+      throw new IllegalArgumentException("must be whole seconds, got '" + text + "'");
+    }
+    return value;
   }
 
   static int positive(String text) {

@@ -55,9 +55,9 @@ public final class ProxyServer implements AutoCloseable {
         .directExecutor()
         .fallbackHandlerRegistry(registry)
         .addService(health.getHealthService())
-        .maxInboundMessageSize(config.maxMessageBytes())
-        .maxInboundMetadataSize(64 * 1024)
-        .maxConcurrentCallsPerConnection(config.maxConcurrentCallsPerConnection())
+        .maxInboundMessageSize(config.limits().maxRequestBytes())
+        .maxInboundMetadataSize(config.limits().maxHeaderListBytes())
+        .maxConcurrentCallsPerConnection(config.limits().maxConcurrentCallsPerConnection())
         // SDKs ping idle connections; a strict server would answer GOAWAY "too_many_pings".
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
@@ -138,7 +138,7 @@ public final class ProxyServer implements AutoCloseable {
         // no transparent retries: callers retry themselves, and buffering every call for a
         // possible replay costs allocation and CPU on the hot path
         .disableRetry()
-        .maxInboundMessageSize(config.maxMessageBytes())
+        .maxInboundMessageSize(config.limits().maxResponseBytes())
         .maxInboundMetadataSize(64 * 1024);
     if (config.upstreamAuthority() != null) {
       builder.overrideAuthority(config.upstreamAuthority());

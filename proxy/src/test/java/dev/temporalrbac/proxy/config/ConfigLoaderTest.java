@@ -51,14 +51,15 @@ class ConfigLoaderTest {
     Path file = dir.resolve("proxy.yaml");
     Files.writeString(file, "listen: 127.0.0.1:8000\nupstream:\n  target: up:7233\n"
         + "mode: dry_run\npolicy:\n  file: p.yaml\n  reload_interval: 500ms\n"
-        + "limits:\n  max_message_bytes: 1024\n");
+        + "limits:\n  max_request_bytes: 1024\n  request_buffer_bytes: 4096\n");
     ProxyConfig config = new ConfigLoader(Map.of()).load(file, Map.of("listen", "127.0.0.1:9000"));
     assertEquals(9000, config.listen().getPort());
     assertEquals("up:7233", config.upstream());
     assertEquals(EnforcementMode.DRY_RUN, config.mode());
     assertEquals(Path.of("p.yaml"), config.policyFile());
     assertEquals(Duration.ofMillis(500), config.reloadInterval());
-    assertEquals(1024, config.maxMessageBytes());
+    assertEquals(1024, config.limits().maxRequestBytes());
+    assertEquals(4096, config.limits().requestBufferBytes());
   }
 
   @Test

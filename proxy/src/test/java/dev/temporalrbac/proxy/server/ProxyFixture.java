@@ -90,7 +90,7 @@ public final class ProxyFixture implements AutoCloseable {
     if (b.netty) {
       proxy = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
           .directExecutor().fallbackHandlerRegistry(registry)
-          .maxInboundMessageSize(config.maxMessageBytes()).build().start();
+          .maxInboundMessageSize(config.limits().maxResponseBytes()).build().start();
       int port = ((InetSocketAddress) proxy.getListenSockets().get(0)).getPort();
       toProxy = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     } else {
