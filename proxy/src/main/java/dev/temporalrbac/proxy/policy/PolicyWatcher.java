@@ -152,7 +152,8 @@ public final class PolicyWatcher implements AutoCloseable {
 
   /**
    * True once {@code version} has been read at least {@code settle} apart; the first sight of a
-   * version (or of a different one) starts its settle time afresh.
+   * version (or of a different one) starts its settle time afresh. A clock set back restarts
+   * it too, so a clock step never holds a reload back for longer than one settle time.
    */
   private boolean settled(String version) {
     if (settle.isZero()) {
@@ -165,6 +166,9 @@ public final class PolicyWatcher implements AutoCloseable {
       LOG.fine(() -> "policy file changed (" + version + "); installing once it stays the same"
           + " for " + settle);
       return false;
+    }
+    if (now.isBefore(settlingSince)) {
+      settlingSince = now; // the wall clock was set back: time the settle from here
     }
     return Duration.between(settlingSince, now).compareTo(settle) >= 0;
   }

@@ -117,6 +117,19 @@ class PolicyWatcherTest {
   }
 
   @Test
+  void aClockSetBackDelaysAReloadByOneSettleAtMost() throws Exception {
+    write(file, policy(2, 1, ""));
+    PolicyWatcher watcher = watcher(SETTLE);
+
+    write(file, policy(2, 2, ""));
+    assertFalse(watcher.checkNow());
+    clock.step(Duration.ofHours(-1));
+    assertFalse(watcher.checkNow(), "settle restarts from the earlier time");
+    clock.step(SETTLE);
+    assertTrue(watcher.checkNow());
+  }
+
+  @Test
   void aMassRemovalIsRefusedCountedAndExplained() throws Exception {
     write(file, policy(12, 8, ""));
     PolicyWatcher watcher = watcher(SETTLE);
