@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The removal guard: more than half of the principals or API keys in force goes only if confirmed. */
+/** The removal guard: more than half of the principals or keys in force goes only if confirmed. */
 class RemovalGuardTest {
 
   /** principals in force, keys in force, principals kept, keys kept, refused. */

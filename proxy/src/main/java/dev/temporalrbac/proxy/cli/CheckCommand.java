@@ -57,13 +57,13 @@ public final class CheckCommand implements Command {
     out.println("policy OK: " + file);
     out.println("version: " + policy.version());
     out.println("principals: " + policy.principals().size()
-        + (policy.principals().isEmpty() ? " (none: no user or service account can call)" : ""));
+        + (policy.principals().isEmpty() ? " (none: no user or service account)" : ""));
     for (Map.Entry<String, Integer> role : policy.principalsPerRole().entrySet()) {
       out.println("  " + role.getKey() + ": " + role.getValue());
     }
     out.println("groups: " + policy.groups().size());
-    out.println("api keys: " + policy.apiKeys().size()
-        + (policy.apiKeys().isEmpty() ? " (none: every API key call is refused)" : ""));
+    out.println("api keys: " + policy.apiKeys().size() + (policy.apiKeys().isEmpty()
+        ? " (none: every call would be refused UNAUTHENTICATED)" : ""));
     out.println("namespaces: " + policy.namespaces().size());
     if (policy.confirmsRemoval()) {
       out.println("confirm_removal: matches (" + policy.principals().size() + " principals, "
