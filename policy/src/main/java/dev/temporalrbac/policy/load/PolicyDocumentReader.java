@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 final class PolicyDocumentReader {
   static final Set<String> TOP = Set.of(
-      "users", "service_accounts", "groups", "api_keys", "namespaces");
+      "users", "service_accounts", "groups", "api_keys", "namespaces", RemovalConfirmation.KEY);
   private static final Set<String> USER = Set.of("id", "role", "namespaces", "groups");
   private static final Set<String> SERVICE_ACCOUNT = Set.of(
       "id", "role", "namespaces", "namespace_scoped");
@@ -80,6 +80,8 @@ final class PolicyDocumentReader {
     for (int i = 0; i < namespaces.size(); i++) {
       namespace(namespaces.get(i), "namespaces[" + i + "]", names, ids);
     }
+    builder.confirmsRemoval(RemovalConfirmation.read(yaml, top.get(RemovalConfirmation.KEY),
+        users.size() + accounts.size(), keys.size()));
   }
 
   private void group(Node node, String field) {

@@ -37,6 +37,7 @@ public final class PolicySnapshot {
   private final String version;
   private final String source;
   private final Instant loadedAt;
+  private final boolean confirmsRemoval;
   private final Map<String, Principal> principals;
   private final Map<String, Group> groups;
   private final KeyTable keyTable;
@@ -54,6 +55,7 @@ public final class PolicySnapshot {
     this.version = builder.version;
     this.source = builder.source;
     this.loadedAt = builder.loadedAt;
+    this.confirmsRemoval = builder.confirmsRemoval;
     this.principals = Collections.unmodifiableMap(new LinkedHashMap<>(builder.principals));
     this.groups = Collections.unmodifiableMap(new LinkedHashMap<>(builder.groups));
     Map<String, ApiKey> byId = new LinkedHashMap<>();
@@ -114,6 +116,14 @@ public final class PolicySnapshot {
 
   public Instant loadedAt() {
     return loadedAt;
+  }
+
+  /**
+   * The document carries a {@code confirm_removal} matching its own counts: it may remove more
+   * than half of the principals or API keys in force (see the loader's removal guard).
+   */
+  public boolean confirmsRemoval() {
+    return confirmsRemoval;
   }
 
   /** The effective rights of a user or service account, or null if the policy has no such id. */
@@ -231,6 +241,7 @@ public final class PolicySnapshot {
     private String source = "";
     private Instant loadedAt = Instant.EPOCH;
     private long cacheSize = UNBOUNDED;
+    private boolean confirmsRemoval;
     private final Map<String, Principal> principals = new LinkedHashMap<>();
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final List<ApiKey> keys = new ArrayList<>();
@@ -250,6 +261,12 @@ public final class PolicySnapshot {
 
     public Builder loadedAt(Instant loadedAt) {
       this.loadedAt = loadedAt;
+      return this;
+    }
+
+    /** See {@link PolicySnapshot#confirmsRemoval()}; default false. */
+    public Builder confirmsRemoval(boolean confirmsRemoval) {
+      this.confirmsRemoval = confirmsRemoval;
       return this;
     }
 

@@ -115,7 +115,8 @@ public final class ServeCommand implements Command {
         : AuditLog.toFile(config.auditFile(), level, metrics.registry());
     CompositeObserver observer = CompositeObserver.of(metrics, audit);
     PolicyHolder holder = new PolicyHolder(null);
-    PolicyWatcher watcher = new PolicyWatcher(config.policyFile(), holder, observer, clock);
+    PolicyWatcher watcher = new PolicyWatcher(config.policyFile(), holder, observer, clock,
+        config.policySettle());
     try {
       watcher.loadInitial();
     } catch (PolicyException e) {

@@ -1,11 +1,100 @@
 package dev.temporalrbac.proxy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CheckCommandTest {
+  @TempDir Path dir;
+
+  private static String ok() throws Exception {
+    return Files.readString(Path.of(CliRun.resource("policy-ok.yaml")), StandardCharsets.UTF_8);
+  }
+
+  /** policy-ok.yaml cut right after {@code api_keys:}, as a non-atomic write leaves it. */
+  private static String cutAfterApiKeys() throws Exception {
+    String whole = ok();
+    return whole.substring(0, whole.indexOf("api_keys:\n") + "api_keys:\n".length());
+  }
+
+  private String file(String name, String content) throws Exception {
+    return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8).toString();
+  }
+
+  @Test
+  void aTruncatedFileAloneIsValidButShowsItsEmptySections() throws Exception {
+    CliRun run = CliRun.of("check", "--policy", file("cut.yaml", cutAfterApiKeys()));
+    assertEquals(ExitCode.OK, run.code(), run.err());
+    assertTrue(run.out().contains("principals: 4\n"), run.out());
+    assertTrue(run.out().contains(
+        "api keys: 0 (none: every call would be refused UNAUTHENTICATED)"), run.out());
+    assertTrue(run.out().contains("removal check: not run (nothing to compare with; --against"
+        + " CURRENT compares with the policy in force)"), run.out());
+  }
+
+  @Test
+  void againstTheCurrentPolicyAMassRemovalFailsAndSaysWhatGoes() throws Exception {
+    String current = CliRun.resource("policy-ok.yaml");
+    CliRun run = CliRun.of("check", "--policy", file("cut.yaml", cutAfterApiKeys()),
+        "--against", current);
+    assertEquals(ExitCode.POLICY_ERROR, run.code(), run.out());
+    assertTrue(run.out().contains("policy OK: "), run.out());
+    assertTrue(run.err().contains("removal check FAILED against " + current + " (version "),
+        run.err());
+    assertTrue(run.err().contains("this version removes 0 of 4 principals and 2 of 2 API keys in"
+        + " force; more than half"), run.err());
+    assertTrue(run.err().contains("'confirm_removal: {principals: 4, api_keys: 0}'"), run.err());
+    assertTrue(run.err().contains("  API keys removed: key-alice, key-old\n"), run.err());
+    assertFalse(run.err().contains("principals removed"), run.err());
+  }
+
+  @Test
+  void againstTheCurrentPolicyASmallChangePasses() throws Exception {
+    String fewer = ok().replace("  - id: owner@example.com\n    role: account_owner\n", "");
+    CliRun run = CliRun.of("check", "--policy", file("fewer.yaml", fewer),
+        "--against", CliRun.resource("policy-ok.yaml"));
+    assertEquals(ExitCode.OK, run.code(), run.err());
+    assertTrue(run.out().contains("removal check OK against "), run.out());
+    assertTrue(run.out().contains("removes 1 of 4 principals and 0 of 2 API keys in force:"
+        + " allowed"), run.out());
+    assertTrue(run.out().contains("  principals removed: owner@example.com\n"), run.out());
+    assertEquals("", run.err());
+  }
+
+  @Test
+  void againstTheCurrentPolicyAConfirmedRemovalPasses() throws Exception {
+    String confirmed = cutAfterApiKeys().replace("groups:\n",
+        "confirm_removal: {principals: 4, api_keys: 0}\ngroups:\n");
+    CliRun run = CliRun.of("check", "--policy", file("confirmed.yaml", confirmed),
+        "--against", CliRun.resource("policy-ok.yaml"));
+    assertEquals(ExitCode.OK, run.code(), run.err());
+    assertTrue(run.out().contains("confirm_removal: matches (4 principals, 0 API keys); remove it"
+        + " once this version is in force"), run.out());
+    assertTrue(run.out().contains("allowed because the file confirms it"), run.out());
+  }
+
+  @Test
+  void anInvalidCurrentPolicyIsAPolicyError() throws Exception {
+    String bad = CliRun.resource("policy-bad.yaml");
+    CliRun run = CliRun.of("check", "--policy", CliRun.resource("policy-ok.yaml"),
+        "--against", bad);
+    assertEquals(ExitCode.POLICY_ERROR, run.code());
+    assertTrue(run.err().contains(bad + ":5: users[1].role: unknown role"), run.err());
+    assertTrue(run.err().contains("--against " + bad + " is not a valid policy"), run.err());
+  }
+
+  @Test
+  void againstNeedsAValue() {
+    CliRun run = CliRun.of("check", "--policy", CliRun.resource("policy-ok.yaml"), "--against");
+    assertEquals(ExitCode.USAGE, run.code());
+    assertTrue(run.err().contains("--against needs a value"), run.err());
+  }
   @Test
   void validPolicyPrintsSummary() {
     CliRun run = CliRun.of("check", "--policy", CliRun.resource("policy-ok.yaml"));

@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,9 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class HotReloadTest {
   private static final String BASE_GRANTS = "namespaces: {orders: write}";
+  private static final Duration SETTLE = Duration.ofSeconds(1);
 
   @TempDir Path dir;
   private Path file;
+  private final SteppedClock clock = new SteppedClock();
   private final AtomicLong mtime = new AtomicLong(1_700_000_000_000L);
   private final AtomicInteger installed = new AtomicInteger();
   private final List<String> rejected = new CopyOnWriteArrayList<>();
@@ -63,7 +65,7 @@ class HotReloadTest {
       public void rejected(String source, String error) {
         rejected.add(error);
       }
-    }, Clock.systemUTC());
+    }, clock, SETTLE);
     watcher.loadInitial();
     fx = ProxyFixture.builder().holder(holder).start();
   }
@@ -88,6 +90,16 @@ class HotReloadTest {
         FileTime.fromMillis(mtime.addAndGet(1000)));
   }
 
+  /**
+   * Two polls a settle time apart, as the scheduler would make them: the first only sees the
+   * changed file, the second installs it (or rejects it). True when it was installed.
+   */
+  private boolean reload() {
+    assertFalse(watcher.checkNow(), "a changed file is not loaded at first sight");
+    clock.step(SETTLE);
+    return watcher.checkNow();
+  }
+
   private static String withDevGrants(String grants) {
     String base = ProxyFixture.policyYaml();
     assertTrue(base.contains(BASE_GRANTS));
@@ -105,7 +117,7 @@ class HotReloadTest {
     assertEquals(Status.Code.PERMISSION_DENIED, startIn("payments"));
 
     write(withDevGrants("orders: write, payments: write"));
-    assertTrue(watcher.checkNow());
+    assertTrue(reload());
 
     assertEquals(Status.Code.OK, startIn("payments"));
     assertEquals(Status.Code.OK, startIn("orders"));
@@ -122,7 +134,7 @@ class HotReloadTest {
     write(withDevGrants("orders: write, payments: write").replace("role: developer",
         "role: wizard"));
 
-    assertFalse(watcher.checkNow());
+    assertFalse(reload());
 
     assertSame(before, holder.current());
     ReloadStatus status = watcher.status();
@@ -137,12 +149,12 @@ class HotReloadTest {
     assertEquals(1, watcher.status().failed());
 
     write("users: [");
-    assertFalse(watcher.checkNow());
+    assertFalse(reload());
     assertEquals(2, watcher.status().failed());
     assertTrue(watcher.status().lastError().contains("YAML"), watcher.status().lastError());
 
     write(withDevGrants("orders: write, payments: write"));
-    assertTrue(watcher.checkNow());
+    assertTrue(reload());
     assertEquals(1, watcher.status().succeeded());
     assertEquals("", watcher.status().lastError());
     assertEquals(Status.Code.OK, startIn("payments"));
@@ -185,11 +197,11 @@ class HotReloadTest {
       awaitCalls(ok, 50, failures, workers);
       for (int i = 1; i <= 20; i++) {
         write(withDevGrants("orders: write, extra" + i + ": " + (i % 2 == 0 ? "read" : "admin")));
-        assertTrue(watcher.checkNow(), "version " + i + " was not installed");
+        assertTrue(reload(), "version " + i + " was not installed");
         awaitCalls(ok, ok.get() + 5, failures, workers);
       }
       write(withDevGrants("orders: write, payments: write"));
-      assertTrue(watcher.checkNow());
+      assertTrue(reload());
       awaitCalls(ok, ok.get() + 20, failures, workers);
     } finally {
       running.set(false);
@@ -227,7 +239,7 @@ class HotReloadTest {
     Files.writeString(file, rotated, StandardCharsets.UTF_8);
     Files.setLastModifiedTime(file, seen);
 
-    assertTrue(watcher.checkNow(), "the changed file was not reloaded");
+    assertTrue(reload(), "the changed file was not reloaded");
     assertEquals(Status.Code.UNAUTHENTICATED, startIn("orders"));
   }
 
@@ -241,11 +253,11 @@ class HotReloadTest {
     String good = ProxyFixture.policyYaml();
     String bad = good.replace("role: developer", "role: wizard");
     write(bad);
-    assertFalse(watcher.checkNow());
+    assertFalse(reload());
     write(good);
     assertFalse(watcher.checkNow(), "the version in force is not reloaded");
     write(bad);
-    assertFalse(watcher.checkNow());
+    assertFalse(reload());
 
     assertEquals(2, watcher.status().failed(), "the second bad deploy was not counted");
     assertEquals(2, rejected.size(), "the second bad deploy was not reported");
