@@ -23,9 +23,10 @@ import java.util.logging.Logger;
 
 /**
  * One admin connection, after Netty's HTTP/1.1 decoder and aggregator: routes each request to
- * {@link AdminPages} and writes the answer. One request is answered at a time: reading stops
- * until the answer is written, and a request that was already read behind it (pipelining) is
- * dropped and the connection closed after the answer, which HTTP/1.1 allows.
+ * {@link AdminPages} and writes the answer. One request is answered at a time: pipelined
+ * requests are answered in order while each answer is written at once; one already read while
+ * {@code /metrics} is being rendered is dropped and the connection closed after that answer
+ * (HTTP/1.1 allows this), and reading pauses until then.
  *
  * <p>Bounds: a connection must deliver each whole request within
  * {@link AdminLimits#requestTimeout()} of opening or of its previous answer, or it is closed;
