@@ -128,6 +128,11 @@ class AdminServerTest {
     assertEquals(405, post.statusCode());
     assertEquals("GET, HEAD", post.headers().firstValue("allow").orElse(""));
     assertEquals(405, send(server, "DELETE", "/metrics").statusCode());
+    HttpResponse<String> withBody = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+        .POST(HttpRequest.BodyPublishers.ofString("x")).timeout(PATIENCE).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, withBody.statusCode(), "admin requests carry no body");
     HttpResponse<String> head = send(server, "HEAD", "/healthz");
     assertEquals(200, head.statusCode());
     assertEquals("", head.body());
