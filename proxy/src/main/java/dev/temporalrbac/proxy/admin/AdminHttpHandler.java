@@ -12,7 +12,6 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpMethod;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpUtil;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
-import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -105,7 +104,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
       answer(ctx, AdminPages.NOT_ALLOWED, false, keepAlive);
       return;
     }
-    switch (new QueryStringDecoder(request.uri()).path()) {
+    switch (path(request.uri())) {
       case "/healthz":
         answer(ctx, AdminPages.HEALTHY, head, keepAlive);
         break;
@@ -118,6 +117,12 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
       default:
         answer(ctx, AdminPages.NOT_FOUND, head, keepAlive);
     }
+  }
+
+  /** The path of a request target, without the query; nothing is decoded, so nothing fails. */
+  private static String path(String target) {
+    int query = target.indexOf('?');
+    return query < 0 ? target : target.substring(0, query);
   }
 
   private void scrape(ChannelHandlerContext ctx, boolean head, boolean keepAlive) {

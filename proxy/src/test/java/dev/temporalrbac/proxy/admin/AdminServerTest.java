@@ -121,6 +121,11 @@ class AdminServerTest {
     assertEquals(503, notReady.statusCode());
     assertEquals("not ready: the upstream is not reachable\n", notReady.body());
 
+    try (Socket socket = RawHttp.connect(server.port())) {
+      RawHttp.write(socket, "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      String undecodable = RawHttp.readUntilClosed(socket);
+      assertTrue(undecodable.startsWith("HTTP/1.1 404 "), undecodable);
+    }
     HttpResponse<String> missing = get(server, "/nothing");
     assertEquals(404, missing.statusCode());
     assertTrue(missing.body().contains("/healthz"), missing.body());
