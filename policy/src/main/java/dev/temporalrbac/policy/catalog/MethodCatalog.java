@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Every method of the pinned services, each paired with its {@link MethodRule} and a
  * {@link RequestPlan}. Built once at start-up from the descriptors of {@code
- * io.temporal:temporal-serviceclient}: the method list is derived, not transcribed, so a method
- * added upstream shows up in {@link #methodsWithoutRule()} (and is denied) until it has a rule.
+ * io.temporal:temporal-serviceclient} (and of the proxy's own {@code proto} module for
+ * PolicyAdmin): the method list is derived, not transcribed, so a method added upstream shows up
+ * in {@link #methodsWithoutRule()} (and is denied) until it has a rule.
  * Immutable and thread-safe.
  */
 public final class MethodCatalog {

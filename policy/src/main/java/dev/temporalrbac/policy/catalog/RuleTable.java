@@ -3,6 +3,7 @@ package dev.temporalrbac.policy.catalog;
 import static dev.temporalrbac.policy.catalog.TemporalService.CLOUD;
 import static dev.temporalrbac.policy.catalog.TemporalService.HEALTH;
 import static dev.temporalrbac.policy.catalog.TemporalService.OPERATOR;
+import static dev.temporalrbac.policy.catalog.TemporalService.POLICY_ADMIN;
 import static dev.temporalrbac.policy.catalog.TemporalService.WORKFLOW;
 import static dev.temporalrbac.policy.model.AccountRole.ACCOUNT_OWNER;
 import static dev.temporalrbac.policy.model.AccountRole.DEVELOPER;
@@ -23,7 +24,7 @@ import java.util.Set;
 /**
  * The permission rules, as Temporal documents them: the three seed tables of
  * {@code permissions-reference} read right-aligned, then PERMISSIONS.md §3 for the methods the
- * seeds do not list. Which methods exist is not decided here: {@link MethodCatalog} pairs these
+ * seeds do not list, then the proxy's own PolicyAdmin service. Which methods exist is not decided here: {@link MethodCatalog} pairs these
  * rules with the pinned descriptors and reports any method without a rule and any rule without a
  * method.
  */
@@ -33,6 +34,11 @@ public final class RuleTable {
   public static final String SEED_WORKFLOW = "seed: workflow-level table";
   public static final String SECTION_3 = "PERMISSIONS.md §3";
   public static final String SERVER_LEVEL = "PERMISSIONS.md §3 (server access level)";
+  /**
+   * The proxy's own admin API: it reads the whole policy and tells whose an API key is, so it is
+   * an account administrator's tool.
+   */
+  public static final String PROXY_ADMIN = "the proxy's own API (account administrators)";
 
   private static final Set<AccountRole> EVERY_ROLE = EnumSet.allOf(AccountRole.class);
   private static final Set<AccountRole> ADMINS = EnumSet.of(GLOBAL_ADMIN, ACCOUNT_OWNER);
@@ -51,6 +57,7 @@ public final class RuleTable {
     table.namespaceLevelSeed();
     table.workflowLevelSeed();
     table.sectionThree();
+    table.accountFrom(POLICY_ADMIN, ADMINS, PROXY_ADMIN, "Explain", "GetPolicyStatus");
     return Collections.unmodifiableList(table.rules);
   }
 
@@ -161,8 +168,13 @@ public final class RuleTable {
   }
 
   private void accountIn(TemporalService service, Set<AccountRole> roles, String... methods) {
+    accountFrom(service, roles, SECTION_3, methods);
+  }
+
+  private void accountFrom(TemporalService service, Set<AccountRole> roles, String source,
+      String... methods) {
     for (String method : methods) {
-      add(service, method, Scope.ACCOUNT, roles, null, Behaviour.NONE, SECTION_3);
+      add(service, method, Scope.ACCOUNT, roles, null, Behaviour.NONE, source);
     }
   }
 

@@ -2,12 +2,17 @@ package dev.temporalrbac.policy.catalog;
 
 import com.google.protobuf.Descriptors.FileDescriptor;
 
-/** The gRPC services the catalog knows, with the descriptor file that defines each. */
+/**
+ * The gRPC services the catalog knows, with the descriptor file that defines each: Temporal's
+ * three services and gRPC health, which the proxy forwards, and the proxy's own
+ * {@code temporalrbac.v1.PolicyAdmin}, which it serves itself under the same rules engine.
+ */
 public enum TemporalService {
   WORKFLOW("temporal.api.workflowservice.v1.WorkflowService"),
   OPERATOR("temporal.api.operatorservice.v1.OperatorService"),
   CLOUD("temporal.api.cloud.cloudservice.v1.CloudService"),
-  HEALTH("grpc.health.v1.Health");
+  HEALTH("grpc.health.v1.Health"),
+  POLICY_ADMIN("temporalrbac.v1.PolicyAdmin");
 
   private final String fullName;
 
@@ -25,6 +30,14 @@ public enum TemporalService {
     return fullName.substring(fullName.lastIndexOf('.') + 1);
   }
 
+  /**
+   * False for the proxy's own service: its calls are decided like any other but answered by the
+   * proxy, never sent upstream.
+   */
+  public boolean forwarded() {
+    return this != POLICY_ADMIN;
+  }
+
   /** The descriptor file of the pinned artifact that declares this service. */
   FileDescriptor descriptorFile() {
     switch (this) {
@@ -36,6 +49,8 @@ public enum TemporalService {
         return io.temporal.api.cloud.cloudservice.v1.ServiceProto.getDescriptor();
       case HEALTH:
         return io.grpc.health.v1.HealthProto.getDescriptor();
+      case POLICY_ADMIN:
+        return dev.temporalrbac.proto.v1.PolicyAdminProto.getDescriptor();
       default:
         throw new AssertionError(this);
     }

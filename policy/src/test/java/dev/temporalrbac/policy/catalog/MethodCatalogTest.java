@@ -47,10 +47,10 @@ class MethodCatalogTest {
   }
 
   @Test
-  void catalogHoldsTheThreeTemporalServicesAndHealthCheck() {
+  void catalogHoldsTheThreeTemporalServicesHealthCheckAndPolicyAdmin() {
     int expected = service(TemporalService.WORKFLOW).getMethods().size()
         + service(TemporalService.OPERATOR).getMethods().size()
-        + service(TemporalService.CLOUD).getMethods().size() + 1;
+        + service(TemporalService.CLOUD).getMethods().size() + 1 + 2;
     assertEquals(expected, CATALOG.size());
     assertEquals(expected, CATALOG.entries().size());
     assertEquals(RuleTable.rules().size(), CATALOG.size());
@@ -66,6 +66,34 @@ class MethodCatalogTest {
         .filter(e -> e.rule().service() == TemporalService.CLOUD).count();
     assertEquals(73, ruled);
     cloud.getMethods().forEach(m -> assertNotNull(CATALOG.find(CLOUD + m.getName()), m.getName()));
+  }
+
+  /** Expectations written out here, not read from the rule table: the proxy's own API. */
+  @Test
+  void policyAdminIsForAccountAdministratorsOnlyAndNotForwarded() {
+    ServiceDescriptor admin = service(TemporalService.POLICY_ADMIN);
+    assertEquals(List.of("Explain", "GetPolicyStatus"),
+        admin.getMethods().stream().map(m -> m.getName()).toList());
+    for (String method : List.of("Explain", "GetPolicyStatus")) {
+      CatalogEntry entry = CATALOG.find("temporalrbac.v1.PolicyAdmin/" + method);
+      assertNotNull(entry, method);
+      assertEquals(Scope.ACCOUNT, entry.rule().scope(), method);
+      assertEquals(Set.of(AccountRole.GLOBAL_ADMIN, AccountRole.ACCOUNT_OWNER),
+          entry.rule().roles(), method);
+      assertEquals(Behaviour.NONE, entry.rule().behaviour(), method);
+      assertFalse(entry.needsBody(), method + " is decided on its headers alone");
+      assertFalse(entry.rule().service().forwarded(), method);
+    }
+    assertTrue(TemporalService.WORKFLOW.forwarded());
+    assertTrue(TemporalService.HEALTH.forwarded());
+  }
+
+  @Test
+  void aPolicyAdminMethodWithoutARuleIsReported() {
+    List<MethodRule> rules = new ArrayList<>(RuleTable.rules());
+    assertTrue(rules.removeIf(r -> r.fullMethodName().equals("temporalrbac.v1.PolicyAdmin/Explain")));
+    assertEquals(List.of("temporalrbac.v1.PolicyAdmin/Explain"),
+        MethodCatalog.build(rules).methodsWithoutRule());
   }
 
   @Test

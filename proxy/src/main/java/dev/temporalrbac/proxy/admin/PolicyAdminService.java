@@ -20,7 +20,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The {@code temporalrbac.v1.PolicyAdmin} gRPC service.
+ * The {@code temporalrbac.v1.PolicyAdmin} gRPC service, served on the proxy's main port behind
+ * {@link dev.temporalrbac.proxy.server.AuthorizingInterceptor}: only callers the catalog's rule
+ * allows (Global Admin and Account Owner) reach it, so {@code Explain} by {@code api_key} tells
+ * only an account administrator whose key it is. This class does no authorization of its own.
  *
  * <p>{@code Explain} decides the call through {@link Explainer}, the code behind the CLI's
  * {@code explain}, against the snapshot in force at the time of the request: the answer is the

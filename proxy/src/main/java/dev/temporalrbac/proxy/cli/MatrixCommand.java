@@ -99,6 +99,9 @@ public final class MatrixCommand implements Command {
 
   private static String note(CatalogEntry entry) {
     MethodRule rule = entry.rule();
+    if (!rule.service().forwarded()) {
+      return "the proxy's own API, answered on its main port; never forwarded";
+    }
     switch (rule.scope()) {
       case PUBLIC:
         return "no credentials needed";

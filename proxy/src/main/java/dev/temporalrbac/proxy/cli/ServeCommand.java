@@ -4,6 +4,7 @@ import dev.temporalrbac.policy.catalog.MethodCatalog;
 import dev.temporalrbac.policy.eval.Authorizer;
 import dev.temporalrbac.policy.load.PolicyException;
 import dev.temporalrbac.proxy.admin.AdminServer;
+import dev.temporalrbac.proxy.admin.PolicyAdminService;
 import dev.temporalrbac.proxy.config.ConfigException;
 import dev.temporalrbac.proxy.config.ConfigLoader;
 import dev.temporalrbac.proxy.config.ProxyConfig;
@@ -13,7 +14,9 @@ import dev.temporalrbac.proxy.observe.CompositeObserver;
 import dev.temporalrbac.proxy.observe.ProxyMetrics;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import dev.temporalrbac.proxy.policy.PolicyWatcher;
+import dev.temporalrbac.proxy.server.AuthorizingInterceptor;
 import dev.temporalrbac.proxy.server.ProxyServer;
+import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -126,14 +129,16 @@ public final class ServeCommand implements Command {
       return ExitCode.POLICY_ERROR;
     }
     Authorizer authorizer = new Authorizer(MethodCatalog.load(), clock);
+    // PolicyAdmin on the main port, decided by the same engine as every call (admins only)
+    ServerServiceDefinition policyAdmin = new AuthorizingInterceptor(authorizer, holder, observer)
+        .wrap(new PolicyAdminService(authorizer, holder, watcher::status));
     EmbeddedTemporal embedded = config.upstream() == null ? EmbeddedTemporal.start() : null;
     ProxyServer proxy = embedded == null
-        ? ProxyServer.start(config, authorizer, holder, observer)
-        : ProxyServer.start(config, authorizer, holder, observer, embedded.channel());
+        ? ProxyServer.start(config, authorizer, holder, observer, policyAdmin)
+        : ProxyServer.start(config, authorizer, holder, observer, embedded.channel(), policyAdmin);
     AdminServer admin;
     try {
-      admin = AdminServer.start(config.admin(), metrics, holder, proxy::upstreamReady, authorizer,
-          watcher::status);
+      admin = AdminServer.start(config.admin(), metrics, holder, proxy::upstreamReady);
     } catch (IOException e) {
       proxy.shutdown(java.time.Duration.ZERO);
       throw e;

@@ -6,6 +6,7 @@ import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -41,8 +42,8 @@ public final class ProxyServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
 
   private ProxyServer(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
-      CallObserver observer, EventLoops loops, LoopAffineChannel perLoop, ManagedChannel given)
-      throws IOException {
+      CallObserver observer, EventLoops loops, LoopAffineChannel perLoop, ManagedChannel given,
+      ServerServiceDefinition... services) throws IOException {
     this.loops = loops;
     this.perLoop = perLoop;
     this.given = given;
@@ -65,15 +66,21 @@ public final class ProxyServer implements AutoCloseable {
       builder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(
           config.downstreamTls().cert().toFile(), config.downstreamTls().key().toFile())).build());
     }
+    for (ServerServiceDefinition service : services) {
+      builder.addService(service); // the proxy's own services; they win over the forwarding
+    }
     this.server = builder.build();
   }
 
   /**
    * Opens the upstream channels (one per event loop, each connected on its loop) and starts
    * listening.
+   *
+   * @param services served by the proxy itself on this port, not forwarded (PolicyAdmin); each
+   *     must do its own authorization ({@link AuthorizingInterceptor})
    */
   public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
-      CallObserver observer) throws IOException {
+      CallObserver observer, ServerServiceDefinition... services) throws IOException {
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
     List<EventLoop> eventLoops = new ArrayList<>();
     List<ManagedChannel> channels = new ArrayList<>();
@@ -87,7 +94,7 @@ public final class ProxyServer implements AutoCloseable {
             .build());
       }
       return start(config, authorizer, policy, observer, loops,
-          new LoopAffineChannel(eventLoops, channels), null);
+          new LoopAffineChannel(eventLoops, channels), null, services);
     } catch (IOException | RuntimeException e) {
       channels.forEach(ManagedChannel::shutdownNow);
       loops.close();
@@ -100,10 +107,11 @@ public final class ProxyServer implements AutoCloseable {
    * "try it now" mode). The proxy owns the channel from here on and shuts it down.
    */
   public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
-      CallObserver observer, ManagedChannel channel) throws IOException {
+      CallObserver observer, ManagedChannel channel, ServerServiceDefinition... services)
+      throws IOException {
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
     try {
-      return start(config, authorizer, policy, observer, loops, null, channel);
+      return start(config, authorizer, policy, observer, loops, null, channel, services);
     } catch (IOException | RuntimeException e) {
       channel.shutdownNow();
       loops.close();
@@ -113,9 +121,9 @@ public final class ProxyServer implements AutoCloseable {
 
   private static ProxyServer start(ProxyConfig config, Authorizer authorizer,
       PolicyHolder policy, CallObserver observer, EventLoops loops, LoopAffineChannel perLoop,
-      ManagedChannel given) throws IOException {
+      ManagedChannel given, ServerServiceDefinition... services) throws IOException {
     ProxyServer proxy = new ProxyServer(config, authorizer, policy, observer, loops, perLoop,
-        given);
+        given, services);
     proxy.server.start();
     proxy.health.setStatus("", ServingStatus.SERVING);
     proxy.upstreamReady(); // connect now, so readiness reflects the upstream from the start

@@ -1,0 +1,98 @@
+package dev.temporalrbac.proxy.admin;
+
+import dev.temporalrbac.proxy.policy.PolicyHolder;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What each admin path answers, apart from the transport:
+ *
+ * <ul>
+ *   <li>{@code /metrics}: the Prometheus scrape, {@code text/plain; version=0.0.4; charset=utf-8}
+ *   <li>{@code /healthz}: 200 {@code ok} while the process serves at all
+ *   <li>{@code /readyz}: 200 when a policy is loaded and the upstream is ready, else 503 naming
+ *       what is missing
+ * </ul>
+ *
+ * Thread-safe: {@link #metrics()} runs on the scrape thread, the rest on the event loop.
+ */
+final class AdminPages {
+  static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final Logger LOG = Logger.getLogger(AdminPages.class.getName());
+
+  static final Page HEALTHY = new Page(HttpResponseStatus.OK, TEXT, "ok\n");
+  static final Page NOT_FOUND = new Page(HttpResponseStatus.NOT_FOUND, TEXT,
+      "not found; try /metrics, /healthz or /readyz\n");
+  static final Page NOT_ALLOWED = new Page(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
+      "method not allowed; use GET or HEAD\n");
+  static final Page SCRAPES_BUSY = new Page(HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
+      "too many /metrics requests are waiting to be rendered; retry\n");
+
+  /** One answer: status, content type and body (sent without the body for HEAD). */
+  record Page(HttpResponseStatus status, String contentType, String body) {}
+
+  private final Supplier<String> scrape;
+  private final PolicyHolder policy;
+  private final BooleanSupplier upstreamReady;
+
+  /**
+   * @param upstreamReady asked on each {@code /readyz}, on the event loop: must not block (read a
+   *     state that a probe keeps up to date)
+   */
+  AdminPages(Supplier<String> scrape, PolicyHolder policy, BooleanSupplier upstreamReady) {
+    this.scrape = scrape;
+    this.policy = policy;
+    this.upstreamReady = upstreamReady;
+  }
+
+  Page metrics() {
+    try {
+      return new Page(HttpResponseStatus.OK, METRICS_CONTENT_TYPE, scrape.get());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "the metrics could not be rendered", e);
+      return new Page(HttpResponseStatus.INTERNAL_SERVER_ERROR, TEXT,
+          "the metrics could not be rendered (" + e.getClass().getSimpleName() + ")\n");
+    }
+  }
+
+  Page readiness() {
+    List<String> missing = new ArrayList<>(2);
+    if (policy.current() == null) {
+      missing.add("no policy is loaded");
+    }
+    boolean ready;
+    try {
+      ready = upstreamReady.getAsBoolean();
+    } catch (RuntimeException e) {
+      ready = false;
+    }
+    if (!ready) {
+      missing.add("the upstream is not reachable");
+    }
+    return missing.isEmpty()
+        ? new Page(HttpResponseStatus.OK, TEXT, "ready\n")
+        : new Page(HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
+            "not ready: " + String.join("; ", missing) + "\n");
+  }
+
+  /** The answer to a request the decoder could not read; the connection is closed after it. */
+  static Page malformed(Throwable cause, int maxHeaderBytes) {
+    if (cause instanceof TooLongHttpLineException) {
+      return new Page(HttpResponseStatus.REQUEST_URI_TOO_LONG, TEXT,
+          "the request line is longer than " + maxHeaderBytes + " bytes\n");
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return new Page(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, TEXT,
+          "the request headers are longer than " + maxHeaderBytes + " bytes\n");
+    }
+    return new Page(HttpResponseStatus.BAD_REQUEST, TEXT, "the request is not valid HTTP/1.1\n");
+  }
+}
