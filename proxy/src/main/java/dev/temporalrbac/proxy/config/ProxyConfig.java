@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param downstreamTls TLS for callers; null for plaintext
  * @param policyFile the policy document, watched for changes
  * @param reloadInterval how often the policy file is checked
- * @param admin the admin address (metrics, health, PolicyAdmin)
+ * @param admin the admin HTTP address (metrics, health, readiness)
  * @param mode enforce, or dry run
  * @param limits what one caller, connection or call may make the proxy hold
  * @param upstreamHealth how a dead, frozen or black-holed upstream is noticed and left
