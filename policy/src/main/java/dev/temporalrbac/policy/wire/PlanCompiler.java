@@ -2,8 +2,6 @@ package dev.temporalrbac.policy.wire;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.Descriptors.OneofDescriptor;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -41,7 +39,7 @@ public final class PlanCompiler {
         root.addFact(field.getNumber(), Fact.NAMESPACE_ID);
       }
     }
-    pruneAndMarkOneofs(root, request);
+    prune(root, request);
     return new RequestPlan(root, request);
   }
 
@@ -53,8 +51,6 @@ public final class PlanCompiler {
   public RequestPlan paths(Descriptor request, Map<String, Fact> pathFacts, List<String> resolved) {
     MessagePlan root = new MessagePlan(request.getFullName());
     Map<String, MessagePlan> nodes = new HashMap<>();
-    Map<MessagePlan, Descriptor> types = new IdentityHashMap<>();
-    types.put(root, request);
     for (Map.Entry<String, Fact> entry : pathFacts.entrySet()) {
       String[] names = entry.getKey().split("\\.");
       MessagePlan node = root;
@@ -87,8 +83,7 @@ public final class PlanCompiler {
           if (next == null) {
             next = new MessagePlan(field.getMessageType().getFullName());
             nodes.put(prefix.toString(), next);
-            types.put(next, field.getMessageType());
-            node.addChild(field.getNumber(), next, false);
+            node.addChild(field.getNumber(), next);
           }
           node = next;
           type = field.getMessageType();
@@ -97,9 +92,6 @@ public final class PlanCompiler {
       if (found) {
         resolved.add(entry.getKey());
       }
-    }
-    for (Map.Entry<MessagePlan, Descriptor> entry : types.entrySet()) {
-      markOneofs(entry.getKey(), entry.getValue());
     }
     root.freeze();
     return new RequestPlan(root, request);
@@ -118,7 +110,7 @@ public final class PlanCompiler {
         node.addFact(field.getNumber(), Fact.NAMESPACE);
       } else if (field.getType() == FieldDescriptor.Type.MESSAGE
           && !DESCRIPTIVE_TYPES.contains(field.getMessageType().getFullName())) {
-        node.addChild(field.getNumber(), walkPlan(field.getMessageType()), field.isRepeated());
+        node.addChild(field.getNumber(), walkPlan(field.getMessageType()));
       }
     }
   }
@@ -136,9 +128,10 @@ public final class PlanCompiler {
 
   /**
    * Drops children that can never lead to a fact (a fixed point, so recursive types work), then
-   * records oneof membership where it matters and freezes the reachable plans.
+   * freezes the reachable plans. Oneofs need no marking: every occurrence is read, so which member
+   * a parser keeps does not matter.
    */
-  private void pruneAndMarkOneofs(MessagePlan root, Descriptor rootType) {
+  private void prune(MessagePlan root, Descriptor rootType) {
     Map<MessagePlan, Descriptor> all = new IdentityHashMap<>();
     collect(root, rootType, all);
     Map<MessagePlan, Boolean> useful = new IdentityHashMap<>();
@@ -161,8 +154,7 @@ public final class PlanCompiler {
         }
       }
     }
-    for (Map.Entry<MessagePlan, Descriptor> entry : all.entrySet()) {
-      MessagePlan plan = entry.getKey();
+    for (MessagePlan plan : all.keySet()) {
       if (isFrozenShared(plan)) {
         continue;
       }
@@ -171,7 +163,6 @@ public final class PlanCompiler {
           plan.removeChild(field);
         }
       }
-      markOneofs(plan, entry.getValue());
     }
     root.freeze();
   }
@@ -190,28 +181,6 @@ public final class PlanCompiler {
     for (int field : plan.childFields()) {
       collect(plan.child(field), type.findFieldByNumber(field).getMessageType(), all);
     }
-  }
-
-  /** Marks every member of each oneof that holds a planned field, with its declared wire type. */
-  private static void markOneofs(MessagePlan plan, Descriptor type) {
-    List<OneofDescriptor> oneofs = new ArrayList<>();
-    for (OneofDescriptor oneof : type.getRealOneofs()) {
-      for (FieldDescriptor member : oneof.getFields()) {
-        if (plan.fact(member.getNumber()) != null || plan.child(member.getNumber()) != null) {
-          oneofs.add(oneof);
-          break;
-        }
-      }
-    }
-    for (int i = 0; i < oneofs.size(); i++) {
-      for (FieldDescriptor member : oneofs.get(i).getFields()) {
-        plan.setOneof(member.getNumber(), i, wireType(member));
-      }
-    }
-  }
-
-  private static int wireType(FieldDescriptor field) {
-    return field.getLiteType().getWireType();
   }
 
   private static boolean isString(FieldDescriptor field) {

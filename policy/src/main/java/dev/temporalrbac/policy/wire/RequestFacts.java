@@ -2,18 +2,31 @@ package dev.temporalrbac.policy.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 
 /**
  * What one request says about itself: the namespaces it acts on and the fields the runtime
  * behaviours look at. Filled by {@link RequestReader}; reusable after {@link #clear()}. Not
  * thread-safe.
+ *
+ * <p>Namespace facts keep every distinct non-empty occurrence. Single-valued string facts must
+ * agree across their occurrences (an empty occurrence counts as a value): a request that sends
+ * one twice with different values is {@linkplain MalformedRequestException malformed}, because
+ * parsers differ on which occurrence they keep. Presence facts are present when any occurrence is.
  */
 public final class RequestFacts implements FactSink {
+  /** Up to this many distinct names are deduplicated by a linear scan; beyond, by a hash set. */
+  private static final int LINEAR_LIMIT = 8;
+
   private final List<String> namespaces = new ArrayList<>(4);
   private final List<String> namespaceIds = new ArrayList<>(2);
+  /** Created only for a request naming many distinct namespaces; dropped by {@link #clear()}. */
+  private HashSet<String> manyNamespaces;
+  private HashSet<String> manyNamespaceIds;
   private final String[] values = new String[Fact.values().length];
   private final EnumSet<Fact> present = EnumSet.noneOf(Fact.class);
   private NamespaceNames knownNames;
@@ -26,11 +39,13 @@ public final class RequestFacts implements FactSink {
   public void clear() {
     namespaces.clear();
     namespaceIds.clear();
-    java.util.Arrays.fill(values, null);
+    manyNamespaces = null;
+    manyNamespaceIds = null;
+    Arrays.fill(values, null);
     present.clear();
   }
 
-  /** Non-empty namespace names of the body, in plan order; may repeat. Read-only view. */
+  /** Distinct non-empty namespace names of the body, in order of first occurrence. Read-only. */
   public List<String> namespaces() {
     return Collections.unmodifiableList(namespaces);
   }
@@ -52,7 +67,7 @@ public final class RequestFacts implements FactSink {
     return namespaceIds.get(index);
   }
 
-  /** Non-empty namespace ids of the body. Read-only view. */
+  /** Distinct non-empty namespace ids of the body. Read-only view. */
   public List<String> namespaceIds() {
     return Collections.unmodifiableList(namespaceIds);
   }
@@ -71,7 +86,7 @@ public final class RequestFacts implements FactSink {
   /** Adds a namespace read elsewhere (tests, or the {@code explain} command). */
   public void addNamespace(String namespace) {
     if (!namespace.isEmpty()) {
-      namespaces.add(namespace);
+      manyNamespaces = addDistinct(namespaces, manyNamespaces, namespace);
     }
   }
 
@@ -79,31 +94,87 @@ public final class RequestFacts implements FactSink {
   public void acceptString(Fact fact, byte[] buffer, int start, int end)
       throws MalformedRequestException {
     if (!Utf8Check.isValid(buffer, start, end)) {
-      throw new MalformedRequestException("field for " + fact.name().toLowerCase()
-          + " is not valid UTF-8");
+      throw new MalformedRequestException(fact.field() + " is not valid UTF-8");
     }
-    if (start == end) {
-      return;
-    }
-    String known = fact == Fact.NAMESPACE && knownNames != null
-        ? knownNames.lookup(buffer, start, end) : null;
-    String value = known != null ? known
-        : new String(buffer, start, end - start, StandardCharsets.UTF_8);
     switch (fact) {
       case NAMESPACE:
-        namespaces.add(value);
+        if (start < end) {
+          String known = knownNames == null ? null : knownNames.lookup(buffer, start, end);
+          String name = known != null ? known : decode(buffer, start, end);
+          manyNamespaces = addDistinct(namespaces, manyNamespaces, name);
+        }
         break;
       case NAMESPACE_ID:
-        namespaceIds.add(value);
+        if (start < end) {
+          manyNamespaceIds = addDistinct(namespaceIds, manyNamespaceIds,
+              decode(buffer, start, end));
+        }
         break;
       default:
-        values[fact.ordinal()] = value;
-        present.add(fact);
+        acceptSingle(fact, buffer, start, end);
     }
   }
 
   @Override
   public void markPresent(Fact fact) {
     present.add(fact);
+  }
+
+  private void acceptSingle(Fact fact, byte[] buffer, int start, int end)
+      throws MalformedRequestException {
+    String earlier = values[fact.ordinal()];
+    if (earlier == null) {
+      String value = decode(buffer, start, end);
+      values[fact.ordinal()] = value;
+      if (!value.isEmpty()) {
+        present.add(fact);
+      }
+    } else if (!sameBytes(earlier, buffer, start, end)) {
+      throw new MalformedRequestException(fact.field() + " appears more than once with"
+          + " different values; send it once (parsers disagree on which value they keep)");
+    }
+  }
+
+  /**
+   * Appends {@code value} unless {@code list} holds it; returns the hash set that mirrors a list
+   * grown past {@link #LINEAR_LIMIT}, so deduplication stays linear in the occurrences.
+   */
+  private static HashSet<String> addDistinct(List<String> list, HashSet<String> set, String value) {
+    if (set != null) {
+      if (set.add(value)) {
+        list.add(value);
+      }
+      return set;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String held = list.get(i);
+      if (held == value || held.equals(value)) {
+        return null;
+      }
+    }
+    list.add(value);
+    if (list.size() <= LINEAR_LIMIT) {
+      return null;
+    }
+    return new HashSet<>(list);
+  }
+
+  private static boolean sameBytes(String value, byte[] buffer, int start, int end) {
+    if (value.length() == end - start) {
+      // ASCII (the usual case) compares without decoding; anything else decodes
+      boolean ascii = true;
+      for (int i = 0; i < value.length() && ascii; i++) {
+        char c = value.charAt(i);
+        ascii = c < 0x80 && c == buffer[start + i];
+      }
+      if (ascii) {
+        return true;
+      }
+    }
+    return value.equals(decode(buffer, start, end));
+  }
+
+  private static String decode(byte[] buffer, int start, int end) {
+    return new String(buffer, start, end - start, StandardCharsets.UTF_8);
   }
 }
