@@ -13,7 +13,13 @@ import java.util.List;
  * behaviours look at. Filled by {@link RequestReader}; reusable after {@link #clear()}. Not
  * thread-safe.
  *
- * <p>Namespace facts keep every distinct non-empty occurrence. Single-valued string facts must
+ * <p>Namespace facts keep every distinct non-empty occurrence, with two bounds so a hostile body
+ * costs memory in proportion to the policy, not to the body: with {@linkplain #useKnownNames known
+ * names} given, only the first {@value #MAX_UNLISTED} distinct names the policy does not list are
+ * kept and later ones are {@linkplain #unlistedOmitted() counted} (no grant can name an unlisted
+ * namespace, so only callers that are admin everywhere may act on one, and they may act on all);
+ * more than {@value #MAX_NAMESPACE_IDS} distinct namespace ids make the body malformed (every id
+ * must be mapped and checked, and a real request names one). Single-valued string facts must
  * agree across their occurrences (an empty occurrence counts as a value): a request that sends
  * one twice with different values is {@linkplain MalformedRequestException malformed}, because
  * parsers differ on which occurrence they keep. Presence facts are present when any occurrence is.
@@ -21,6 +27,10 @@ import java.util.List;
 public final class RequestFacts implements FactSink {
   /** Up to this many distinct names are deduplicated by a linear scan; beyond, by a hash set. */
   private static final int LINEAR_LIMIT = 8;
+  /** Distinct namespace names the policy does not list that are kept (for messages, audit). */
+  public static final int MAX_UNLISTED = 16;
+  /** Distinct namespace ids a body may name. */
+  public static final int MAX_NAMESPACE_IDS = 16;
 
   private final List<String> namespaces = new ArrayList<>(4);
   private final List<String> namespaceIds = new ArrayList<>(2);
@@ -30,6 +40,8 @@ public final class RequestFacts implements FactSink {
   private final String[] values = new String[Fact.values().length];
   private final EnumSet<Fact> present = EnumSet.noneOf(Fact.class);
   private NamespaceNames knownNames;
+  private int unlistedKept;
+  private long unlistedOmitted;
 
   /** Known names to reuse for namespace facts (the policy's), or null to decode every one. */
   public void useKnownNames(NamespaceNames names) {
@@ -41,6 +53,8 @@ public final class RequestFacts implements FactSink {
     namespaceIds.clear();
     manyNamespaces = null;
     manyNamespaceIds = null;
+    unlistedKept = 0;
+    unlistedOmitted = 0;
     Arrays.fill(values, null);
     present.clear();
   }
@@ -48,6 +62,14 @@ public final class RequestFacts implements FactSink {
   /** Distinct non-empty namespace names of the body, in order of first occurrence. Read-only. */
   public List<String> namespaces() {
     return Collections.unmodifiableList(namespaces);
+  }
+
+  /**
+   * Occurrences of names the policy does not list that came after {@value #MAX_UNLISTED} distinct
+   * ones were kept, and so were not kept (they may repeat kept ones); 0 without known names.
+   */
+  public long unlistedOmitted() {
+    return unlistedOmitted;
   }
 
   /** How many namespaces {@link #namespaces()} holds (index access avoids an iterator per call). */
@@ -99,15 +121,17 @@ public final class RequestFacts implements FactSink {
     switch (fact) {
       case NAMESPACE:
         if (start < end) {
-          String known = knownNames == null ? null : knownNames.lookup(buffer, start, end);
-          String name = known != null ? known : decode(buffer, start, end);
-          manyNamespaces = addDistinct(namespaces, manyNamespaces, name);
+          acceptNamespace(buffer, start, end);
         }
         break;
       case NAMESPACE_ID:
         if (start < end) {
           manyNamespaceIds = addDistinct(namespaceIds, manyNamespaceIds,
               decode(buffer, start, end));
+          if (namespaceIds.size() > MAX_NAMESPACE_IDS) {
+            throw new MalformedRequestException("the body names more than " + MAX_NAMESPACE_IDS
+                + " distinct namespace ids");
+          }
         }
         break;
       default:
@@ -118,6 +142,23 @@ public final class RequestFacts implements FactSink {
   @Override
   public void markPresent(Fact fact) {
     present.add(fact);
+  }
+
+  private void acceptNamespace(byte[] buffer, int start, int end) {
+    if (knownNames == null) {
+      manyNamespaces = addDistinct(namespaces, manyNamespaces, decode(buffer, start, end));
+      return;
+    }
+    String known = knownNames.lookup(buffer, start, end);
+    if (known != null) {
+      manyNamespaces = addDistinct(namespaces, manyNamespaces, known);
+    } else if (unlistedKept < MAX_UNLISTED) {
+      int before = namespaces.size();
+      manyNamespaces = addDistinct(namespaces, manyNamespaces, decode(buffer, start, end));
+      unlistedKept += namespaces.size() - before;
+    } else {
+      unlistedOmitted++;
+    }
   }
 
   private void acceptSingle(Fact fact, byte[] buffer, int start, int end)
