@@ -25,10 +25,13 @@ final class FuzzTarget {
 
   final Descriptor type;
   final RequestPlan plan;
+  /** A method taking this request type, for decisions. */
+  final String method;
   final Parser<? extends Message> generated;
   final List<byte[]> seeds = new ArrayList<>();
 
-  private FuzzTarget(RequestPlan plan, Random random) {
+  private FuzzTarget(String method, RequestPlan plan, Random random) {
+    this.method = method;
     this.plan = plan;
     this.type = plan.requestType();
     this.generated = generatedParser(type);
@@ -54,7 +57,7 @@ final class FuzzTarget {
     for (CatalogEntry entry : MethodCatalog.load().entries()) {
       if (entry.rule().scope() == Scope.NAMESPACE && !entry.plan().readsNothing()) {
         byType.computeIfAbsent(entry.plan().requestType().getFullName(),
-            name -> new FuzzTarget(entry.plan(), random));
+            name -> new FuzzTarget(entry.fullMethodName(), entry.plan(), random));
       }
     }
     return new ArrayList<>(byType.values());

@@ -33,5 +33,6 @@ class NamespaceFuzzTest {
     // the run must reach the shapes it exists for: accepted bodies, and Java/Go disagreements
     assertTrue(summary.accepted() > bodies / 4, report);
     assertTrue(summary.disagreements() > bodies / 200, report);
+    assertTrue(summary.allowed() > bodies / 20, report);
   }
 }

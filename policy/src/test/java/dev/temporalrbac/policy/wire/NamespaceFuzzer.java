@@ -2,11 +2,14 @@ package dev.temporalrbac.policy.wire;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
+import dev.temporalrbac.policy.eval.Fixtures;
+import dev.temporalrbac.policy.model.PolicySnapshot;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A seeded, structure-aware mutational fuzzer of the scanner against two reference readings.
@@ -14,22 +17,32 @@ import java.util.Random;
  * planned path) or from an earlier accepted body, applies one to four mutations (duplicate,
  * reorder and drop fields at any depth, oneof switch-backs, namespaces inserted, fields spliced in
  * from other seeds, wrong wire types, unknown fields and groups, length tweaks, truncation, byte
- * flips) and checks each body: if the scanner accepts it, its namespaces must contain every
- * namespace protobuf-java's generated parser or the Go-rule reader reads. A rejection by the
- * scanner is a safe deny and only counted. Deterministic for a given seed. Not thread-safe.
+ * flips) and checks each body twice. Reading: if the scanner accepts it, its namespaces must
+ * contain every namespace protobuf-java's generated parser or the Go-rule reader reads. Decision:
+ * if the authorizer allows it for a caller holding only {@link #GRANTED}, neither reference may
+ * read any other namespace. A rejection by the scanner is a safe deny and only counted.
+ * Deterministic for a given seed. Not thread-safe.
  */
 final class NamespaceFuzzer {
   /** What a run found. {@code failure} is the first wrong body in hex with the readings, or "". */
   record Summary(long bodies, long accepted, long rejected, long wrong, long disagreements,
-      long seed, double seconds, String failure) {
+      long allowed, long seed, double seconds, String failure) {
     String line() {
       return String.format(java.util.Locale.ROOT, "bodies=%d accepted=%d rejected-as-malformed=%d"
-          + " wrong-readings=%d java-go-disagreements=%d seed=%d seconds=%.1f",
-          bodies, accepted, rejected, wrong, disagreements, seed, seconds);
+          + " wrong-readings=%d java-go-disagreements=%d allowed=%d seed=%d seconds=%.1f",
+          bodies, accepted, rejected, wrong, disagreements, allowed, seed, seconds);
     }
   }
 
   private static final int POOL = 512;
+  /** The fuzzing caller's grants (admin); billing and ns2 are listed in the policy, not granted. */
+  static final Set<String> GRANTED = Set.of("payments", "ns1");
+  private static final PolicySnapshot POLICY = Fixtures.policy()
+      .user("fuzzer", "read_only", "payments=admin", "ns1=admin")
+      .namespace("payments", "id-payments", null, null)
+      .namespace("billing", "id-billing", null, null)
+      .namespace("ns1", "id-ns1", null, null)
+      .namespace("ns2", "id-ns2", null, null).build();
 
   private final Random random;
   private final long seed;
@@ -65,6 +78,7 @@ final class NamespaceFuzzer {
     long rejected = 0;
     long wrong = 0;
     long disagreements = 0;
+    long allowed = 0;
     String failure = "";
     RequestFacts facts = new RequestFacts();
     for (long n = 0; n < bodies; n++) {
@@ -85,6 +99,11 @@ final class NamespaceFuzzer {
       List<String> go = target.goReading(body);
       boolean covered = (java == null || scanned.containsAll(java))
           && (go == null || scanned.containsAll(go));
+      if (Fixtures.asPrincipal(POLICY, "fuzzer", target.method, body).allowed()) {
+        allowed++;
+        covered &= (java == null || GRANTED.containsAll(java))
+            && (go == null || GRANTED.containsAll(go));
+      }
       if (java != null && go != null
           && !new java.util.TreeSet<>(java).equals(new java.util.TreeSet<>(go))) {
         disagreements++;
@@ -92,7 +111,8 @@ final class NamespaceFuzzer {
       if (!covered) {
         if (wrong++ == 0) {
           failure = target.type.getFullName() + " body " + HexFormat.of().formatHex(body)
-              + " scanner " + scanned + " protobuf-java " + java + " go " + go;
+              + " scanner " + scanned + " protobuf-java " + java + " go " + go
+              + " (caller granted " + GRANTED + ")";
         }
         continue;
       }
@@ -104,7 +124,8 @@ final class NamespaceFuzzer {
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    return new Summary(bodies, accepted, rejected, wrong, disagreements, seed, seconds, failure);
+    return new Summary(bodies, accepted, rejected, wrong, disagreements, allowed, seed, seconds,
+        failure);
   }
 
   private byte[] start(int index, FuzzTarget target) {
