@@ -2,6 +2,7 @@ package dev.temporalrbac.policy.wire;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class PlanCompiler {
         root.addFact(field.getNumber(), Fact.NAMESPACE_ID);
       }
     }
-    prune(root, request);
+    prune(root);
     return new RequestPlan(root, request);
   }
 
@@ -131,17 +132,17 @@ public final class PlanCompiler {
    * freezes the reachable plans. Oneofs need no marking: every occurrence is read, so which member
    * a parser keeps does not matter.
    */
-  private void prune(MessagePlan root, Descriptor rootType) {
-    Map<MessagePlan, Descriptor> all = new IdentityHashMap<>();
-    collect(root, rootType, all);
+  private void prune(MessagePlan root) {
+    Set<MessagePlan> all = Collections.newSetFromMap(new IdentityHashMap<>());
+    collect(root, all);
     Map<MessagePlan, Boolean> useful = new IdentityHashMap<>();
-    for (MessagePlan plan : all.keySet()) {
+    for (MessagePlan plan : all) {
       useful.put(plan, plan.hasFacts());
     }
     boolean changed = true;
     while (changed) {
       changed = false;
-      for (MessagePlan plan : all.keySet()) {
+      for (MessagePlan plan : all) {
         if (useful.get(plan)) {
           continue;
         }
@@ -154,7 +155,7 @@ public final class PlanCompiler {
         }
       }
     }
-    for (MessagePlan plan : all.keySet()) {
+    for (MessagePlan plan : all) {
       if (isFrozenShared(plan)) {
         continue;
       }
@@ -174,12 +175,12 @@ public final class PlanCompiler {
     return prepared.put(plan, Boolean.TRUE) != null;
   }
 
-  private void collect(MessagePlan plan, Descriptor type, Map<MessagePlan, Descriptor> all) {
-    if (all.put(plan, type) != null) {
+  private static void collect(MessagePlan plan, Set<MessagePlan> all) {
+    if (!all.add(plan)) {
       return;
     }
     for (int field : plan.childFields()) {
-      collect(plan.child(field), type.findFieldByNumber(field).getMessageType(), all);
+      collect(plan.child(field), all);
     }
   }
 
