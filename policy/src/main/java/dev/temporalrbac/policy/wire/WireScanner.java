@@ -19,8 +19,8 @@ package dev.temporalrbac.policy.wire;
  * </ul>
  *
  * <p>So whatever value a conforming parser ends up with is among the reported ones. Malformed
- * framing, nesting deeper than {@link #MAX_DEPTH} and invalid UTF-8 in a reported string are
- * rejected, as parsers reject them.
+ * framing and nesting deeper than {@link #MAX_DEPTH} are rejected here, invalid UTF-8 in a
+ * reported string by the sink, as parsers reject them.
  *
  * <p>The scan keeps no per-message state: it recurses over nested planned messages (at most
  * {@link #MAX_DEPTH} deep) and allocates nothing. Not thread-safe: use one instance per thread.

@@ -3,7 +3,6 @@ package dev.temporalrbac.policy.wire;
 import static dev.temporalrbac.policy.wire.WireBytes.assertAgree;
 import static dev.temporalrbac.policy.wire.WireBytes.assertCovers;
 import static dev.temporalrbac.policy.wire.WireBytes.concat;
-import static dev.temporalrbac.policy.wire.WireBytes.hex;
 import static dev.temporalrbac.policy.wire.WireBytes.len;
 import static dev.temporalrbac.policy.wire.WireBytes.scan;
 import static dev.temporalrbac.policy.wire.WireBytes.str;
