@@ -16,8 +16,8 @@ import java.util.List;
  * <p>Namespace facts keep every distinct non-empty occurrence, with two bounds so a hostile body
  * costs memory in proportion to the policy, not to the body: with {@linkplain #useKnownNames known
  * names} given, only the first {@value #MAX_UNLISTED} distinct names the policy does not list are
- * kept and later ones are {@linkplain #unlistedOmitted() counted} (no grant can name an unlisted
- * namespace, so only callers that are admin everywhere may act on one, and they may act on all);
+ * kept and later ones are dropped (no grant can name an unlisted namespace, so only callers that
+ * are admin everywhere may act on one, and they may act on all: one kept is enough to decide);
  * more than {@value #MAX_NAMESPACE_IDS} distinct namespace ids make the body malformed (every id
  * must be mapped and checked, and a real request names one). Single-valued string facts must
  * agree across their occurrences (an empty occurrence counts as a value): a request that sends
@@ -41,7 +41,6 @@ public final class RequestFacts implements FactSink {
   private final EnumSet<Fact> present = EnumSet.noneOf(Fact.class);
   private NamespaceNames knownNames;
   private int unlistedKept;
-  private long unlistedOmitted;
 
   /** Known names to reuse for namespace facts (the policy's), or null to decode every one. */
   public void useKnownNames(NamespaceNames names) {
@@ -54,7 +53,6 @@ public final class RequestFacts implements FactSink {
     manyNamespaces = null;
     manyNamespaceIds = null;
     unlistedKept = 0;
-    unlistedOmitted = 0;
     Arrays.fill(values, null);
     present.clear();
   }
@@ -62,14 +60,6 @@ public final class RequestFacts implements FactSink {
   /** Distinct non-empty namespace names of the body, in order of first occurrence. Read-only. */
   public List<String> namespaces() {
     return Collections.unmodifiableList(namespaces);
-  }
-
-  /**
-   * Occurrences of names the policy does not list that came after {@value #MAX_UNLISTED} distinct
-   * ones were kept, and so were not kept (they may repeat kept ones); 0 without known names.
-   */
-  public long unlistedOmitted() {
-    return unlistedOmitted;
   }
 
   /** How many namespaces {@link #namespaces()} holds (index access avoids an iterator per call). */
@@ -156,8 +146,6 @@ public final class RequestFacts implements FactSink {
       int before = namespaces.size();
       manyNamespaces = addDistinct(namespaces, manyNamespaces, decode(buffer, start, end));
       unlistedKept += namespaces.size() - before;
-    } else {
-      unlistedOmitted++;
     }
   }
 
