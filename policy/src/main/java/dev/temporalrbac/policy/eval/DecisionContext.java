@@ -3,6 +3,7 @@ package dev.temporalrbac.policy.eval;
 import dev.temporalrbac.policy.model.EffectiveRights;
 import dev.temporalrbac.policy.wire.RequestFacts;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -22,6 +23,8 @@ final class DecisionContext {
   /** The namespaces the call names: the first inline (the common case), the rest in a list. */
   private String firstNamespace;
   private List<String> moreNamespaces;
+  /** Mirrors {@link #moreNamespaces} once it is long, so a body naming many stays linear. */
+  private HashSet<String> manyNamespaces;
   String required;
   String allowMessage;
   boolean filterNamespaceList;
@@ -36,6 +39,7 @@ final class DecisionContext {
     keyId = "";
     firstNamespace = null;
     moreNamespaces = null;
+    manyNamespaces = null;
     required = "";
     allowMessage = "allowed";
     filterNamespaceList = false;
@@ -66,8 +70,15 @@ final class DecisionContext {
     } else if (moreNamespaces == null) {
       moreNamespaces = new ArrayList<>(2);
       moreNamespaces.add(namespace);
+    } else if (manyNamespaces != null) {
+      if (manyNamespaces.add(namespace)) {
+        moreNamespaces.add(namespace);
+      }
     } else if (!moreNamespaces.contains(namespace)) {
       moreNamespaces.add(namespace);
+      if (moreNamespaces.size() > 8) {
+        manyNamespaces = new HashSet<>(moreNamespaces);
+      }
     }
   }
 

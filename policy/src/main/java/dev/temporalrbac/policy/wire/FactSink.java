@@ -2,7 +2,10 @@ package dev.temporalrbac.policy.wire;
 
 /** Receives the facts a {@link WireScanner} reads; values are slices of the scanned buffer. */
 interface FactSink {
-  /** A string fact's final value (after last-wins), as a UTF-8 slice {@code [start, end)}. */
+  /**
+   * One occurrence of a string fact, as a slice {@code [start, end)} of the scanned buffer (not
+   * yet checked to be UTF-8). Called for every occurrence, including ones a parser overwrites.
+   */
   void acceptString(Fact fact, byte[] buffer, int start, int end) throws MalformedRequestException;
 
   /** A presence fact's field occurs. */

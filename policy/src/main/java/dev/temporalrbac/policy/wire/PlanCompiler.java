@@ -2,8 +2,7 @@ package dev.temporalrbac.policy.wire;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.Descriptors.OneofDescriptor;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -41,7 +40,7 @@ public final class PlanCompiler {
         root.addFact(field.getNumber(), Fact.NAMESPACE_ID);
       }
     }
-    pruneAndMarkOneofs(root, request);
+    prune(root);
     return new RequestPlan(root, request);
   }
 
@@ -53,8 +52,6 @@ public final class PlanCompiler {
   public RequestPlan paths(Descriptor request, Map<String, Fact> pathFacts, List<String> resolved) {
     MessagePlan root = new MessagePlan(request.getFullName());
     Map<String, MessagePlan> nodes = new HashMap<>();
-    Map<MessagePlan, Descriptor> types = new IdentityHashMap<>();
-    types.put(root, request);
     for (Map.Entry<String, Fact> entry : pathFacts.entrySet()) {
       String[] names = entry.getKey().split("\\.");
       MessagePlan node = root;
@@ -87,8 +84,7 @@ public final class PlanCompiler {
           if (next == null) {
             next = new MessagePlan(field.getMessageType().getFullName());
             nodes.put(prefix.toString(), next);
-            types.put(next, field.getMessageType());
-            node.addChild(field.getNumber(), next, false);
+            node.addChild(field.getNumber(), next);
           }
           node = next;
           type = field.getMessageType();
@@ -97,9 +93,6 @@ public final class PlanCompiler {
       if (found) {
         resolved.add(entry.getKey());
       }
-    }
-    for (Map.Entry<MessagePlan, Descriptor> entry : types.entrySet()) {
-      markOneofs(entry.getKey(), entry.getValue());
     }
     root.freeze();
     return new RequestPlan(root, request);
@@ -118,7 +111,7 @@ public final class PlanCompiler {
         node.addFact(field.getNumber(), Fact.NAMESPACE);
       } else if (field.getType() == FieldDescriptor.Type.MESSAGE
           && !DESCRIPTIVE_TYPES.contains(field.getMessageType().getFullName())) {
-        node.addChild(field.getNumber(), walkPlan(field.getMessageType()), field.isRepeated());
+        node.addChild(field.getNumber(), walkPlan(field.getMessageType()));
       }
     }
   }
@@ -136,19 +129,20 @@ public final class PlanCompiler {
 
   /**
    * Drops children that can never lead to a fact (a fixed point, so recursive types work), then
-   * records oneof membership where it matters and freezes the reachable plans.
+   * freezes the reachable plans. Oneofs need no marking: every occurrence is read, so which member
+   * a parser keeps does not matter.
    */
-  private void pruneAndMarkOneofs(MessagePlan root, Descriptor rootType) {
-    Map<MessagePlan, Descriptor> all = new IdentityHashMap<>();
-    collect(root, rootType, all);
+  private void prune(MessagePlan root) {
+    Set<MessagePlan> all = Collections.newSetFromMap(new IdentityHashMap<>());
+    collect(root, all);
     Map<MessagePlan, Boolean> useful = new IdentityHashMap<>();
-    for (MessagePlan plan : all.keySet()) {
+    for (MessagePlan plan : all) {
       useful.put(plan, plan.hasFacts());
     }
     boolean changed = true;
     while (changed) {
       changed = false;
-      for (MessagePlan plan : all.keySet()) {
+      for (MessagePlan plan : all) {
         if (useful.get(plan)) {
           continue;
         }
@@ -161,8 +155,7 @@ public final class PlanCompiler {
         }
       }
     }
-    for (Map.Entry<MessagePlan, Descriptor> entry : all.entrySet()) {
-      MessagePlan plan = entry.getKey();
+    for (MessagePlan plan : all) {
       if (isFrozenShared(plan)) {
         continue;
       }
@@ -171,7 +164,6 @@ public final class PlanCompiler {
           plan.removeChild(field);
         }
       }
-      markOneofs(plan, entry.getValue());
     }
     root.freeze();
   }
@@ -183,35 +175,13 @@ public final class PlanCompiler {
     return prepared.put(plan, Boolean.TRUE) != null;
   }
 
-  private void collect(MessagePlan plan, Descriptor type, Map<MessagePlan, Descriptor> all) {
-    if (all.put(plan, type) != null) {
+  private static void collect(MessagePlan plan, Set<MessagePlan> all) {
+    if (!all.add(plan)) {
       return;
     }
     for (int field : plan.childFields()) {
-      collect(plan.child(field), type.findFieldByNumber(field).getMessageType(), all);
+      collect(plan.child(field), all);
     }
-  }
-
-  /** Marks every member of each oneof that holds a planned field, with its declared wire type. */
-  private static void markOneofs(MessagePlan plan, Descriptor type) {
-    List<OneofDescriptor> oneofs = new ArrayList<>();
-    for (OneofDescriptor oneof : type.getRealOneofs()) {
-      for (FieldDescriptor member : oneof.getFields()) {
-        if (plan.fact(member.getNumber()) != null || plan.child(member.getNumber()) != null) {
-          oneofs.add(oneof);
-          break;
-        }
-      }
-    }
-    for (int i = 0; i < oneofs.size(); i++) {
-      for (FieldDescriptor member : oneofs.get(i).getFields()) {
-        plan.setOneof(member.getNumber(), i, wireType(member));
-      }
-    }
-  }
-
-  private static int wireType(FieldDescriptor field) {
-    return field.getLiteType().getWireType();
   }
 
   private static boolean isString(FieldDescriptor field) {

@@ -2,21 +2,45 @@ package dev.temporalrbac.policy.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 
 /**
  * What one request says about itself: the namespaces it acts on and the fields the runtime
  * behaviours look at. Filled by {@link RequestReader}; reusable after {@link #clear()}. Not
  * thread-safe.
+ *
+ * <p>Namespace facts keep every distinct non-empty occurrence, with two bounds so a hostile body
+ * costs memory in proportion to the policy, not to the body: with {@linkplain #useKnownNames known
+ * names} given, only the first {@value #MAX_UNLISTED} distinct names the policy does not list are
+ * kept and later ones are dropped (no grant can name an unlisted namespace, so only callers that
+ * are admin everywhere may act on one, and they may act on all: one kept is enough to decide);
+ * more than {@value #MAX_NAMESPACE_IDS} distinct namespace ids make the body malformed (every id
+ * must be mapped and checked, and a real request names one). Single-valued string facts must
+ * agree across their occurrences (an empty occurrence counts as a value): a request that sends
+ * one twice with different values is {@linkplain MalformedRequestException malformed}, because
+ * parsers differ on which occurrence they keep. Presence facts are present when any occurrence is.
  */
 public final class RequestFacts implements FactSink {
+  /** Up to this many distinct names are deduplicated by a linear scan; beyond, by a hash set. */
+  private static final int LINEAR_LIMIT = 8;
+  /** Distinct namespace names the policy does not list that are kept (for messages, audit). */
+  public static final int MAX_UNLISTED = 16;
+  /** Distinct namespace ids a body may name. */
+  public static final int MAX_NAMESPACE_IDS = 16;
+
   private final List<String> namespaces = new ArrayList<>(4);
   private final List<String> namespaceIds = new ArrayList<>(2);
+  /** Created only for a request naming many distinct namespaces; dropped by {@link #clear()}. */
+  private HashSet<String> manyNamespaces;
+  private HashSet<String> manyNamespaceIds;
   private final String[] values = new String[Fact.values().length];
   private final EnumSet<Fact> present = EnumSet.noneOf(Fact.class);
   private NamespaceNames knownNames;
+  private int unlistedKept;
 
   /** Known names to reuse for namespace facts (the policy's), or null to decode every one. */
   public void useKnownNames(NamespaceNames names) {
@@ -26,11 +50,14 @@ public final class RequestFacts implements FactSink {
   public void clear() {
     namespaces.clear();
     namespaceIds.clear();
-    java.util.Arrays.fill(values, null);
+    manyNamespaces = null;
+    manyNamespaceIds = null;
+    unlistedKept = 0;
+    Arrays.fill(values, null);
     present.clear();
   }
 
-  /** Non-empty namespace names of the body, in plan order; may repeat. Read-only view. */
+  /** Distinct non-empty namespace names of the body, in order of first occurrence. Read-only. */
   public List<String> namespaces() {
     return Collections.unmodifiableList(namespaces);
   }
@@ -52,7 +79,7 @@ public final class RequestFacts implements FactSink {
     return namespaceIds.get(index);
   }
 
-  /** Non-empty namespace ids of the body. Read-only view. */
+  /** Distinct non-empty namespace ids of the body. Read-only view. */
   public List<String> namespaceIds() {
     return Collections.unmodifiableList(namespaceIds);
   }
@@ -71,7 +98,7 @@ public final class RequestFacts implements FactSink {
   /** Adds a namespace read elsewhere (tests, or the {@code explain} command). */
   public void addNamespace(String namespace) {
     if (!namespace.isEmpty()) {
-      namespaces.add(namespace);
+      manyNamespaces = addDistinct(namespaces, manyNamespaces, namespace);
     }
   }
 
@@ -79,31 +106,104 @@ public final class RequestFacts implements FactSink {
   public void acceptString(Fact fact, byte[] buffer, int start, int end)
       throws MalformedRequestException {
     if (!Utf8Check.isValid(buffer, start, end)) {
-      throw new MalformedRequestException("field for " + fact.name().toLowerCase()
-          + " is not valid UTF-8");
+      throw new MalformedRequestException(fact.field() + " is not valid UTF-8");
     }
-    if (start == end) {
-      return;
-    }
-    String known = fact == Fact.NAMESPACE && knownNames != null
-        ? knownNames.lookup(buffer, start, end) : null;
-    String value = known != null ? known
-        : new String(buffer, start, end - start, StandardCharsets.UTF_8);
     switch (fact) {
       case NAMESPACE:
-        namespaces.add(value);
+        if (start < end) {
+          acceptNamespace(buffer, start, end);
+        }
         break;
       case NAMESPACE_ID:
-        namespaceIds.add(value);
+        if (start < end) {
+          manyNamespaceIds = addDistinct(namespaceIds, manyNamespaceIds,
+              decode(buffer, start, end));
+          if (namespaceIds.size() > MAX_NAMESPACE_IDS) {
+            throw new MalformedRequestException("the body names more than " + MAX_NAMESPACE_IDS
+                + " distinct namespace ids");
+          }
+        }
         break;
       default:
-        values[fact.ordinal()] = value;
-        present.add(fact);
+        acceptSingle(fact, buffer, start, end);
     }
   }
 
   @Override
   public void markPresent(Fact fact) {
     present.add(fact);
+  }
+
+  private void acceptNamespace(byte[] buffer, int start, int end) {
+    if (knownNames == null) {
+      manyNamespaces = addDistinct(namespaces, manyNamespaces, decode(buffer, start, end));
+      return;
+    }
+    String known = knownNames.lookup(buffer, start, end);
+    if (known != null) {
+      manyNamespaces = addDistinct(namespaces, manyNamespaces, known);
+    } else if (unlistedKept < MAX_UNLISTED) {
+      int before = namespaces.size();
+      manyNamespaces = addDistinct(namespaces, manyNamespaces, decode(buffer, start, end));
+      unlistedKept += namespaces.size() - before;
+    }
+  }
+
+  private void acceptSingle(Fact fact, byte[] buffer, int start, int end)
+      throws MalformedRequestException {
+    String earlier = values[fact.ordinal()];
+    if (earlier == null) {
+      String value = decode(buffer, start, end);
+      values[fact.ordinal()] = value;
+      if (!value.isEmpty()) {
+        present.add(fact);
+      }
+    } else if (!sameBytes(earlier, buffer, start, end)) {
+      throw new MalformedRequestException(fact.field() + " appears more than once with"
+          + " different values; send it once (parsers disagree on which value they keep)");
+    }
+  }
+
+  /**
+   * Appends {@code value} unless {@code list} holds it; returns the hash set that mirrors a list
+   * grown past {@link #LINEAR_LIMIT}, so deduplication stays linear in the occurrences.
+   */
+  private static HashSet<String> addDistinct(List<String> list, HashSet<String> set, String value) {
+    if (set != null) {
+      if (set.add(value)) {
+        list.add(value);
+      }
+      return set;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String held = list.get(i);
+      if (held == value || held.equals(value)) {
+        return null;
+      }
+    }
+    list.add(value);
+    if (list.size() <= LINEAR_LIMIT) {
+      return null;
+    }
+    return new HashSet<>(list);
+  }
+
+  private static boolean sameBytes(String value, byte[] buffer, int start, int end) {
+    if (value.length() == end - start) {
+      // ASCII (the usual case) compares without decoding; anything else decodes
+      boolean ascii = true;
+      for (int i = 0; i < value.length() && ascii; i++) {
+        char c = value.charAt(i);
+        ascii = c < 0x80 && c == buffer[start + i];
+      }
+      if (ascii) {
+        return true;
+      }
+    }
+    return value.equals(decode(buffer, start, end));
+  }
+
+  private static String decode(byte[] buffer, int start, int end) {
+    return new String(buffer, start, end - start, StandardCharsets.UTF_8);
   }
 }

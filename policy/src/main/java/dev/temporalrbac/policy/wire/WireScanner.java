@@ -1,22 +1,29 @@
 package dev.temporalrbac.policy.wire;
 
-import java.util.Arrays;
-
 /**
- * Reads facts out of a serialized request without parsing it into objects, with the semantics a
- * protobuf parser gives the same bytes:
+ * Reads facts out of a serialized request without parsing it into objects. It reports <em>every
+ * occurrence</em> of a planned field, in every occurrence of every message on a planned path,
+ * rather than the value one parser would keep:
  *
  * <ul>
- *   <li>a non-repeated field that occurs more than once: the last occurrence wins;
- *   <li>a non-repeated message field that occurs more than once: the occurrences merge (as if
- *       their bytes were concatenated), so each is read as part of one instance;
- *   <li>each element of a repeated message field is its own instance;
- *   <li>a oneof member clears the members set before it, including members this plan ignores;
- *   <li>a field whose wire type does not match its declaration is an unknown field.
+ *   <li>a non-repeated field that occurs more than once: each occurrence is reported (a parser
+ *       keeps the last, but which is "last" inside merged or revived messages is where parsers
+ *       disagree);
+ *   <li>a message field that occurs more than once, singular or repeated: each occurrence is
+ *       scanned on its own (a parser merges singular ones, but a string's merged value is still
+ *       one of its occurrences);
+ *   <li>oneof members do not clear each other here (protobuf-java revives a member's earlier
+ *       content when it comes back after another member; Go and C++ start it afresh);
+ *   <li>a field whose wire type does not match its declaration is an unknown field, as for every
+ *       parser, and is skipped.
  * </ul>
  *
- * <p>State lives in an int arena reused from call to call, so a scan allocates nothing once the
- * arena has grown to the deepest request seen. Not thread-safe: use one instance per thread.
+ * <p>So whatever value a conforming parser ends up with is among the reported ones. Malformed
+ * framing and nesting deeper than {@link #MAX_DEPTH} are rejected here, invalid UTF-8 in a
+ * reported string by the sink, as parsers reject them.
+ *
+ * <p>The scan keeps no per-message state: it recurses over nested planned messages (at most
+ * {@link #MAX_DEPTH} deep) and allocates nothing. Not thread-safe: use one instance per thread.
  */
 final class WireScanner {
   /** The nesting limit of protobuf parsers; deeper input is rejected by the server too. */
@@ -28,10 +35,7 @@ final class WireScanner {
   private static final int WIRE_START_GROUP = 3;
   private static final int WIRE_END_GROUP = 4;
   private static final int WIRE_FIXED32 = 5;
-  private static final int UNSET = -1;
 
-  private int[] arena = new int[256];
-  private int top;
   private byte[] buffer;
   private FactSink sink;
   /** Position after the last varint read (varints return their value). */
@@ -42,127 +46,48 @@ final class WireScanner {
       throws MalformedRequestException {
     this.buffer = buffer;
     this.sink = sink;
-    top = 0;
     try {
-      int range = newRange(offset, offset + length);
-      scanInstance(plan, range, 0);
+      scanMessage(plan, offset, offset + length, 0);
     } finally {
       this.buffer = null;
       this.sink = null;
     }
   }
 
-  /**
-   * Scans one message instance made of the linked ranges starting at {@code firstRange}. Frame
-   * layout: two ints per slot (string: start,end; singular child: first,last range), then one int
-   * per oneof (the member field seen last).
-   */
-  private void scanInstance(MessagePlan plan, int firstRange, int depth)
+  /** Scans one occurrence of a message, {@code buffer[pos, end)}, nested {@code depth} deep. */
+  private void scanMessage(MessagePlan plan, int pos, int end, int depth)
       throws MalformedRequestException {
     if (depth > MAX_DEPTH) {
       throw new MalformedRequestException("message nesting exceeds " + MAX_DEPTH + " levels");
     }
-    int mark = top;
-    int slots = plan.slotCount();
-    int oneofBase = slots * 2;
-    int frame = alloc(oneofBase + plan.oneofCount());
-    Arrays.fill(arena, frame, frame + oneofBase, UNSET);
-    Arrays.fill(arena, frame + oneofBase, frame + oneofBase + plan.oneofCount(), 0);
-
-    for (int range = firstRange; range != UNSET; range = arena[range + 2]) {
-      int pos = arena[range];
-      int end = arena[range + 1];
-      while (pos < end) {
-        long tag = readVarint(pos, end);
-        pos = cursor;
-        int field = (int) (tag >>> 3);
-        int wireType = (int) (tag & 7);
-        if (field <= 0 || tag >>> 32 != 0) {
-          throw new MalformedRequestException("invalid field number in " + plan.typeName);
-        }
-        int oneof = plan.oneof(field);
-        if (oneof >= 0 && plan.oneofWireType(field) == wireType) {
-          int current = arena[frame + oneofBase + oneof];
-          if (current != field) {
-            if (current != 0) {
-              clear(plan, frame, current);
-            }
-            arena[frame + oneofBase + oneof] = field;
-          }
-        }
-        Fact fact = plan.fact(field);
-        MessagePlan child = plan.child(field);
-        if ((fact == null && child == null) || wireType != WIRE_LEN) {
-          pos = skip(field, wireType, pos, end, plan, depth);
-          continue;
-        }
-        int length = readLength(pos, end, plan);
-        int start = cursor;
-        pos = start + length;
-        if (fact != null && fact.kind() == Fact.Kind.PRESENCE) {
-          sink.markPresent(fact);
-        }
-        if (child == null) {
-          if (fact.kind() == Fact.Kind.STRING) {
-            int at = frame + plan.slot(field) * 2;
-            arena[at] = start;
-            arena[at + 1] = pos;
-          }
-        } else if (plan.repeated(field)) {
-          int childMark = top;
-          scanInstance(child, newRange(start, pos), depth + 1);
-          top = childMark;
-        } else {
-          int at = frame + plan.slot(field) * 2;
-          int added = newRange(start, pos);
-          if (arena[at] == UNSET) {
-            arena[at] = added;
-          } else {
-            arena[arena[at + 1] + 2] = added;
-          }
-          arena[at + 1] = added;
-        }
+    while (pos < end) {
+      long tag = readVarint(pos, end);
+      pos = cursor;
+      int field = (int) (tag >>> 3);
+      int wireType = (int) (tag & 7);
+      if (field <= 0 || tag >>> 32 != 0) {
+        throw new MalformedRequestException("invalid field number in " + plan.typeName);
       }
-    }
-
-    for (int slot = 0; slot < slots; slot++) {
-      int at = frame + slot * 2;
-      if (arena[at] == UNSET) {
+      Fact fact = plan.fact(field);
+      MessagePlan child = plan.child(field);
+      if ((fact == null && child == null) || wireType != WIRE_LEN) {
+        pos = skip(field, wireType, pos, end, plan, depth);
         continue;
       }
-      int field = plan.slottedField(slot);
-      if (plan.isStringFact(field)) {
-        sink.acceptString(plan.fact(field), buffer, arena[at], arena[at + 1]);
-      } else {
-        scanInstance(plan.child(field), arena[at], depth + 1);
+      int length = readLength(pos, end, plan);
+      int start = cursor;
+      pos = start + length;
+      if (fact != null) {
+        if (fact.kind() == Fact.Kind.PRESENCE) {
+          sink.markPresent(fact);
+        } else {
+          sink.acceptString(fact, buffer, start, pos);
+        }
+      }
+      if (child != null) {
+        scanMessage(child, start, pos, depth + 1);
       }
     }
-    top = mark;
-  }
-
-  private void clear(MessagePlan plan, int frame, int field) {
-    int slot = plan.slot(field);
-    if (slot >= 0) {
-      arena[frame + slot * 2] = UNSET;
-      arena[frame + slot * 2 + 1] = UNSET;
-    }
-  }
-
-  private int newRange(int start, int end) {
-    int at = alloc(3);
-    arena[at] = start;
-    arena[at + 1] = end;
-    arena[at + 2] = UNSET;
-    return at;
-  }
-
-  private int alloc(int size) {
-    int at = top;
-    top += size;
-    if (top > arena.length) {
-      arena = Arrays.copyOf(arena, Math.max(top, arena.length * 2));
-    }
-    return at;
   }
 
   /** Skips one field's value; {@code depth} is the nesting of the message that holds it. */

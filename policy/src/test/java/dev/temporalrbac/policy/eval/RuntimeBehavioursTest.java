@@ -59,7 +59,7 @@ class RuntimeBehavioursTest {
     }
     Reason reason = Reason.valueOf(expected);
     assertEquals(reason, decision.reason(), decision::message);
-    assertEquals(reason == Reason.INVALID_SERVICE_ACCOUNT_SPEC
+    assertEquals(reason == Reason.INVALID_SERVICE_ACCOUNT_SPEC || reason == Reason.MALFORMED_REQUEST
         ? StatusCode.INVALID_ARGUMENT : StatusCode.PERMISSION_DENIED, decision.status());
   }
 
@@ -236,5 +236,48 @@ class RuntimeBehavioursTest {
       request.putTags("team", "payments");
     }
     check(call(who, "CreateNamespace", request.build()), expected);
+  }
+
+  // ---- single-valued fields sent twice ----
+
+  /**
+   * The fields these rules read name one thing; parsers disagree on which of two occurrences they
+   * keep (inside revived oneof members), so two different values are malformed, in either order.
+   * The same value twice is harmless, and so is a second spec without an owner (the serializer
+   * leaves the empty string out).
+   */
+  @ParameterizedTest(name = "{0} sends {1}: {2}")
+  @CsvSource({
+      "viewer, 'viewer,dev', MALFORMED_REQUEST", "viewer, 'dev,viewer', MALFORMED_REQUEST",
+      "admin, 'dev,viewer', MALFORMED_REQUEST", "viewer, 'viewer,', ALLOWED",
+      "viewer, 'viewer,viewer', ALLOWED"})
+  void apiKeyOwnerSentTwice(String who, String owners, String expected) {
+    String[] ids = owners.split(",", -1);
+    byte[] body = Fixtures.concat(
+        CreateApiKeyRequest.newBuilder().setSpec(owner(ids[0])).build().toByteArray(),
+        CreateApiKeyRequest.newBuilder().setSpec(owner(ids[1])).build().toByteArray());
+    Decision decision = Fixtures.withKeyOf(POLICY, who, CLOUD + "CreateApiKey", body);
+    check(decision, expected);
+    if (!decision.allowed()) {
+      assertTrue(decision.message().contains("owner_id appears more than once"),
+          decision::message);
+    }
+  }
+
+  @ParameterizedTest(name = "scoped to {0} then {1}: {2}")
+  @CsvSource({"ns1, ns2, MALFORMED_REQUEST", "ns2, ns1, MALFORMED_REQUEST",
+      "ns1, ns1, ALLOWED"})
+  void serviceAccountScopeSentTwice(String first, String second, String expected) {
+    byte[] body = Fixtures.concat(scopedUpdate("sa-ns1", first), scopedUpdate("sa-ns1", second));
+    check(Fixtures.withKeyOf(POLICY, "dev", CLOUD + "UpdateServiceAccount", body), expected);
+    byte[] ids = Fixtures.concat(scopedUpdate("sa-ns1", "ns1"), scopedUpdate("sa-ns2", "ns1"));
+    check(Fixtures.withKeyOf(POLICY, "dev", CLOUD + "UpdateServiceAccount", ids),
+        "MALFORMED_REQUEST");
+  }
+
+  private static byte[] scopedUpdate(String id, String namespace) {
+    return UpdateServiceAccountRequest.newBuilder().setServiceAccountId(id)
+        .setSpec(ServiceAccountSpec.newBuilder().setName("bot").setNamespaceScopedAccess(
+            NamespaceScopedAccess.newBuilder().setNamespace(namespace))).build().toByteArray();
   }
 }

@@ -1,6 +1,7 @@
 package dev.temporalrbac.policy.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
@@ -115,16 +116,38 @@ final class WireBytes {
     });
   }
 
+  /** The distinct values of {@code values}, sorted. */
+  static List<String> distinct(List<String> values) {
+    return new ArrayList<>(new java.util.TreeSet<>(values));
+  }
+
   /**
    * Asserts that the given parse (normally the generated parser's), the reflective parser
-   * ({@link DynamicMessage}) and the scanner all see exactly {@code expected}.
+   * ({@link DynamicMessage}) and the scanner all see exactly the namespaces {@code expected}.
    */
   static void assertAgree(Descriptor type, byte[] bytes, Message parsed, String... expected)
       throws MalformedRequestException, InvalidProtocolBufferException {
-    List<String> want = sorted(List.of(expected));
-    assertEquals(want, serverNamespaces(parsed), "parser");
-    assertEquals(want, serverNamespaces(DynamicMessage.parseFrom(type, bytes)), "DynamicMessage");
+    List<String> want = distinct(List.of(expected));
+    assertEquals(want, distinct(serverNamespaces(parsed)), "parser");
+    assertEquals(want, distinct(serverNamespaces(DynamicMessage.parseFrom(type, bytes))),
+        "DynamicMessage");
     assertEquals(want, sorted(scan(type, bytes).namespaces()), "scanner");
+  }
+
+  /**
+   * Asserts that the scanner reports exactly {@code scanned} (every occurrence) and that this
+   * covers what protobuf-java's generated parser ({@code parsed}), {@link DynamicMessage} and the
+   * Go-rule reader read.
+   */
+  static void assertCovers(Descriptor type, byte[] bytes, Message parsed, String... scanned)
+      throws MalformedRequestException, InvalidProtocolBufferException {
+    List<String> got = sorted(scan(type, bytes).namespaces());
+    assertEquals(distinct(List.of(scanned)), got, "scanner");
+    assertTrue(got.containsAll(serverNamespaces(parsed)), "parser: " + serverNamespaces(parsed));
+    List<String> dynamic = serverNamespaces(DynamicMessage.parseFrom(type, bytes));
+    assertTrue(got.containsAll(dynamic), "DynamicMessage: " + dynamic);
+    List<String> go = GoRuleReader.namespaces(type, bytes);
+    assertTrue(got.containsAll(go), "Go rule: " + go);
   }
 
   /** {@code message Node { string namespace = 1; Node child = 2; }}: a recursive planned type. */

@@ -21,7 +21,6 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.temporal.api.command.v1.Command;
-import io.temporal.api.command.v1.StartChildWorkflowExecutionCommandAttributes;
 import io.temporal.api.common.v1.Link;
 import io.temporal.api.failure.v1.ChildWorkflowExecutionFailureInfo;
 import io.temporal.api.failure.v1.Failure;
@@ -32,9 +31,7 @@ import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskFailedRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionRequest;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -129,74 +126,9 @@ class WireScannerTest {
     assertEquals(List.of("ns-id-1"), facts.namespaceIds());
   }
 
-  // ---- last wins, merge, oneof (hand-built bytes) ----------------------------------------------
-
-  @Test
-  void lastOccurrenceOfNamespaceWins() throws Exception {
-    byte[] bytes = concat(str(NS, "first"), str(NS, "second"));
-    assertAgree(START, bytes, StartWorkflowExecutionRequest.parseFrom(bytes), "second");
-  }
-
-  @Test
-  void emptyLastOccurrenceLeavesNoNamespace() throws Exception {
-    byte[] bytes = concat(str(NS, "first"), str(NS, ""));
-    assertAgree(START, bytes, StartWorkflowExecutionRequest.parseFrom(bytes));
-    assertTrue(scan(START, bytes).namespaces().isEmpty());
-  }
-
-  /** Two occurrences of the singular {@code start_child...attributes} inside one command. */
+  /** One command holding {@code parts} (e.g. occurrences of its oneof members). */
   static byte[] command(byte[]... parts) {
     return len(COMMANDS, concat(parts));
-  }
-
-  @Test
-  void singularMessageOccurrencesMerge() throws Exception {
-    // 2nd occurrence lacks the namespace: the 1st's survives the merge
-    byte[] keep = command(len(START_CHILD, str(NS, "x")), len(START_CHILD, str(2, "wf-id")));
-    RespondWorkflowTaskCompletedRequest parsed = RespondWorkflowTaskCompletedRequest.parseFrom(keep);
-    StartChildWorkflowExecutionCommandAttributes merged =
-        parsed.getCommands(0).getStartChildWorkflowExecutionCommandAttributes();
-    assertEquals("wf-id", merged.getWorkflowId(), "field 2 is workflow_id; both parts merged");
-    assertAgree(RESPOND, keep, parsed, "x");
-
-    // both set it: the 2nd wins
-    byte[] replace = command(len(START_CHILD, str(NS, "x")), len(START_CHILD, str(NS, "y")));
-    assertAgree(RESPOND, replace, RespondWorkflowTaskCompletedRequest.parseFrom(replace), "y");
-
-    // merge across two occurrences of the top-level spec of a `paths` plan
-    int spec = io.temporal.api.cloud.cloudservice.v1.CreateApiKeyRequest.SPEC_FIELD_NUMBER;
-    int owner = io.temporal.api.cloud.identity.v1.ApiKeySpec.OWNER_ID_FIELD_NUMBER;
-    Descriptor create = io.temporal.api.cloud.cloudservice.v1.CreateApiKeyRequest.getDescriptor();
-    RequestPlan plan = new PlanCompiler().paths(create,
-        Map.of("spec.owner_id", Fact.OWNER_ID), new ArrayList<>());
-    byte[] specs = concat(len(spec, str(owner, "alice")), len(spec, str(4, "description")));
-    var parsedSpec = io.temporal.api.cloud.cloudservice.v1.CreateApiKeyRequest.parseFrom(specs)
-        .getSpec();
-    assertEquals("description", parsedSpec.getDescription());
-    assertEquals("alice", parsedSpec.getOwnerId());
-    assertEquals("alice", scan(plan, specs).value(Fact.OWNER_ID));
-  }
-
-  @Test
-  void laterOneofMemberClearsEarlierOne() throws Exception {
-    byte[] bytes = command(len(START_CHILD, str(NS, "x")), len(COMPLETE, new byte[0]));
-    RespondWorkflowTaskCompletedRequest parsed = RespondWorkflowTaskCompletedRequest.parseFrom(bytes);
-    assertTrue(parsed.getCommands(0).hasCompleteWorkflowExecutionCommandAttributes());
-    assertAgree(RESPOND, bytes, parsed);
-
-    // Set again after being cleared: a fresh instance, the old namespace does not come back.
-    // That is what C++, Go (the Temporal server) and DynamicMessage do; protobuf-java's
-    // *generated* builders keep the stale sub-builder and would still report "x", so the
-    // reference here is DynamicMessage.
-    byte[] again = command(len(START_CHILD, str(NS, "x")), len(COMPLETE, new byte[0]),
-        len(START_CHILD, str(2, "wf")));
-    assertAgree(RESPOND, again, DynamicMessage.parseFrom(RESPOND, again));
-
-    // ExecuteMultiOperation: update_workflow replaces start_workflow in the same operation
-    byte[] multi = len(ExecuteMultiOperationRequest.OPERATIONS_FIELD_NUMBER, concat(
-        len(Operation.START_WORKFLOW_FIELD_NUMBER, str(NS, "a")),
-        len(Operation.UPDATE_WORKFLOW_FIELD_NUMBER, str(NS, "b"))));
-    assertAgree(MULTI, multi, ExecuteMultiOperationRequest.parseFrom(multi), "b");
   }
 
   @Test
