@@ -2,13 +2,17 @@ package dev.temporalrbac.proxy.server;
 
 import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.policy.model.PolicySnapshot;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.netty.util.Timeout;
+import io.grpc.netty.shaded.io.netty.util.TimerTask;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,13 +21,26 @@ import java.util.List;
  * bytes, and only then opens the upstream call; a denied call is answered here and nothing of it
  * is sent upstream. After that, messages, headers, trailers and status pass through unchanged.
  *
+ * <p>Shape: a unary or server-streaming method takes exactly one request message. A second one
+ * ends the call INTERNAL "Too many requests" and cancels the upstream call; an end of stream
+ * before the message ends it INTERNAL "Half-closed without a request", as grpc-java's own
+ * servers answer; neither is forwarded. Other shapes (and methods outside the catalog) may send
+ * any number of messages.
+ *
+ * <p>Memory: before asking the caller for a message, the call reserves room for it in the
+ * {@link RequestBudget}; it is refused RESOURCE_EXHAUSTED when none is left, and gives the room
+ * back once the message is handed on (for one-message methods, once the request has ended) or
+ * the call ends. The request must arrive within {@code limits.first_message_timeout} (for
+ * one-message methods: the message and the end of stream), or the call ends DEADLINE_EXCEEDED.
+ *
  * <p>Flow control: at most one message is requested from a side that the other side is not
  * ready to take, so a slow reader slows the writer instead of filling the proxy's memory.
  *
- * <p>Threading: every event of both halves runs through one {@link CallSerializer}, so the
- * fields below are only touched by one thread at a time and need no lock.
+ * <p>Threading: every event of both halves, and the request timer, runs through one
+ * {@link CallSerializer}, so the fields below are only touched by one thread at a time and need
+ * no lock. {@link #start} runs before any event can arrive.
  */
-final class ProxiedCall {
+final class ProxiedCall implements TimerTask {
   private static final byte[] EMPTY = new byte[0];
   private static final Metadata.Key<String> NAMESPACE_HEADER =
       Metadata.Key.of("temporal-namespace", Metadata.ASCII_STRING_MARSHALLER);
@@ -34,6 +51,7 @@ final class ProxiedCall {
   private final Metadata headers;
   private final CallInfo info;
   private final Deadline deadline;
+  private final boolean singleRequest;
   private final CallSerializer serial = new CallSerializer();
 
   private ClientCall<byte[], byte[]> upstream;
@@ -42,6 +60,11 @@ final class ProxiedCall {
   private boolean downstreamRequestPending;
   private boolean upstreamRequestPending;
   private long upstreamStart;
+  /** Room for one request message is held in the budget. */
+  private boolean reserved;
+  /** The request has not fully arrived yet: the timer may still end the call. */
+  private boolean awaitingRequest;
+  private Timeout requestTimer;
 
   ProxiedCall(Forwarder forwarder, MethodDescriptor<byte[], byte[]> method,
       ServerCall<byte[], byte[]> downstream, Metadata headers, CallInfo info, Deadline deadline) {
@@ -51,31 +74,82 @@ final class ProxiedCall {
     this.headers = headers;
     this.info = info;
     this.deadline = deadline;
+    MethodType type = method.getType();
+    this.singleRequest = type == MethodType.UNARY || type == MethodType.SERVER_STREAMING;
   }
 
   /** Starts reading the caller's first message; returns the listener for the server call. */
   ServerCall.Listener<byte[]> start() {
-    downstream.request(1);
+    if (reserve()) {
+      awaitingRequest = true;
+      downstream.request(1);
+      requestTimer = RequestTimer.schedule(this, forwarder.firstMessageTimeout().toNanos());
+    }
     return new DownstreamListener();
+  }
+
+  /** The request timer fired (on the timer's thread). */
+  @Override
+  public void run(Timeout timeout) {
+    serial.execute(() -> {
+      if (awaitingRequest && !closed) {
+        reject(Status.DEADLINE_EXCEEDED.withDescription("the request did not arrive within "
+            + "limits.first_message_timeout (" + forwarder.firstMessageTimeout().toMillis()
+            + " ms) of the call's start, so the call was ended"), Rejection.FIRST_MESSAGE_TIMEOUT);
+      }
+    });
   }
 
   private void onDownstreamMessage(byte[] message) {
     if (closed) {
       return;
     }
-    if (decision == null) {
-      decideThenOpen(message, true);
+    if (RawMarshaller.tooLarge(message)) {
+      reject(Status.RESOURCE_EXHAUSTED.withDescription("the request message is larger than "
+          + "limits.max_request_bytes (" + forwarder.budget().perRequest()
+          + " bytes) once decompressed; it was not forwarded"), Rejection.REQUEST_TOO_LARGE);
       return;
     }
-    upstream.sendMessage(message);
-    requestDownstreamWhenUpstreamReady();
+    if (decision != null && singleRequest) {
+      reject(Status.INTERNAL.withDescription("Too many requests: " + method.getFullMethodName()
+          + " takes exactly one request message and the call sent another; the call was ended"
+          + " and cancelled upstream"), Rejection.TOO_MANY_REQUESTS);
+      return;
+    }
+    if (decision == null) {
+      if (!singleRequest) {
+        requestArrived();
+      }
+      decideThenOpen(message, true);
+    } else {
+      upstream.sendMessage(message);
+    }
+    if (closed) {
+      return;
+    }
+    if (singleRequest) {
+      // keep the room reserved: this request sees the end of stream, or a second message
+      downstream.request(1);
+    } else {
+      release();
+      requestDownstreamWhenUpstreamReady();
+    }
   }
 
   private void onDownstreamHalfClose() {
     if (closed) {
       return;
     }
+    requestArrived();
+    release();
     if (decision == null) {
+      if (singleRequest) {
+        reject(Status.INTERNAL.withDescription("Half-closed without a request: "
+            + method.getFullMethodName() + " takes exactly one request message and the call"
+            + " ended its stream before sending it; nothing was forwarded"),
+            Rejection.MISSING_REQUEST);
+        return;
+      }
       decideThenOpen(EMPTY, false);
     }
     if (!closed && upstream != null) {
@@ -87,8 +161,13 @@ final class ProxiedCall {
   private void decideThenOpen(byte[] body, boolean send) {
     long started = System.nanoTime();
     try {
-      decision = forwarder.decider().decide(forwarder.policy().current(), caller(),
-          method.getFullMethodName(), body, headerValues(NAMESPACE_HEADER));
+      PolicySnapshot snapshot = forwarder.policy().current();
+      List<String> authorizations = headerValues(UpstreamCredentials.AUTHORIZATION);
+      Caller caller = BearerCredentials.caller(authorizations);
+      decision = caller == null
+          ? BearerCredentials.malformed(authorizations.get(0), method.getFullMethodName(), snapshot)
+          : forwarder.decider().decide(snapshot, caller, method.getFullMethodName(), body,
+              headerValues(NAMESPACE_HEADER));
     } catch (RuntimeException e) {
       closeDownstream(Status.INTERNAL.withDescription(
           "the proxy could not decide this call, so it was not forwarded").withCause(e));
@@ -112,7 +191,6 @@ final class ProxiedCall {
     upstream.request(1);
     if (send) {
       upstream.sendMessage(body);
-      requestDownstreamWhenUpstreamReady();
     }
   }
 
@@ -127,35 +205,59 @@ final class ProxiedCall {
     return all;
   }
 
-  /**
-   * The caller's credentials: one {@code authorization} header. Several are refused rather than
-   * checking one while forwarding all.
-   */
-  private Caller caller() {
-    List<String> authorizations = headerValues(UpstreamCredentials.AUTHORIZATION);
-    if (authorizations.isEmpty()) {
-      return Caller.anonymous();
-    }
-    if (authorizations.size() > 1) {
-      return Caller.conflicting(authorizations.size());
-    }
-    String value = authorizations.get(0).strip();
-    if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Caller.apiKey(value.substring(7).strip());
-    }
-    return Caller.apiKey(value);
-  }
-
   private void requestDownstreamWhenUpstreamReady() {
     if (upstream.isReady()) {
-      downstream.request(1);
+      requestNextMessage();
     } else {
       downstreamRequestPending = true;
     }
   }
 
+  private void requestNextMessage() {
+    if (reserve()) {
+      downstream.request(1);
+    }
+  }
+
+  /** Reserves room for one request message, or ends the call RESOURCE_EXHAUSTED. */
+  private boolean reserve() {
+    if (forwarder.budget().tryReserve()) {
+      reserved = true;
+      return true;
+    }
+    reject(Status.RESOURCE_EXHAUSTED.withDescription("the proxy is already buffering "
+        + "limits.request_buffer_bytes (" + forwarder.budget().capacity() + " bytes) of requests;"
+        + " the call was refused before its request was read, retry later"),
+        Rejection.REQUEST_BUDGET);
+    return false;
+  }
+
+  /** Gives back this call's room in the budget, if it holds any; safe to call again. */
+  private void release() {
+    if (reserved) {
+      reserved = false;
+      forwarder.budget().release();
+    }
+  }
+
+  /** The request has arrived: the timer has nothing left to guard. */
+  private void requestArrived() {
+    awaitingRequest = false;
+    if (requestTimer != null) {
+      requestTimer.cancel();
+      requestTimer = null;
+    }
+  }
+
   private void onUpstreamMessage(byte[] message) {
     if (closed) {
+      return;
+    }
+    if (RawMarshaller.tooLarge(message)) {
+      upstream.cancel("a response message over limits.max_response_bytes", null);
+      forwarder.observer().callRejected(info, Rejection.RESPONSE_TOO_LARGE);
+      closeDownstream(Status.RESOURCE_EXHAUSTED.withDescription("an upstream response message is"
+          + " larger than limits.max_response_bytes once decompressed; it was withheld"));
       return;
     }
     byte[] out = message;
@@ -180,16 +282,32 @@ final class ProxiedCall {
   private void onUpstreamClose(Status status, Metadata trailers) {
     forwarder.observer().upstreamClosed(info, status.getCode(), System.nanoTime() - upstreamStart);
     if (!closed) {
-      closed = true;
+      ended();
       downstream.close(status, trailers);
     }
   }
 
+  /** Ends the call here for {@code why}: counted, cancelled upstream if open, answered. */
+  private void reject(Status status, Rejection why) {
+    forwarder.observer().callRejected(info, why);
+    if (upstream != null) {
+      upstream.cancel(status.getDescription(), null);
+    }
+    closeDownstream(status);
+  }
+
   private void closeDownstream(Status status) {
     if (!closed) {
-      closed = true;
+      ended();
       downstream.close(status, new Metadata());
     }
+  }
+
+  /** The call is over: nothing more is read, the budget and the timer are let go. */
+  private void ended() {
+    closed = true;
+    requestArrived();
+    release();
   }
 
   private final class DownstreamListener extends ServerCall.Listener<byte[]> {
@@ -206,7 +324,7 @@ final class ProxiedCall {
     @Override
     public void onCancel() {
       serial.execute(() -> {
-        closed = true;
+        ended();
         if (upstream != null) {
           upstream.cancel("the caller cancelled the call", null);
         }
@@ -246,7 +364,7 @@ final class ProxiedCall {
     public void onReady() {
       if (downstreamRequestPending && !closed && upstream.isReady()) {
         downstreamRequestPending = false;
-        downstream.request(1);
+        requestNextMessage();
       }
     }
   }
