@@ -21,11 +21,12 @@ import java.util.List;
  * bytes, and only then opens the upstream call; a denied call is answered here and nothing of it
  * is sent upstream. After that, messages, headers, trailers and status pass through unchanged.
  *
- * <p>Shape: a unary or server-streaming method takes exactly one request message. A second one
- * ends the call INTERNAL "Too many requests" and cancels the upstream call; an end of stream
- * before the message ends it INTERNAL "Half-closed without a request", as grpc-java's own
- * servers answer; neither is forwarded. Other shapes (and methods outside the catalog) may send
- * any number of messages.
+ * <p>Shape: a unary or server-streaming method takes exactly one request message. Its message is
+ * decided at once but held until the end of stream, and only then is the upstream call opened,
+ * so a call of the wrong shape never opens one: a second message ends the call INTERNAL "Too
+ * many requests", an end of stream before the message INTERNAL "Half-closed without a request",
+ * as grpc-java's own servers answer. Other shapes (and methods outside the catalog) may send any
+ * number of messages, each forwarded as it comes.
  *
  * <p>Memory: before asking the caller for a message, the call reserves room for it in the
  * {@link RequestBudget}; it is refused RESOURCE_EXHAUSTED when none is left, and gives the room
@@ -56,6 +57,8 @@ final class ProxiedCall implements TimerTask {
 
   private ClientCall<byte[], byte[]> upstream;
   private Decision decision;
+  /** A one-message call's request, decided and held until its end of stream. */
+  private byte[] request;
   private boolean closed;
   private boolean downstreamRequestPending;
   private boolean upstreamRequestPending;
@@ -112,28 +115,26 @@ final class ProxiedCall implements TimerTask {
     }
     if (decision != null && singleRequest) {
       reject(Status.INTERNAL.withDescription("Too many requests: " + method.getFullMethodName()
-          + " takes exactly one request message and the call sent another; the call was ended"
-          + " and cancelled upstream"), Rejection.TOO_MANY_REQUESTS);
+          + " takes exactly one request message and the call sent another; nothing was"
+          + " forwarded"), Rejection.TOO_MANY_REQUESTS);
       return;
     }
-    if (decision == null) {
-      if (!singleRequest) {
-        requestArrived();
-      }
-      decideThenOpen(message, true);
+    if (decision != null) {
+      upstream.sendMessage(message);
+    } else if (!decide(message)) {
+      return;
+    } else if (singleRequest) {
+      // held (within this call's reservation) until the end of stream proves it is the only one
+      request = message;
+      downstream.request(1);
+      return;
     } else {
+      requestArrived();
+      openUpstream();
       upstream.sendMessage(message);
     }
-    if (closed) {
-      return;
-    }
-    if (singleRequest) {
-      // keep the room reserved: this request sees the end of stream, or a second message
-      downstream.request(1);
-    } else {
-      release();
-      requestDownstreamWhenUpstreamReady();
-    }
+    release();
+    requestDownstreamWhenUpstreamReady();
   }
 
   private void onDownstreamHalfClose() {
@@ -150,15 +151,20 @@ final class ProxiedCall implements TimerTask {
             Rejection.MISSING_REQUEST);
         return;
       }
-      decideThenOpen(EMPTY, false);
+      if (!decide(EMPTY)) {
+        return;
+      }
+      openUpstream();
+    } else if (singleRequest) {
+      openUpstream();
+      upstream.sendMessage(request);
+      request = null;
     }
-    if (!closed && upstream != null) {
-      upstream.halfClose();
-    }
+    upstream.halfClose();
   }
 
-  /** Decides on the first message; opens the upstream call only when the call may proceed. */
-  private void decideThenOpen(byte[] body, boolean send) {
+  /** Decides on the first message; false when the call was answered here (denied or failed). */
+  private boolean decide(byte[] body) {
     long started = System.nanoTime();
     try {
       PolicySnapshot snapshot = forwarder.policy().current();
@@ -171,7 +177,7 @@ final class ProxiedCall implements TimerTask {
     } catch (RuntimeException e) {
       closeDownstream(Status.INTERNAL.withDescription(
           "the proxy could not decide this call, so it was not forwarded").withCause(e));
-      return;
+      return false;
     }
     forwarder.observer().decisionTime(System.nanoTime() - started);
     boolean enforce = forwarder.mode() == EnforcementMode.ENFORCE;
@@ -179,8 +185,12 @@ final class ProxiedCall implements TimerTask {
     if (!decision.allowed() && enforce) {
       closeDownstream(Status.fromCodeValue(Status.Code.valueOf(decision.status().name()).value())
           .withDescription(decision.message()));
-      return;
+      return false;
     }
+    return true;
+  }
+
+  private void openUpstream() {
     CallOptions options = CallOptions.DEFAULT.withExecutor(serial);
     if (deadline != null) {
       options = options.withDeadline(deadline);
@@ -189,9 +199,6 @@ final class ProxiedCall implements TimerTask {
     upstreamStart = System.nanoTime();
     upstream.start(new UpstreamListener(), forwarder.credentials().upstreamHeaders(headers));
     upstream.request(1);
-    if (send) {
-      upstream.sendMessage(body);
-    }
   }
 
   /** Every value of a header, in order; empty when absent. */
@@ -306,6 +313,7 @@ final class ProxiedCall implements TimerTask {
   /** The call is over: nothing more is read, the budget and the timer are let go. */
   private void ended() {
     closed = true;
+    request = null;
     requestArrived();
     release();
   }
