@@ -228,6 +228,11 @@ public final class ProxyFixture implements AutoCloseable {
     return toProxy;
   }
 
+  /** The port a Netty proxy listens on, for clients of their own. */
+  public int port() {
+    return ((InetSocketAddress) proxy.getListenSockets().get(0)).getPort();
+  }
+
   /** Starts a raw call through the proxy; the client asks for every response message. */
   public Exchange start(String method, MethodType type, Metadata headers, CallOptions options) {
     Exchange exchange = startManual(method, type, headers, options);
