@@ -20,6 +20,18 @@ final class BearerCredentials {
 
   private BearerCredentials() {}
 
+  /**
+   * Decides a call by {@code decider} for the caller the {@code authorizations} name; a malformed
+   * header is denied here (as a decision, so dry run and metrics see it like any other).
+   */
+  static Decision decide(Decider decider, PolicySnapshot policy, List<String> authorizations,
+      String method, byte[] body, List<String> headerNamespaces) {
+    Caller caller = caller(authorizations);
+    return caller == null
+        ? malformed(authorizations.get(0), method, policy)
+        : decider.decide(policy, caller, method, body, headerNamespaces);
+  }
+
   /** The caller the headers name, or null when the one header present is malformed. */
   static Caller caller(List<String> authorizations) {
     if (authorizations.isEmpty()) {

@@ -1,8 +1,6 @@
 package dev.temporalrbac.proxy.server;
 
-import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.eval.Decision;
-import dev.temporalrbac.policy.model.PolicySnapshot;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Deadline;
@@ -54,6 +52,7 @@ final class ProxiedCall implements TimerTask {
   private final Deadline deadline;
   private final boolean singleRequest;
   private final CallSerializer serial = new CallSerializer();
+  private final RequestHold hold;
 
   private ClientCall<byte[], byte[]> upstream;
   private Decision decision;
@@ -63,11 +62,6 @@ final class ProxiedCall implements TimerTask {
   private boolean downstreamRequestPending;
   private boolean upstreamRequestPending;
   private long upstreamStart;
-  /** Room for one request message is held in the budget. */
-  private boolean reserved;
-  /** The request has not fully arrived yet: the timer may still end the call. */
-  private boolean awaitingRequest;
-  private Timeout requestTimer;
 
   ProxiedCall(Forwarder forwarder, MethodDescriptor<byte[], byte[]> method,
       ServerCall<byte[], byte[]> downstream, Metadata headers, CallInfo info, Deadline deadline) {
@@ -77,6 +71,7 @@ final class ProxiedCall implements TimerTask {
     this.headers = headers;
     this.info = info;
     this.deadline = deadline;
+    this.hold = new RequestHold(forwarder.budget());
     MethodType type = method.getType();
     this.singleRequest = type == MethodType.UNARY || type == MethodType.SERVER_STREAMING;
   }
@@ -84,9 +79,8 @@ final class ProxiedCall implements TimerTask {
   /** Starts reading the caller's first message; returns the listener for the server call. */
   ServerCall.Listener<byte[]> start() {
     if (reserve()) {
-      awaitingRequest = true;
       downstream.request(1);
-      requestTimer = RequestTimer.schedule(this, forwarder.firstMessageTimeout().toNanos());
+      hold.await(this, forwarder.firstMessageTimeout());
     }
     return new DownstreamListener();
   }
@@ -95,10 +89,9 @@ final class ProxiedCall implements TimerTask {
   @Override
   public void run(Timeout timeout) {
     serial.execute(() -> {
-      if (awaitingRequest && !closed) {
-        reject(Status.DEADLINE_EXCEEDED.withDescription("the request did not arrive within "
-            + "limits.first_message_timeout (" + forwarder.firstMessageTimeout().toMillis()
-            + " ms) of the call's start, so the call was ended"), Rejection.FIRST_MESSAGE_TIMEOUT);
+      if (hold.awaiting() && !closed) {
+        reject(Refusals.requestLate(forwarder.firstMessageTimeout()),
+            Rejection.FIRST_MESSAGE_TIMEOUT);
       }
     });
   }
@@ -108,15 +101,12 @@ final class ProxiedCall implements TimerTask {
       return;
     }
     if (RawMarshaller.tooLarge(message)) {
-      reject(Status.RESOURCE_EXHAUSTED.withDescription("the request message is larger than "
-          + "limits.max_request_bytes (" + forwarder.budget().perRequest()
-          + " bytes) once decompressed; it was not forwarded"), Rejection.REQUEST_TOO_LARGE);
+      reject(Refusals.requestTooLarge(forwarder.budget().perRequest()),
+          Rejection.REQUEST_TOO_LARGE);
       return;
     }
     if (decision != null && singleRequest) {
-      reject(Status.INTERNAL.withDescription("Too many requests: " + method.getFullMethodName()
-          + " takes exactly one request message and the call sent another; nothing was"
-          + " forwarded"), Rejection.TOO_MANY_REQUESTS);
+      reject(Refusals.tooManyRequests(method.getFullMethodName()), Rejection.TOO_MANY_REQUESTS);
       return;
     }
     if (decision != null) {
@@ -129,11 +119,11 @@ final class ProxiedCall implements TimerTask {
       downstream.request(1);
       return;
     } else {
-      requestArrived();
+      hold.arrived();
       openUpstream();
       upstream.sendMessage(message);
     }
-    release();
+    hold.release();
     requestDownstreamWhenUpstreamReady();
   }
 
@@ -141,14 +131,11 @@ final class ProxiedCall implements TimerTask {
     if (closed) {
       return;
     }
-    requestArrived();
-    release();
+    hold.arrived();
+    hold.release();
     if (decision == null) {
       if (singleRequest) {
-        reject(Status.INTERNAL.withDescription("Half-closed without a request: "
-            + method.getFullMethodName() + " takes exactly one request message and the call"
-            + " ended its stream before sending it; nothing was forwarded"),
-            Rejection.MISSING_REQUEST);
+        reject(Refusals.missingRequest(method.getFullMethodName()), Rejection.MISSING_REQUEST);
         return;
       }
       if (!decide(EMPTY)) {
@@ -167,13 +154,9 @@ final class ProxiedCall implements TimerTask {
   private boolean decide(byte[] body) {
     long started = System.nanoTime();
     try {
-      PolicySnapshot snapshot = forwarder.policy().current();
-      List<String> authorizations = headerValues(UpstreamCredentials.AUTHORIZATION);
-      Caller caller = BearerCredentials.caller(authorizations);
-      decision = caller == null
-          ? BearerCredentials.malformed(authorizations.get(0), method.getFullMethodName(), snapshot)
-          : forwarder.decider().decide(snapshot, caller, method.getFullMethodName(), body,
-              headerValues(NAMESPACE_HEADER));
+      decision = BearerCredentials.decide(forwarder.decider(), forwarder.policy().current(),
+          headerValues(UpstreamCredentials.AUTHORIZATION), method.getFullMethodName(), body,
+          headerValues(NAMESPACE_HEADER));
     } catch (RuntimeException e) {
       closeDownstream(Status.INTERNAL.withDescription(
           "the proxy could not decide this call, so it was not forwarded").withCause(e));
@@ -228,32 +211,11 @@ final class ProxiedCall implements TimerTask {
 
   /** Reserves room for one request message, or ends the call RESOURCE_EXHAUSTED. */
   private boolean reserve() {
-    if (forwarder.budget().tryReserve()) {
-      reserved = true;
+    if (hold.reserve()) {
       return true;
     }
-    reject(Status.RESOURCE_EXHAUSTED.withDescription("the proxy is already buffering "
-        + "limits.request_buffer_bytes (" + forwarder.budget().capacity() + " bytes) of requests;"
-        + " the call was refused before its request was read, retry later"),
-        Rejection.REQUEST_BUDGET);
+    reject(Refusals.budgetSpent(forwarder.budget().capacity()), Rejection.REQUEST_BUDGET);
     return false;
-  }
-
-  /** Gives back this call's room in the budget, if it holds any; safe to call again. */
-  private void release() {
-    if (reserved) {
-      reserved = false;
-      forwarder.budget().release();
-    }
-  }
-
-  /** The request has arrived: the timer has nothing left to guard. */
-  private void requestArrived() {
-    awaitingRequest = false;
-    if (requestTimer != null) {
-      requestTimer.cancel();
-      requestTimer = null;
-    }
   }
 
   private void onUpstreamMessage(byte[] message) {
@@ -261,10 +223,7 @@ final class ProxiedCall implements TimerTask {
       return;
     }
     if (RawMarshaller.tooLarge(message)) {
-      upstream.cancel("a response message over limits.max_response_bytes", null);
-      forwarder.observer().callRejected(info, Rejection.RESPONSE_TOO_LARGE);
-      closeDownstream(Status.RESOURCE_EXHAUSTED.withDescription("an upstream response message is"
-          + " larger than limits.max_response_bytes once decompressed; it was withheld"));
+      reject(Refusals.responseTooLarge(), Rejection.RESPONSE_TOO_LARGE);
       return;
     }
     byte[] out = message;
@@ -314,8 +273,7 @@ final class ProxiedCall implements TimerTask {
   private void ended() {
     closed = true;
     request = null;
-    requestArrived();
-    release();
+    hold.end();
   }
 
   private final class DownstreamListener extends ServerCall.Listener<byte[]> {
