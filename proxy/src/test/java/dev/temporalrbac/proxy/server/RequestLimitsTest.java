@@ -11,23 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.temporalrbac.proxy.server.ProxyFixture.Exchange;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
-import io.grpc.Compressor;
-import io.grpc.CompressorRegistry;
-import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -102,7 +95,7 @@ class RequestLimitsTest {
   @Test
   void aRequestDeclaring120MibIsRefusedByItsHeaderAndNeverDecided() throws Exception {
     proxy(); // the default limit, 4 MiB
-    Status status = sendRaw(new Zeros(120 * MIB));
+    Status status = sendRaw(new ZeroStream(120 * MIB));
 
     assertStatus(status, Status.Code.RESOURCE_EXHAUSTED, String.valueOf(4 * MIB));
     assertTrue(log.decisions.isEmpty(), "an oversized request was decided");
@@ -114,7 +107,7 @@ class RequestLimitsTest {
   @Test
   void aGzipBombIsRefusedResourceExhaustedNamingTheSetting() throws Exception {
     proxy("max-request-bytes", String.valueOf(MIB));
-    byte[] bomb = gzipZeros(64 * MIB); // about 64 KiB on the wire
+    byte[] bomb = PrecompressedGzip.gzipZeros(64 * MIB); // about 64 KiB on the wire
 
     Exchange ex = startGzip(START);
     ex.call.sendMessage(bomb);
@@ -135,7 +128,7 @@ class RequestLimitsTest {
     byte[] request = randomBytes(200 * KIB);
 
     Exchange ex = startGzip(RecordingUpstream.UNARY);
-    ex.call.sendMessage(gzip(request));
+    ex.call.sendMessage(PrecompressedGzip.gzip(request));
     ex.call.halfClose();
 
     assertArrayEquals(RecordingUpstream.reversed(request), ex.single());
@@ -263,20 +256,8 @@ class RequestLimitsTest {
 
   /** A unary call through a channel whose "gzip" sends the (already gzipped) bytes it is given. */
   private Exchange startGzip(String method) {
-    CompressorRegistry compressors = CompressorRegistry.newEmptyInstance();
-    compressors.register(new Compressor() {
-      @Override
-      public String getMessageEncoding() {
-        return "gzip";
-      }
-
-      @Override
-      public OutputStream compress(OutputStream os) {
-        return os;
-      }
-    });
     gzipChannel = NettyChannelBuilder.forAddress("127.0.0.1", fx.port()).usePlaintext()
-        .compressorRegistry(compressors).build();
+        .compressorRegistry(PrecompressedGzip.registry()).build();
     ClientCall<byte[], byte[]> call = gzipChannel.newCall(
         ProxyFixture.method(method, MethodType.UNARY), CallOptions.DEFAULT.withCompression("gzip"));
     Exchange exchange = new Exchange(call);
@@ -313,58 +294,5 @@ class RequestLimitsTest {
     call.sendMessage(body);
     call.halfClose();
     return status.orTimeout(30, TimeUnit.SECONDS).join();
-  }
-
-  private static byte[] gzipZeros(int length) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gzip = new GZIPOutputStream(out, 64 * KIB)) {
-      byte[] zeros = new byte[64 * KIB];
-      for (int written = 0; written < length; written += zeros.length) {
-        gzip.write(zeros);
-      }
-    }
-    return out.toByteArray();
-  }
-
-  private static byte[] gzip(byte[] data) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-      gzip.write(data);
-    }
-    return out.toByteArray();
-  }
-
-  /** {@code length} zero bytes, produced as read; knows its length, as a gRPC message must. */
-  private static final class Zeros extends InputStream implements KnownLength {
-    private int left;
-
-    Zeros(int length) {
-      left = length;
-    }
-
-    @Override
-    public int available() {
-      return left;
-    }
-
-    @Override
-    public int read() {
-      if (left == 0) {
-        return -1;
-      }
-      left--;
-      return 0;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (left == 0) {
-        return -1;
-      }
-      int n = Math.min(len, left);
-      java.util.Arrays.fill(b, off, off + n, (byte) 0);
-      left -= n;
-      return n;
-    }
   }
 }
