@@ -10,6 +10,8 @@ public enum Reason {
   ALLOWED(StatusCode.OK),
   NO_CREDENTIALS(StatusCode.UNAUTHENTICATED),
   MULTIPLE_CREDENTIALS(StatusCode.UNAUTHENTICATED),
+  /** An authorization header not of the form {@code Bearer <credential>} (RFC 6750). */
+  MALFORMED_CREDENTIALS(StatusCode.UNAUTHENTICATED),
   UNKNOWN_KEY(StatusCode.UNAUTHENTICATED),
   KEY_DISABLED(StatusCode.UNAUTHENTICATED),
   KEY_EXPIRED(StatusCode.UNAUTHENTICATED),

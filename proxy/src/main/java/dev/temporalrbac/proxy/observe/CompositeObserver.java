@@ -5,6 +5,7 @@ import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.policy.ReloadListener;
 import dev.temporalrbac.proxy.server.CallInfo;
 import dev.temporalrbac.proxy.server.CallObserver;
+import dev.temporalrbac.proxy.server.Rejection;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +89,17 @@ public final class CompositeObserver implements CallObserver, ReloadListener {
     for (int i = 0; i < observers.length; i++) {
       try {
         observers[i].decisionTime(nanos);
+      } catch (RuntimeException e) {
+        failed(observers[i], observerFailed[i], e);
+      }
+    }
+  }
+
+  @Override
+  public void callRejected(CallInfo call, Rejection reason) {
+    for (int i = 0; i < observers.length; i++) {
+      try {
+        observers[i].callRejected(call, reason);
       } catch (RuntimeException e) {
         failed(observers[i], observerFailed[i], e);
       }

@@ -7,6 +7,7 @@ import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.policy.ReloadListener;
 import dev.temporalrbac.proxy.server.CallInfo;
 import dev.temporalrbac.proxy.server.CallObserver;
+import dev.temporalrbac.proxy.server.Rejection;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -42,6 +43,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *   <li>{@code temporal_rbac_decisions_total{service,method,decision,reason}}
  *   <li>{@code temporal_rbac_authentication_failures_total{reason}} (UNAUTHENTICATED reasons,
  *       dry run included)
+ *   <li>{@code temporal_rbac_rejected_calls_total{reason}}: calls the proxy ended itself for
+ *       their size, shape or pace, by {@link Rejection} label ({@code request_too_large},
+ *       {@code request_budget}, {@code too_many_requests}, {@code missing_request},
+ *       {@code first_message_timeout}, {@code response_too_large})
  *   <li>{@code temporal_rbac_decision_duration_seconds} (histogram)
  *   <li>{@code temporal_rbac_upstream_duration_seconds{method,code}} (histogram)
  *   <li>{@code temporal_rbac_policy_reloads_total{result}} ({@code success}, {@code failure};
@@ -77,6 +82,7 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
   /** method label: one slot per status code. */
   private final Map<String, AtomicReferenceArray<Timer>> upstream = new ConcurrentHashMap<>();
   private final Counter[] authFailures = new Counter[REASONS.length];
+  private final Counter[] rejections = new Counter[Rejection.values().length];
   private final Timer decisionTimer;
   private final Counter reloadSuccess;
   private final Counter reloadFailure;
@@ -103,6 +109,12 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
             .tag("reason", reason.label())
             .register(registry);
       }
+    }
+    for (Rejection rejection : Rejection.values()) {
+      rejections[rejection.ordinal()] = Counter.builder("temporal.rbac.rejected.calls")
+          .description("Calls the proxy ended itself for their size, shape or pace")
+          .tag("reason", rejection.label())
+          .register(registry);
     }
     decisionTimer = Timer.builder("temporal.rbac.decision.duration")
         .description("Time to decide a call, from first request message to verdict")
@@ -187,6 +199,11 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
   @Override
   public void decisionTime(long nanos) {
     decisionTimer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void callRejected(CallInfo call, Rejection reason) {
+    rejections[reason.ordinal()].increment();
   }
 
   /**

@@ -21,6 +21,12 @@ public interface CallObserver {
   /** Decision cost, for the decision-duration histogram. */
   void decisionTime(long nanos);
 
+  /**
+   * The proxy ended a call itself for {@code reason} (its size, shape or pace), whether or not it
+   * had been decided. At most once per call.
+   */
+  default void callRejected(CallInfo call, Rejection reason) {}
+
   CallObserver NONE = new CallObserver() {
     @Override
     public void decided(Decision decision, CallInfo call, boolean enforced) {}

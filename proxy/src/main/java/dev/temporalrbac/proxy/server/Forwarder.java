@@ -2,11 +2,15 @@ package dev.temporalrbac.proxy.server;
 
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.Channel;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * What every proxied call shares: the engine, the policy in force, the upstream channel, how
- * credentials travel, the enforcement mode and who observes. Immutable; one per server.
+ * credentials travel, the enforcement mode, who observes, the request buffer budget and how long
+ * a request may take to arrive. Immutable; one per server.
+ *
+ * @param firstMessageTimeout {@code limits.first_message_timeout}
  */
 record Forwarder(
     Decider decider,
@@ -14,7 +18,9 @@ record Forwarder(
     Channel upstream,
     UpstreamCredentials credentials,
     EnforcementMode mode,
-    CallObserver observer) {
+    CallObserver observer,
+    RequestBudget budget,
+    Duration firstMessageTimeout) {
 
   Forwarder {
     Objects.requireNonNull(decider, "decider");
@@ -23,5 +29,9 @@ record Forwarder(
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(observer, "observer");
+    Objects.requireNonNull(budget, "budget");
+    if (firstMessageTimeout.isNegative() || firstMessageTimeout.isZero()) {
+      throw new IllegalArgumentException("the first-message timeout must be positive");
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors;
 import dev.temporalrbac.policy.catalog.CatalogEntry;
 import dev.temporalrbac.policy.catalog.MethodCatalog;
 import dev.temporalrbac.policy.eval.Authorizer;
+import dev.temporalrbac.proxy.config.ProxyConfig;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.Channel;
 import io.grpc.Context;
@@ -30,26 +31,39 @@ public final class ForwardingRegistry extends HandlerRegistry {
   static final String OTHER = "other";
 
   private final Forwarder forwarder;
+  private final RequestBudget budget;
   private final Map<String, ServerMethodDefinition<byte[], byte[]>> known = new HashMap<>();
 
   /** The production registry: the catalog's methods, decided by {@code authorizer}. */
   public ForwardingRegistry(Authorizer authorizer, PolicyHolder policy, Channel upstream,
-      UpstreamCredentials credentials, EnforcementMode mode, CallObserver observer) {
+      UpstreamCredentials credentials, EnforcementMode mode, CallObserver observer,
+      ProxyConfig.Limits limits) {
     this(authorizer.catalog(), (snapshot, caller, method, body, namespaces) ->
         authorizer.decideWithHeaders(snapshot, caller, method, body, namespaces),
-        policy, upstream, credentials, mode, observer);
+        policy, upstream, credentials, mode, observer, limits);
   }
 
-  /** A registry whose calls are decided by {@code decider}; method types come from {@code catalog}. */
+  /**
+   * A registry whose calls are decided by {@code decider}; method types come from
+   * {@code catalog}. Of {@code limits} it uses the request size, the request buffer budget and the
+   * first-message timeout (the transport enforces the rest).
+   */
   public ForwardingRegistry(MethodCatalog catalog, Decider decider, PolicyHolder policy,
       Channel upstream, UpstreamCredentials credentials, EnforcementMode mode,
-      CallObserver observer) {
-    this.forwarder = new Forwarder(decider, policy, upstream, credentials, mode, observer);
+      CallObserver observer, ProxyConfig.Limits limits) {
+    this.budget = new RequestBudget(limits.requestBufferBytes(), limits.maxRequestBytes());
+    this.forwarder = new Forwarder(decider, policy, upstream, credentials, mode, observer,
+        budget, limits.firstMessageTimeout());
     for (CatalogEntry entry : catalog.entries()) {
       String name = entry.fullMethodName();
       known.put(name, definition(name, type(entry.descriptor()),
           entry.rule().service().shortName(), entry.rule().method()));
     }
+  }
+
+  /** Request bytes reserved right now across all calls (see {@link RequestBudget}). */
+  long requestBufferBytesInUse() {
+    return budget.reservedBytes();
   }
 
   @Override

@@ -1,14 +1,16 @@
 package dev.temporalrbac.proxy.server;
 
-import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.eval.Decision;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.netty.util.Timeout;
+import io.grpc.netty.shaded.io.netty.util.TimerTask;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,13 +19,27 @@ import java.util.List;
  * bytes, and only then opens the upstream call; a denied call is answered here and nothing of it
  * is sent upstream. After that, messages, headers, trailers and status pass through unchanged.
  *
+ * <p>Shape: a unary or server-streaming method takes exactly one request message. Its message is
+ * decided at once but held until the end of stream, and only then is the upstream call opened,
+ * so a call of the wrong shape never opens one: a second message ends the call INTERNAL "Too
+ * many requests", an end of stream before the message INTERNAL "Half-closed without a request",
+ * as grpc-java's own servers answer. Other shapes (and methods outside the catalog) may send any
+ * number of messages, each forwarded as it comes.
+ *
+ * <p>Memory: before asking the caller for a message, the call reserves room for it in the
+ * {@link RequestBudget}; it is refused RESOURCE_EXHAUSTED when none is left, and gives the room
+ * back once the message is handed on (for one-message methods, once the request has ended) or
+ * the call ends. The request must arrive within {@code limits.first_message_timeout} (for
+ * one-message methods: the message and the end of stream), or the call ends DEADLINE_EXCEEDED.
+ *
  * <p>Flow control: at most one message is requested from a side that the other side is not
  * ready to take, so a slow reader slows the writer instead of filling the proxy's memory.
  *
- * <p>Threading: every event of both halves runs through one {@link CallSerializer}, so the
- * fields below are only touched by one thread at a time and need no lock.
+ * <p>Threading: every event of both halves, and the request timer, runs through one
+ * {@link CallSerializer}, so the fields below are only touched by one thread at a time and need
+ * no lock. {@link #start} runs before any event can arrive.
  */
-final class ProxiedCall {
+final class ProxiedCall implements TimerTask {
   private static final byte[] EMPTY = new byte[0];
   private static final Metadata.Key<String> NAMESPACE_HEADER =
       Metadata.Key.of("temporal-namespace", Metadata.ASCII_STRING_MARSHALLER);
@@ -34,10 +50,14 @@ final class ProxiedCall {
   private final Metadata headers;
   private final CallInfo info;
   private final Deadline deadline;
+  private final boolean singleRequest;
   private final CallSerializer serial = new CallSerializer();
+  private final RequestHold hold;
 
   private ClientCall<byte[], byte[]> upstream;
   private Decision decision;
+  /** A one-message call's request, decided and held until its end of stream. */
+  private byte[] request;
   private boolean closed;
   private boolean downstreamRequestPending;
   private boolean upstreamRequestPending;
@@ -51,23 +71,59 @@ final class ProxiedCall {
     this.headers = headers;
     this.info = info;
     this.deadline = deadline;
+    this.hold = new RequestHold(forwarder.budget());
+    MethodType type = method.getType();
+    this.singleRequest = type == MethodType.UNARY || type == MethodType.SERVER_STREAMING;
   }
 
   /** Starts reading the caller's first message; returns the listener for the server call. */
   ServerCall.Listener<byte[]> start() {
-    downstream.request(1);
+    if (reserve()) {
+      downstream.request(1);
+      hold.await(this, forwarder.firstMessageTimeout());
+    }
     return new DownstreamListener();
+  }
+
+  /** The request timer fired (on the timer's thread). */
+  @Override
+  public void run(Timeout timeout) {
+    serial.execute(() -> {
+      if (hold.awaiting() && !closed) {
+        reject(Refusals.requestLate(forwarder.firstMessageTimeout()),
+            Rejection.FIRST_MESSAGE_TIMEOUT);
+      }
+    });
   }
 
   private void onDownstreamMessage(byte[] message) {
     if (closed) {
       return;
     }
-    if (decision == null) {
-      decideThenOpen(message, true);
+    if (RawMarshaller.tooLarge(message)) {
+      reject(Refusals.requestTooLarge(forwarder.budget().perRequest()),
+          Rejection.REQUEST_TOO_LARGE);
       return;
     }
-    upstream.sendMessage(message);
+    if (decision != null && singleRequest) {
+      reject(Refusals.tooManyRequests(method.getFullMethodName()), Rejection.TOO_MANY_REQUESTS);
+      return;
+    }
+    if (decision != null) {
+      upstream.sendMessage(message);
+    } else if (!decide(message)) {
+      return;
+    } else if (singleRequest) {
+      // held (within this call's reservation) until the end of stream proves it is the only one
+      request = message;
+      downstream.request(1);
+      return;
+    } else {
+      hold.arrived();
+      openUpstream();
+      upstream.sendMessage(message);
+    }
+    hold.release();
     requestDownstreamWhenUpstreamReady();
   }
 
@@ -75,24 +131,36 @@ final class ProxiedCall {
     if (closed) {
       return;
     }
+    hold.arrived();
+    hold.release();
     if (decision == null) {
-      decideThenOpen(EMPTY, false);
+      if (singleRequest) {
+        reject(Refusals.missingRequest(method.getFullMethodName()), Rejection.MISSING_REQUEST);
+        return;
+      }
+      if (!decide(EMPTY)) {
+        return;
+      }
+      openUpstream();
+    } else if (singleRequest) {
+      openUpstream();
+      upstream.sendMessage(request);
+      request = null;
     }
-    if (!closed && upstream != null) {
-      upstream.halfClose();
-    }
+    upstream.halfClose();
   }
 
-  /** Decides on the first message; opens the upstream call only when the call may proceed. */
-  private void decideThenOpen(byte[] body, boolean send) {
+  /** Decides on the first message; false when the call was answered here (denied or failed). */
+  private boolean decide(byte[] body) {
     long started = System.nanoTime();
     try {
-      decision = forwarder.decider().decide(forwarder.policy().current(), caller(),
-          method.getFullMethodName(), body, headerValues(NAMESPACE_HEADER));
+      decision = BearerCredentials.decide(forwarder.decider(), forwarder.policy().current(),
+          headerValues(UpstreamCredentials.AUTHORIZATION), method.getFullMethodName(), body,
+          headerValues(NAMESPACE_HEADER));
     } catch (RuntimeException e) {
       closeDownstream(Status.INTERNAL.withDescription(
           "the proxy could not decide this call, so it was not forwarded").withCause(e));
-      return;
+      return false;
     }
     forwarder.observer().decisionTime(System.nanoTime() - started);
     boolean enforce = forwarder.mode() == EnforcementMode.ENFORCE;
@@ -100,8 +168,12 @@ final class ProxiedCall {
     if (!decision.allowed() && enforce) {
       closeDownstream(Status.fromCodeValue(Status.Code.valueOf(decision.status().name()).value())
           .withDescription(decision.message()));
-      return;
+      return false;
     }
+    return true;
+  }
+
+  private void openUpstream() {
     CallOptions options = CallOptions.DEFAULT.withExecutor(serial);
     if (deadline != null) {
       options = options.withDeadline(deadline);
@@ -110,10 +182,6 @@ final class ProxiedCall {
     upstreamStart = System.nanoTime();
     upstream.start(new UpstreamListener(), forwarder.credentials().upstreamHeaders(headers));
     upstream.request(1);
-    if (send) {
-      upstream.sendMessage(body);
-      requestDownstreamWhenUpstreamReady();
-    }
   }
 
   /** Every value of a header, in order; empty when absent. */
@@ -127,35 +195,35 @@ final class ProxiedCall {
     return all;
   }
 
-  /**
-   * The caller's credentials: one {@code authorization} header. Several are refused rather than
-   * checking one while forwarding all.
-   */
-  private Caller caller() {
-    List<String> authorizations = headerValues(UpstreamCredentials.AUTHORIZATION);
-    if (authorizations.isEmpty()) {
-      return Caller.anonymous();
-    }
-    if (authorizations.size() > 1) {
-      return Caller.conflicting(authorizations.size());
-    }
-    String value = authorizations.get(0).strip();
-    if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Caller.apiKey(value.substring(7).strip());
-    }
-    return Caller.apiKey(value);
-  }
-
   private void requestDownstreamWhenUpstreamReady() {
     if (upstream.isReady()) {
-      downstream.request(1);
+      requestNextMessage();
     } else {
       downstreamRequestPending = true;
     }
   }
 
+  private void requestNextMessage() {
+    if (reserve()) {
+      downstream.request(1);
+    }
+  }
+
+  /** Reserves room for one request message, or ends the call RESOURCE_EXHAUSTED. */
+  private boolean reserve() {
+    if (hold.reserve()) {
+      return true;
+    }
+    reject(Refusals.budgetSpent(forwarder.budget().capacity()), Rejection.REQUEST_BUDGET);
+    return false;
+  }
+
   private void onUpstreamMessage(byte[] message) {
     if (closed) {
+      return;
+    }
+    if (RawMarshaller.tooLarge(message)) {
+      reject(Refusals.responseTooLarge(), Rejection.RESPONSE_TOO_LARGE);
       return;
     }
     byte[] out = message;
@@ -180,16 +248,32 @@ final class ProxiedCall {
   private void onUpstreamClose(Status status, Metadata trailers) {
     forwarder.observer().upstreamClosed(info, status.getCode(), System.nanoTime() - upstreamStart);
     if (!closed) {
-      closed = true;
+      ended();
       downstream.close(status, trailers);
     }
   }
 
+  /** Ends the call here for {@code why}: counted, cancelled upstream if open, answered. */
+  private void reject(Status status, Rejection why) {
+    forwarder.observer().callRejected(info, why);
+    if (upstream != null) {
+      upstream.cancel(status.getDescription(), null);
+    }
+    closeDownstream(status);
+  }
+
   private void closeDownstream(Status status) {
     if (!closed) {
-      closed = true;
+      ended();
       downstream.close(status, new Metadata());
     }
+  }
+
+  /** The call is over: nothing more is read, the budget and the timer are let go. */
+  private void ended() {
+    closed = true;
+    request = null;
+    hold.end();
   }
 
   private final class DownstreamListener extends ServerCall.Listener<byte[]> {
@@ -206,7 +290,7 @@ final class ProxiedCall {
     @Override
     public void onCancel() {
       serial.execute(() -> {
-        closed = true;
+        ended();
         if (upstream != null) {
           upstream.cancel("the caller cancelled the call", null);
         }
@@ -246,7 +330,7 @@ final class ProxiedCall {
     public void onReady() {
       if (downstreamRequestPending && !closed && upstream.isReady()) {
         downstreamRequestPending = false;
-        downstream.request(1);
+        requestNextMessage();
       }
     }
   }

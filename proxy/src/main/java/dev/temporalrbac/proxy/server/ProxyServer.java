@@ -48,7 +48,8 @@ public final class ProxyServer implements AutoCloseable {
     this.perLoop = perLoop;
     this.given = given;
     ForwardingRegistry registry = new ForwardingRegistry(authorizer, policy,
-        perLoop != null ? perLoop : given, config.credentials(), config.mode(), observer);
+        perLoop != null ? perLoop : given, config.credentials(), config.mode(), observer,
+        config.limits());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen())
         .bossEventLoopGroup(loops.boss)
         .workerEventLoopGroup(loops.workers)

@@ -2,6 +2,8 @@ package dev.temporalrbac.proxy.server;
 
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.MethodDescriptor.Marshaller;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,9 +16,22 @@ import java.io.UncheckedIOException;
  * directions avoid grpc's generic stream copying (an 8 KiB scratch buffer per message): parsing
  * reads exactly the known length into an array of that size, and the stream handed to gRPC
  * knows its length and drains itself straight into the transport.
+ *
+ * <p>A message that inflates past the transport's {@code maxInboundMessageSize} makes grpc's
+ * size-enforcing stream throw RESOURCE_EXHAUSTED from inside {@link #parse}; grpc would answer
+ * that UNKNOWN "Application error processing RPC". Instead, {@link #parse} returns the
+ * {@link #tooLarge} marker, so the call can be ended RESOURCE_EXHAUSTED naming the setting.
  */
 public enum RawMarshaller implements Marshaller<byte[]> {
   INSTANCE;
+
+  /** The marker for a message over the size limit; compared by identity, never forwarded. */
+  private static final byte[] TOO_LARGE = new byte[0];
+
+  /** True for the marker {@link #parse} returns instead of a message over the size limit. */
+  static boolean tooLarge(byte[] message) {
+    return message == TOO_LARGE;
+  }
 
   @Override
   public InputStream stream(byte[] value) {
@@ -42,6 +57,11 @@ public enum RawMarshaller implements Marshaller<byte[]> {
         return whole;
       }
       return stream.readAllBytes();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        return TOO_LARGE;
+      }
+      throw e;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -22,10 +22,15 @@ public final class UpstreamCredentials {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** Transport-level headers: each hop sets its own. */
+  /**
+   * Transport-level headers: each hop sets its own. {@code connection} is not listed: HTTP/2
+   * forbids it, Netty's header decoder refuses a request that carries it (as it does
+   * {@code keep-alive}, {@code transfer-encoding} and {@code upgrade}), so it never reaches the
+   * proxy; and grpc logs a WARNING with a stack trace whenever a {@code connection} key is made.
+   */
   private static final List<Metadata.Key<String>> HOP_BY_HOP = Stream.of(
       "grpc-encoding", "grpc-accept-encoding", "content-encoding", "content-type", "te",
-      "grpc-timeout", "connection", "keep-alive", "transfer-encoding", "upgrade", "host")
+      "grpc-timeout", "keep-alive", "transfer-encoding", "upgrade", "host")
       .map(name -> Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER))
       .collect(Collectors.toUnmodifiableList());
 

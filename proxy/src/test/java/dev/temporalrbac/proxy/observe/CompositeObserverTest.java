@@ -8,6 +8,7 @@ import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.policy.ReloadListener;
 import dev.temporalrbac.proxy.server.CallInfo;
 import dev.temporalrbac.proxy.server.CallObserver;
+import dev.temporalrbac.proxy.server.Rejection;
 import io.grpc.Status;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,6 +35,11 @@ class CompositeObserverTest {
       public void decisionTime(long nanos) {
         throw new IllegalStateException("boom");
       }
+
+      @Override
+      public void callRejected(CallInfo call, Rejection reason) {
+        throw new IllegalStateException("boom");
+      }
     };
     ReloadListener recording = new ReloadListener() {
       @Override
@@ -53,12 +59,15 @@ class CompositeObserverTest {
     all.decided(Decisions.allow(), Decisions.START_CALL, true);
     all.decisionTime(1_000);
     all.upstreamClosed(Decisions.START_CALL, Status.Code.OK, 1_000);
+    all.callRejected(Decisions.START_CALL, Rejection.FIRST_MESSAGE_TIMEOUT);
     PolicySnapshot policy = ProxyMetricsTest.policy("developer");
     all.installed(policy);
     all.rejected("p.yaml", "bad");
 
     assertEquals(1.0, metrics.registry().get("temporal.rbac.decisions").counter().count());
     assertEquals(1, metrics.registry().get("temporal.rbac.upstream.duration").timer().count());
+    assertEquals(1.0, metrics.registry().get("temporal.rbac.rejected.calls")
+        .tag("reason", "first_message_timeout").counter().count());
     assertEquals(List.of("installed " + policy.version(), "rejected bad"), seen);
     assertEquals(1.0, metrics.registry().get("temporal.rbac.policy.reloads")
         .tag("result", "failure").counter().count());

@@ -8,6 +8,7 @@ import dev.temporalrbac.policy.eval.Reason;
 import dev.temporalrbac.policy.load.PolicyLoader;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.server.CallInfo;
+import dev.temporalrbac.proxy.server.Rejection;
 import io.grpc.Status;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -83,6 +84,21 @@ class ProxyMetricsTest {
     assertSample("temporal_rbac_authentication_failures_total{reason=\"no_credentials\"} 1.0");
     assertSample("temporal_rbac_authentication_failures_total{reason=\"key_expired\"} 0.0");
     assertEquals(0, count("temporal_rbac_authentication_failures_total{reason=\"missing_role\""));
+  }
+
+  @Test
+  void countsCallsTheProxyEndedItselfByReason() {
+    metrics.callRejected(Decisions.START_CALL, Rejection.REQUEST_BUDGET);
+    metrics.callRejected(Decisions.START_CALL, Rejection.REQUEST_BUDGET);
+    metrics.callRejected(Decisions.START_CALL, Rejection.TOO_MANY_REQUESTS);
+
+    assertSample("temporal_rbac_rejected_calls_total{reason=\"request_budget\"} 2.0");
+    assertSample("temporal_rbac_rejected_calls_total{reason=\"too_many_requests\"} 1.0");
+    for (String reason : List.of("request_too_large", "missing_request",
+        "first_message_timeout", "response_too_large")) {
+      assertSample("temporal_rbac_rejected_calls_total{reason=\"" + reason + "\"} 0.0");
+    }
+    assertEquals(6, count("temporal_rbac_rejected_calls_total{"));
   }
 
   @Test

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,6 +76,33 @@ class AuthPathTest {
   void noKeyIsUnauthenticated() {
     assertDenied(fx.unary((String) null, START, start("orders")),
         Status.Code.UNAUTHENTICATED, "no API key", "authorization");
+  }
+
+  private static Metadata authorization(String value) {
+    Metadata headers = new Metadata();
+    headers.put(ProxyFixture.AUTHORIZATION, value);
+    return headers;
+  }
+
+  @Test
+  void bearerSchemeIsCaseInsensitiveAndTakesOneOrMoreSpaces() {
+    for (String value : List.of("bearer " + DEV, "BEARER  " + DEV, "Bearer " + DEV + " ")) {
+      Exchange ex = fx.unary(authorization(value), START, start("orders"));
+      assertEquals(Status.Code.OK, ex.awaitClose().getCode(), value);
+    }
+    assertEquals(3, fx.upstream.calls().size());
+  }
+
+  @Test
+  void anyOtherAuthorizationFormIsUnauthenticatedAndShowsTheExpectedOne() {
+    for (String value : List.of(DEV, "Basic " + DEV, "Bearer", "Bearer ", "Bearer\t" + DEV,
+        "Bearer " + DEV + " extra", "Bearer" + DEV)) {
+      Exchange ex = fx.unary(authorization(value), START, start("orders"));
+      assertDenied(ex, Status.Code.UNAUTHENTICATED, "authorization header",
+          "'authorization: Bearer <api key>'");
+      String message = ex.awaitClose().getDescription();
+      assertTrue(!message.contains(DEV), () -> "the message shows the credential: " + message);
+    }
   }
 
   @Test

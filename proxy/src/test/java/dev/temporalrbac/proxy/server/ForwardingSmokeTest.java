@@ -24,6 +24,7 @@ import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +69,8 @@ class ForwardingSmokeTest {
     String px = InProcessServerBuilder.generateName();
     proxy = InProcessServerBuilder.forName(px).directExecutor()
         .fallbackHandlerRegistry(new ForwardingRegistry(authorizer, holder, toUpstream,
-            UpstreamCredentials.passthrough(), EnforcementMode.ENFORCE, CallObserver.NONE))
+            UpstreamCredentials.passthrough(), EnforcementMode.ENFORCE, CallObserver.NONE,
+            ProxyFixture.limits(Map.of())))
         .build().start();
     toProxy = InProcessChannelBuilder.forName(px).directExecutor().build();
   }

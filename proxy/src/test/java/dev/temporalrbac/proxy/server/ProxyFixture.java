@@ -10,6 +10,7 @@ import dev.temporalrbac.policy.eval.Reason;
 import dev.temporalrbac.policy.load.PolicyException;
 import dev.temporalrbac.policy.load.PolicyLoader;
 import dev.temporalrbac.policy.model.PolicySnapshot;
+import dev.temporalrbac.proxy.config.ConfigException;
 import dev.temporalrbac.proxy.config.ConfigLoader;
 import dev.temporalrbac.proxy.config.ProxyConfig;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
@@ -33,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -69,6 +71,8 @@ public final class ProxyFixture implements AutoCloseable {
   public final RecordingUpstream upstream;
   public final PolicyHolder holder;
   public final Authorizer authorizer;
+  public final ProxyConfig config;
+  final ForwardingRegistry registry;
   private final ManagedChannel toUpstream;
   private final Server proxy;
   private final ManagedChannel toProxy;
@@ -77,20 +81,17 @@ public final class ProxyFixture implements AutoCloseable {
     authorizer = new Authorizer(MethodCatalog.load(), b.clock);
     holder = b.holder != null ? b.holder : new PolicyHolder(parse(policyYaml()));
     upstream = b.netty ? RecordingUpstream.netty() : RecordingUpstream.inProcess();
-    ProxyConfig config = null;
-    if (b.netty) {
-      config = new ConfigLoader(Map.of()).load(null, Map.of("listen", "127.0.0.1:0",
-          "upstream", upstream.target(), "policy", "unused.yaml", "admin", "127.0.0.1:0"));
-      toUpstream = ProxyServer.upstreamChannel(config);
-    } else {
-      toUpstream = upstream.inProcessChannel();
-    }
-    ForwardingRegistry registry = new ForwardingRegistry(MethodCatalog.load(),
-        testDecider(authorizer), holder, toUpstream, b.credentials, b.mode, b.observer);
+    Map<String, String> flags = new HashMap<>(b.settings);
+    flags.putAll(Map.of("listen", "127.0.0.1:0", "policy", "unused.yaml",
+        "admin", "127.0.0.1:0", "upstream", b.netty ? upstream.target() : "127.0.0.1:1"));
+    config = new ConfigLoader(Map.of()).load(null, flags);
+    toUpstream = b.netty ? ProxyServer.upstreamChannel(config) : upstream.inProcessChannel();
+    registry = new ForwardingRegistry(MethodCatalog.load(), testDecider(authorizer), holder,
+        toUpstream, b.credentials, b.mode, b.observer, config.limits());
     if (b.netty) {
       proxy = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
           .directExecutor().fallbackHandlerRegistry(registry)
-          .maxInboundMessageSize(config.limits().maxResponseBytes()).build().start();
+          .maxInboundMessageSize(config.limits().maxRequestBytes()).build().start();
       int port = ((InetSocketAddress) proxy.getListenSockets().get(0)).getPort();
       toProxy = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     } else {
@@ -105,6 +106,18 @@ public final class ProxyFixture implements AutoCloseable {
     return new Builder();
   }
 
+  /** The limits the settings {@code flags} give (e.g. {@code max-request-bytes}), defaults else. */
+  public static ProxyConfig.Limits limits(Map<String, String> flags) {
+    Map<String, String> all = new HashMap<>(flags);
+    all.putAll(Map.of("listen", "127.0.0.1:0", "policy", "unused.yaml", "admin", "127.0.0.1:0",
+        "upstream", "127.0.0.1:1"));
+    try {
+      return new ConfigLoader(Map.of()).load(null, all).limits();
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
   public static ProxyFixture start() throws Exception {
     return builder().start();
   }
@@ -117,6 +130,13 @@ public final class ProxyFixture implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private PolicyHolder holder;
     private boolean netty;
+    private final Map<String, String> settings = new HashMap<>();
+
+    /** A setting by its flag name, e.g. {@code max-request-bytes}. */
+    public Builder setting(String flag, String value) {
+      settings.put(flag, value);
+      return this;
+    }
 
     public Builder credentials(UpstreamCredentials value) {
       credentials = value;
@@ -206,6 +226,11 @@ public final class ProxyFixture implements AutoCloseable {
 
   public ManagedChannel channel() {
     return toProxy;
+  }
+
+  /** The port a Netty proxy listens on, for clients of their own. */
+  public int port() {
+    return ((InetSocketAddress) proxy.getListenSockets().get(0)).getPort();
   }
 
   /** Starts a raw call through the proxy; the client asks for every response message. */

@@ -65,4 +65,30 @@ class RawMarshallerTest {
     assertArrayEquals(message, out.toByteArray());
     assertEquals(0, stream.available());
   }
+
+  /** Like grpc's size-enforcing stream: fails with {@code status} on the first read. */
+  private static InputStream failingWith(io.grpc.Status status) {
+    return new InputStream() {
+      @Override
+      public int read() {
+        throw status.withDescription("over the limit").asRuntimeException();
+      }
+    };
+  }
+
+  @Test
+  void aMessageOverTheSizeLimitBecomesTheMarkerNotAnError() {
+    byte[] parsed = RawMarshaller.INSTANCE.parse(failingWith(io.grpc.Status.RESOURCE_EXHAUSTED));
+    assertTrue(RawMarshaller.tooLarge(parsed));
+    assertTrue(!RawMarshaller.tooLarge(RawMarshaller.INSTANCE.parse(
+        new ByteArrayInputStream(new byte[0]))), "an empty message is not the marker");
+  }
+
+  @Test
+  void otherReadFailuresStillFail() {
+    io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.grpc.StatusRuntimeException.class,
+        () -> RawMarshaller.INSTANCE.parse(failingWith(io.grpc.Status.INTERNAL)));
+    assertEquals(io.grpc.Status.Code.INTERNAL, e.getStatus().getCode());
+  }
 }
