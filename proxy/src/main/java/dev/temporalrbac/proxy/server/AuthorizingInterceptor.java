@@ -15,6 +15,8 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Puts a service the proxy answers itself (PolicyAdmin) behind the same {@link Authorizer} as
@@ -75,8 +77,15 @@ public final class AuthorizingInterceptor implements ServerInterceptor {
     long started = System.nanoTime();
     Decision decision;
     try {
-      decision = authorizer.decide(policy.current(), CallerHeaders.caller(headers), fullMethod,
-          null, null);
+      List<String> authorizations = new ArrayList<>(1);
+      Iterable<String> values = headers.getAll(UpstreamCredentials.AUTHORIZATION);
+      if (values != null) {
+        values.forEach(authorizations::add);
+      }
+      decision = BearerCredentials.decide(
+          (snapshot, caller, method, body, namespaces) ->
+              authorizer.decideWithHeaders(snapshot, caller, method, body, namespaces),
+          policy.current(), authorizations, fullMethod, null, List.of());
     } catch (RuntimeException e) {
       call.close(Status.INTERNAL.withDescription(
           "the proxy could not decide this call, so it was refused"), new Metadata());

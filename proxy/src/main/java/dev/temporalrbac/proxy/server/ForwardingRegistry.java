@@ -18,7 +18,9 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import java.net.SocketAddress;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Answers every method name with a forwarding handler: the catalog's methods with their real
@@ -33,6 +35,8 @@ public final class ForwardingRegistry extends HandlerRegistry {
   private final Forwarder forwarder;
   private final RequestBudget budget;
   private final Map<String, ServerMethodDefinition<byte[], byte[]>> known = new HashMap<>();
+  /** The proxy's own methods (PolicyAdmin): served by a registered service, never forwarded. */
+  private final Set<String> ownMethods = new HashSet<>();
 
   /** The production registry: the catalog's methods, decided by {@code authorizer}. */
   public ForwardingRegistry(Authorizer authorizer, PolicyHolder policy, Channel upstream,
@@ -56,6 +60,10 @@ public final class ForwardingRegistry extends HandlerRegistry {
         budget, limits.firstMessageTimeout());
     for (CatalogEntry entry : catalog.entries()) {
       String name = entry.fullMethodName();
+      if (!entry.rule().service().forwarded()) {
+        ownMethods.add(name);
+        continue;
+      }
       known.put(name, definition(name, type(entry.descriptor()),
           entry.rule().service().shortName(), entry.rule().method()));
     }
@@ -66,9 +74,17 @@ public final class ForwardingRegistry extends HandlerRegistry {
     return budget.reservedBytes();
   }
 
+  /**
+   * The forwarding handler for {@code methodName}. The proxy's own methods are answered by their
+   * registered service, which the server looks up before this registry; reaching here means it is
+   * not registered, and the call ends UNIMPLEMENTED rather than being forwarded.
+   */
   @Override
   public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
     ServerMethodDefinition<byte[], byte[]> definition = known.get(methodName);
+    if (definition == null && ownMethods.contains(methodName)) {
+      return null;
+    }
     return definition != null ? definition
         : definition(methodName, MethodType.UNKNOWN, OTHER, OTHER);
   }

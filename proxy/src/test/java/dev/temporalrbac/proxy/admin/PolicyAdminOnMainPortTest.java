@@ -169,6 +169,21 @@ class PolicyAdminOnMainPortTest {
   }
 
   @Test
+  void anAdminKeyWithoutTheBearerSchemeIsUnauthenticated() {
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        secret("global_admin"));
+    PolicyAdminGrpc.PolicyAdminBlockingStub bare = PolicyAdminGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+    StatusRuntimeException refused = refused(
+        s -> s.getPolicyStatus(GetPolicyStatusRequest.getDefaultInstance()), bare);
+    assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+    assertTrue(refused.getStatus().getDescription().contains("Bearer <api key>"),
+        refused.getStatus().getDescription());
+  }
+
+  @Test
   void accountAdministratorsGetExplainAndStatus() {
     ExplainResponse byKey = as(secret("global_admin")).explain(whoseKey(secret("developer")));
     assertEquals(Outcome.ALLOW, byKey.getDecision());

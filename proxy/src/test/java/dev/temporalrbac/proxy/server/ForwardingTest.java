@@ -191,6 +191,15 @@ class ForwardingTest {
   }
 
   @Test
+  void theProxysOwnMethodsAreNeverForwardedEvenForAnAdmin() {
+    Exchange ex = fx.unary(auth(ProxyFixture.ADMIN),
+        "temporalrbac.v1.PolicyAdmin/GetPolicyStatus", new byte[0]);
+
+    assertEquals(Status.Code.UNIMPLEMENTED, ex.awaitClose().getCode());
+    assertTrue(fx.upstream.calls().isEmpty());
+  }
+
+  @Test
   void deniedStreamingCallsNeverArrive() {
     Exchange server = fx.start(SERVER_STREAM, MethodType.SERVER_STREAMING, auth(null),
         CallOptions.DEFAULT);
