@@ -67,14 +67,17 @@ final class LoopAffineChannel extends Channel {
     return channels;
   }
 
-  void shutdown(long timeout, TimeUnit unit) throws InterruptedException {
+  /**
+   * Closes every channel at once: called after the server has ended every proxied call, so only
+   * probes and connection attempts remain (a graceful close of an attempt to a black-holed
+   * upstream would wait for ever). Waits up to {@code timeout} for each to terminate.
+   */
+  void shutdownNow(long timeout, TimeUnit unit) throws InterruptedException {
     for (ManagedChannel channel : channels) {
-      channel.shutdown();
+      channel.shutdownNow();
     }
     for (ManagedChannel channel : channels) {
-      if (!channel.awaitTermination(timeout, unit)) {
-        channel.shutdownNow();
-      }
+      channel.awaitTermination(timeout, unit);
     }
   }
 }

@@ -221,7 +221,7 @@ public final class ProxyServer implements AutoCloseable {
       server.awaitTermination(5, TimeUnit.SECONDS);
     }
     monitor.close();
-    perLoop.shutdown(5, TimeUnit.SECONDS);
+    perLoop.shutdownNow(5, TimeUnit.SECONDS);
     loops.close();
     return drained;
   }
