@@ -12,6 +12,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +82,11 @@ final class ConnectWaitingCall<Q, R> extends SimpleForwardingClientCall<Q, R> {
         super.onClose(timedOut ? unreachable : status, trailers);
       }
     }, headers);
-    pending = timer.schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+    try {
+      pending = timer.schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return; // the proxy is stopping: its channels end every call
+    }
     if (phase.get() != WAITING) {
       disarm(); // connected or closed while starting
     }
