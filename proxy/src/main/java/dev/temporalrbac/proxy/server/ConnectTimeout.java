@@ -30,7 +30,8 @@ final class ConnectTimeout {
   ConnectTimeout(String target, Duration timeout) {
     this.timeoutNanos = timeout.toNanos();
     this.unreachable = Status.UNAVAILABLE.withDescription("the upstream " + target
-        + " could not be reached: no connection within upstream.connect_timeout (" + timeout
+        + " could not be reached: no connection within upstream.connect_timeout ("
+        + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms")
         + ")");
   }
 

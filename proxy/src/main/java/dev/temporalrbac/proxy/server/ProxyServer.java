@@ -46,6 +46,7 @@ public final class ProxyServer implements AutoCloseable {
   private final UpstreamMonitor monitor;
   private final HealthStatusManager health = new HealthStatusManager();
 
+  /** {@code perLoop} always carries the upstream; {@code given}, if any, is the channel in it. */
   private ProxyServer(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
       CallObserver observer, EventLoops loops, LoopAffineChannel perLoop, ManagedChannel given)
       throws IOException {

@@ -45,7 +45,7 @@ final class TcpRelay implements AutoCloseable {
   }
 
   /** Closes the port and every connection: new connections are refused. */
-  void down() throws IOException {
+  synchronized void down() throws IOException {
     listener.close();
     for (Socket socket : sockets) {
       socket.close();
@@ -71,8 +71,15 @@ final class TcpRelay implements AutoCloseable {
       try {
         Socket client = server.accept();
         Socket upstream = new Socket(target.getAddress(), target.getPort());
-        sockets.add(client);
-        sockets.add(upstream);
+        synchronized (this) {
+          if (server.isClosed()) { // went down meanwhile
+            client.close();
+            upstream.close();
+            return;
+          }
+          sockets.add(client);
+          sockets.add(upstream);
+        }
         daemon("relay-up", () -> pump(client, upstream));
         daemon("relay-down", () -> pump(upstream, client));
       } catch (IOException e) {
