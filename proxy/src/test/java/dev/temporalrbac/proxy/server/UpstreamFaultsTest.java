@@ -139,8 +139,8 @@ class UpstreamFaultsTest {
     assertEquals(Status.Code.OK, call(START, START_BODY).awaitClose().getCode());
     assertTrue(eventually(proxy::upstreamReady, Duration.ofSeconds(10)), "never ready");
     Exchange poll = call(POLL, POLL_BODY);
-    eventually(() -> upstream.calls().stream().anyMatch(c -> c.method.equals(POLL)),
-        Duration.ofSeconds(10));
+    assertTrue(eventually(() -> upstream.calls().stream().anyMatch(c -> c.method.equals(POLL)),
+        Duration.ofSeconds(10)), "the long poll never reached the upstream");
 
     relay.pause();
 
