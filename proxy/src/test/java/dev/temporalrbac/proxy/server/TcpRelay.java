@@ -14,8 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP relay on loopback in front of a real upstream, to stage its faults: {@link #pause()}
  * stops relaying bytes while every connection stays up (an upstream frozen by SIGSTOP: the kernel
  * still accepts and buffers), {@link #down()} closes the port and every connection (an upstream
- * that is gone), {@link #up()} listens on the same port again. Two daemon threads per connection;
- * test use only.
+ * that is gone), {@link #up()} listens on the same port again, {@link #holdNew(boolean)} accepts
+ * new connections and never relays them, even later (a black hole in front of the upstream). Two
+ * daemon threads per relayed connection; test use only.
  */
 final class TcpRelay implements AutoCloseable {
   private final InetSocketAddress target;
@@ -23,6 +24,7 @@ final class TcpRelay implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket listener;
   private boolean paused;
+  private volatile boolean holdNew;
 
   TcpRelay(String targetHostPort) throws IOException {
     String[] parts = targetHostPort.split(":");
@@ -42,6 +44,11 @@ final class TcpRelay implements AutoCloseable {
   synchronized void resume() {
     paused = false;
     notifyAll();
+  }
+
+  /** While true, new connections are accepted and held open without a byte relayed, for ever. */
+  void holdNew(boolean value) {
+    holdNew = value;
   }
 
   /** Closes the port and every connection: new connections are refused. */
@@ -70,6 +77,10 @@ final class TcpRelay implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        if (holdNew) {
+          sockets.add(client);
+          continue;
+        }
         Socket upstream = new Socket(target.getAddress(), target.getPort());
         synchronized (this) {
           if (server.isClosed()) { // went down meanwhile

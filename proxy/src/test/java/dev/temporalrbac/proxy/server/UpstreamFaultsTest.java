@@ -130,6 +130,26 @@ class UpstreamFaultsTest {
     assertFalse(proxy.upstreamReady());
   }
 
+  /**
+   * gRPC never times out a connection attempt stuck in the HTTP/2 handshake; the monitor abandons
+   * it after {@code upstream.connect_timeout} and starts another, which reaches the upstream once
+   * the black hole is gone.
+   */
+  @Test
+  void attemptStuckInTheHandshakeIsAbandonedAndRetried() throws Exception {
+    RecordingUpstream upstream = closeLater(RecordingUpstream.netty());
+    TcpRelay relay = closeLater(new TcpRelay(upstream.target()));
+    relay.holdNew(true);
+    startProxy(relay.target());
+    assertUnreachable(call(START, START_BODY).awaitClose());
+
+    relay.holdNew(false);
+
+    Duration recovery = untilACallPasses(Duration.ofSeconds(5));
+    System.out.println("stuck attempts abandoned: a call passed " + recovery.toMillis()
+        + "ms after the black hole went");
+  }
+
   @Test
   void frozenUpstreamEndsCallsAndTurnsNotReadyThenRecovers() throws Exception {
     RecordingUpstream upstream = closeLater(RecordingUpstream.netty());
