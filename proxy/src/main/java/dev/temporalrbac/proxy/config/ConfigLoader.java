@@ -197,7 +197,8 @@ public final class ConfigLoader {
             ConfigLoader::positive),
         parse(s, "limits.max_resets_per_window", "500", ConfigLoader::positive),
         parse(s, "limits.reset_window", "10s", ConfigLoader::wholeSeconds),
-        parse(s, "limits.idle_timeout", "5m", ConfigLoader::positiveDuration),
+        parse(s, "limits.idle_timeout", "5m",
+            atLeast(Duration.ofSeconds(1), "grpc-java's shortest idle timeout")),
         parse(s, "limits.handshake_timeout", "10s", ConfigLoader::positiveDuration));
     if (limits.requestBufferBytes() < limits.maxRequestBytes()) {
       errors.add("limits.request_buffer_bytes (" + limits.requestBufferBytes()
@@ -208,7 +209,8 @@ public final class ConfigLoader {
 
   private ProxyConfig.UpstreamHealth upstreamHealth(Map<String, String> s) {
     return new ProxyConfig.UpstreamHealth(
-        parse(s, "upstream.keepalive_time", "10s", ConfigLoader::positiveDuration),
+        parse(s, "upstream.keepalive_time", "10s",
+            atLeast(Duration.ofSeconds(10), "grpc-java's shortest keepalive time")),
         parse(s, "upstream.keepalive_timeout", "5s", ConfigLoader::positiveDuration),
         parse(s, "upstream.connect_timeout", "5s", ConfigLoader::positiveDuration),
         parse(s, "upstream.probe_interval", "1s", ConfigLoader::positiveDuration));
@@ -310,6 +312,22 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("must be whole seconds, got '" + text + "'");
     }
     return value;
+  }
+
+  /** A duration parser that refuses values under {@code min}, saying why ({@code what}). */
+  static Function<String, Duration> atLeast(Duration min, String what) {
+    return text -> {
+      Duration value = duration(text);
+      if (value.compareTo(min) < 0) {
+        throw new IllegalArgumentException("must be at least " + text(min) + " (" + what
+            + "), got '" + text + "'");
+      }
+      return value;
+    };
+  }
+
+  private static String text(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
   static int positive(String text) {

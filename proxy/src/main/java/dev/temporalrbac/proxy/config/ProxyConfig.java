@@ -73,7 +73,8 @@ public record ProxyConfig(
    * @param maxResetsPerWindow RST_STREAM frames a client may send per {@code resetWindow} before
    *     the connection is closed with GOAWAY (HTTP/2 Rapid Reset, CVE-2023-44487)
    * @param resetWindow the window {@code maxResetsPerWindow} counts over (whole seconds)
-   * @param idleTimeout a connection with no call in flight for this long is closed (GOAWAY)
+   * @param idleTimeout a connection with no call in flight for this long is closed (GOAWAY); at
+   *     least 1s (grpc-java's minimum)
    * @param handshakeTimeout a new connection must finish TLS and the HTTP/2 preface within this
    */
   public record Limits(
@@ -92,9 +93,10 @@ public record ProxyConfig(
    * How the proxy watches its upstream, so that no call waits forever on a dead one and calls
    * pass again soon after it returns.
    *
-   * @param keepaliveTime HTTP/2 PING after this long without reads on an upstream connection
+   * @param keepaliveTime HTTP/2 PING after this long without reads on an upstream connection; at
+   *     least 10s (grpc-java's minimum, and the Temporal frontend's permitted ping interval)
    * @param keepaliveTimeout a PING unanswered this long closes the connection (calls on it end
-   *     UNAVAILABLE)
+   *     UNAVAILABLE); also the deadline of a readiness probe
    * @param connectTimeout a call that finds no connected upstream waits at most this long for one
    *     (TCP connect plus TLS and HTTP/2 handshakes), then ends UNAVAILABLE
    * @param probeInterval how often readiness is probed and a failed connection retried (the

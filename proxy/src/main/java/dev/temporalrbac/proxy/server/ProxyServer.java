@@ -3,7 +3,6 @@ package dev.temporalrbac.proxy.server;
 import dev.temporalrbac.policy.eval.Authorizer;
 import dev.temporalrbac.proxy.config.ProxyConfig;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
-import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -11,6 +10,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
@@ -30,25 +30,33 @@ import java.util.logging.Logger;
  *
  * <p>The gRPC health service answers on the same port ({@code grpc.health.v1.Health}); it turns
  * NOT_SERVING when shutdown starts, so load balancers stop sending new calls first.
+ *
+ * <p>Callers' connections are bounded by {@code limits.*}: RST_STREAM frames per window (HTTP/2
+ * Rapid Reset ends the connection with GOAWAY ENHANCE_YOUR_CALM), header list size, time to
+ * finish the TLS and HTTP/2 handshakes, and time without a call. Toward the upstream, keepalive
+ * pings, {@link ConnectTimeout} and {@link UpstreamMonitor} make every call end on a dead, frozen
+ * or black-holed upstream, and let calls pass again soon after it returns.
  */
 public final class ProxyServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
 
   private final Server server;
   private final EventLoops loops;
-  /** The upstream: one channel per event loop, or one channel given by the caller. */
+  /** The upstream: one channel per event loop, or the one channel given by the caller. */
   private final LoopAffineChannel perLoop;
-  private final ManagedChannel given;
+  private final UpstreamMonitor monitor;
   private final HealthStatusManager health = new HealthStatusManager();
 
+  /** {@code perLoop} always carries the upstream; {@code given}, if any, is the channel in it. */
   private ProxyServer(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
       CallObserver observer, EventLoops loops, LoopAffineChannel perLoop, ManagedChannel given,
       ServerServiceDefinition... services) throws IOException {
     this.loops = loops;
     this.perLoop = perLoop;
-    this.given = given;
+    this.monitor = new UpstreamMonitor(perLoop.channels(), upstreamName(config),
+        config.upstreamHealth());
     ForwardingRegistry registry = new ForwardingRegistry(authorizer, policy,
-        perLoop != null ? perLoop : given, config.credentials(), config.mode(), observer,
+        perLoop, config.credentials(), config.mode(), observer,
         config.limits());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen())
         .bossEventLoopGroup(loops.boss)
@@ -60,6 +68,12 @@ public final class ProxyServer implements AutoCloseable {
         .maxInboundMessageSize(config.limits().maxRequestBytes())
         .maxInboundMetadataSize(config.limits().maxHeaderListBytes())
         .maxConcurrentCallsPerConnection(config.limits().maxConcurrentCallsPerConnection())
+        // HTTP/2 Rapid Reset (CVE-2023-44487): past the limit, GOAWAY ENHANCE_YOUR_CALM
+        .maxRstFramesPerWindow(config.limits().maxResetsPerWindow(),
+            (int) Math.min(Integer.MAX_VALUE, config.limits().resetWindow().toSeconds()))
+        .maxConnectionIdle(config.limits().idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        // from accept to the client's first SETTINGS frame: TLS, the preface and SETTINGS
+        .handshakeTimeout(config.limits().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS)
         // SDKs ping idle connections; a strict server would answer GOAWAY "too_many_pings".
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
@@ -95,7 +109,8 @@ public final class ProxyServer implements AutoCloseable {
             .build());
       }
       return start(config, authorizer, policy, observer, loops,
-          new LoopAffineChannel(eventLoops, channels), null, services);
+          new LoopAffineChannel(eventLoops, channels, loops.workers, connectTimeout(config)),
+          null, services);
     } catch (IOException | RuntimeException e) {
       channels.forEach(ManagedChannel::shutdownNow);
       loops.close();
@@ -112,7 +127,8 @@ public final class ProxyServer implements AutoCloseable {
       throws IOException {
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
     try {
-      return start(config, authorizer, policy, observer, loops, null, channel, services);
+      return start(config, authorizer, policy, observer, loops, new LoopAffineChannel(List.of(),
+          List.of(channel), loops.workers, connectTimeout(config)), channel, services);
     } catch (IOException | RuntimeException e) {
       channel.shutdownNow();
       loops.close();
@@ -127,11 +143,19 @@ public final class ProxyServer implements AutoCloseable {
         given, services);
     proxy.server.start();
     proxy.health.setStatus("", ServingStatus.SERVING);
-    proxy.upstreamReady(); // connect now, so readiness reflects the upstream from the start
+    proxy.monitor.start(); // connects now, so readiness reflects the upstream from the start
     LOG.info(() -> "temporal-rbac-proxy listening on " + proxy.server.getListenSockets()
         + ", forwarding to " + (config.upstream() == null ? "the embedded Temporal server"
         : config.upstream()) + " (" + config.mode() + ")");
     return proxy;
+  }
+
+  private static String upstreamName(ProxyConfig config) {
+    return config.upstream() == null ? "(embedded)" : config.upstream();
+  }
+
+  private static ConnectTimeout connectTimeout(ProxyConfig config) {
+    return new ConnectTimeout(upstreamName(config), config.upstreamHealth().connectTimeout());
   }
 
   /** One upstream channel on gRPC's default transport threads (tests use it to probe TLS). */
@@ -141,6 +165,7 @@ public final class ProxyServer implements AutoCloseable {
 
   private static NettyChannelBuilder upstreamChannelBuilder(ProxyConfig config)
       throws IOException {
+    ProxyConfig.UpstreamHealth health = config.upstreamHealth();
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(config.upstream())
         // stay connected (over 30 days disables idle mode): readiness and first calls stay fast
         .idleTimeout(31, TimeUnit.DAYS)
@@ -148,7 +173,14 @@ public final class ProxyServer implements AutoCloseable {
         // possible replay costs allocation and CPU on the hot path
         .disableRetry()
         .maxInboundMessageSize(config.limits().maxResponseBytes())
-        .maxInboundMetadataSize(64 * 1024);
+        .maxInboundMetadataSize(64 * 1024)
+        // a frozen upstream keeps its TCP connection up: pings find out, and calls on it end
+        // UNAVAILABLE (gRPC's minimum is 10s, which the Temporal frontend permits)
+        .keepAliveTime(health.keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
+        .keepAliveTimeout(health.keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        .keepAliveWithoutCalls(true)
+        .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.min(Integer.MAX_VALUE, health.connectTimeout().toMillis()));
     if (config.upstreamAuthority() != null) {
       builder.overrideAuthority(config.upstreamAuthority());
     }
@@ -176,9 +208,12 @@ public final class ProxyServer implements AutoCloseable {
     return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
   }
 
-  /** True when the upstream channel is connected; asks it to connect if idle. */
+  /**
+   * True when every upstream connection is up and the upstream answered its last probe
+   * ({@link UpstreamMonitor}); asks idle channels to connect. Any thread; never blocks.
+   */
   public boolean upstreamReady() {
-    return perLoop != null ? perLoop.ready() : given.getState(true) == ConnectivityState.READY;
+    return monitor.ready();
   }
 
   /**
@@ -195,14 +230,8 @@ public final class ProxyServer implements AutoCloseable {
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
     }
-    if (perLoop != null) {
-      perLoop.shutdown(5, TimeUnit.SECONDS);
-    } else {
-      given.shutdown();
-      if (!given.awaitTermination(5, TimeUnit.SECONDS)) {
-        given.shutdownNow();
-      }
-    }
+    monitor.close();
+    perLoop.shutdownNow(5, TimeUnit.SECONDS);
     loops.close();
     return drained;
   }

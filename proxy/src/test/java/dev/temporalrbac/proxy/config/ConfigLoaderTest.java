@@ -85,7 +85,7 @@ class ConfigLoaderTest {
         Arguments.of(Map.of("listen", "nohost"), "host:port"),
         Arguments.of(Map.of("listen", "h:70000"), "outside"),
         Arguments.of(Map.of("shutdown-grace", "soon"), "duration"),
-        Arguments.of(Map.of("max-message-bytes", "0"), "outside"),
+        Arguments.of(Map.of("max-request-bytes", "0"), "outside"),
         Arguments.of(Map.of("audit", "loud"), "deny, all or off"),
         Arguments.of(Map.of("credentials", "borrow"), "passthrough, replace or strip"),
         Arguments.of(Map.of("credentials", "replace"), "exactly one of"),
@@ -95,7 +95,25 @@ class ConfigLoaderTest {
         Arguments.of(Map.of("upstream-key", "k.pem"), "upstream.tls.enabled"),
         Arguments.of(Map.of("upstream-tls", "true", "upstream-cert", "c.pem"),
             "both upstream.tls.cert and upstream.tls.key"),
-        Arguments.of(Map.of("upstream-tls", "maybe"), "true or false"));
+        Arguments.of(Map.of("upstream-tls", "maybe"), "true or false"),
+        Arguments.of(Map.of("upstream-keepalive-time", "5s"),
+            "upstream.keepalive_time: must be at least 10s (grpc-java's shortest keepalive time)"),
+        Arguments.of(Map.of("idle-timeout", "500ms"),
+            "limits.idle_timeout: must be at least 1s"),
+        Arguments.of(Map.of("reset-window", "1500ms"), "whole seconds"));
+  }
+
+  @Test
+  void abuseLimitsAndUpstreamHealthHaveSafeDefaults() throws Exception {
+    ProxyConfig config = new ConfigLoader(Map.of()).load(null, flags());
+    ProxyConfig.Limits limits = config.limits();
+    assertEquals(32 * 1024, limits.maxHeaderListBytes());
+    assertEquals(500, limits.maxResetsPerWindow());
+    assertEquals(Duration.ofSeconds(10), limits.resetWindow());
+    assertEquals(Duration.ofMinutes(5), limits.idleTimeout());
+    assertEquals(Duration.ofSeconds(10), limits.handshakeTimeout());
+    assertEquals(new ProxyConfig.UpstreamHealth(Duration.ofSeconds(10), Duration.ofSeconds(5),
+        Duration.ofSeconds(5), Duration.ofSeconds(1)), config.upstreamHealth());
   }
 
   @ParameterizedTest
