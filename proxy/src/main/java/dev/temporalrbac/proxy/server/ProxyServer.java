@@ -47,9 +47,8 @@ public final class ProxyServer implements AutoCloseable {
   private final UpstreamMonitor monitor;
   private final HealthStatusManager health = new HealthStatusManager();
 
-  /** {@code perLoop} always carries the upstream; {@code given}, if any, is the channel in it. */
   private ProxyServer(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
-      CallObserver observer, EventLoops loops, LoopAffineChannel perLoop, ManagedChannel given,
+      CallObserver observer, EventLoops loops, LoopAffineChannel perLoop,
       ServerServiceDefinition... services) throws IOException {
     this.loops = loops;
     this.perLoop = perLoop;
@@ -110,7 +109,7 @@ public final class ProxyServer implements AutoCloseable {
       }
       return start(config, authorizer, policy, observer, loops,
           new LoopAffineChannel(eventLoops, channels, loops.workers, connectTimeout(config)),
-          null, services);
+          services);
     } catch (IOException | RuntimeException e) {
       channels.forEach(ManagedChannel::shutdownNow);
       loops.close();
@@ -128,7 +127,7 @@ public final class ProxyServer implements AutoCloseable {
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
     try {
       return start(config, authorizer, policy, observer, loops, new LoopAffineChannel(List.of(),
-          List.of(channel), loops.workers, connectTimeout(config)), channel, services);
+          List.of(channel), loops.workers, connectTimeout(config)), services);
     } catch (IOException | RuntimeException e) {
       channel.shutdownNow();
       loops.close();
@@ -138,9 +137,9 @@ public final class ProxyServer implements AutoCloseable {
 
   private static ProxyServer start(ProxyConfig config, Authorizer authorizer,
       PolicyHolder policy, CallObserver observer, EventLoops loops, LoopAffineChannel perLoop,
-      ManagedChannel given, ServerServiceDefinition... services) throws IOException {
+      ServerServiceDefinition... services) throws IOException {
     ProxyServer proxy = new ProxyServer(config, authorizer, policy, observer, loops, perLoop,
-        given, services);
+        services);
     proxy.server.start();
     proxy.health.setStatus("", ServingStatus.SERVING);
     proxy.monitor.start(); // connects now, so readiness reflects the upstream from the start
