@@ -8,6 +8,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCalls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An upstream that answers every unary method of every service and records what reached it:
  * method, request bytes and the {@code authorization} header. It answers an empty message (the
- * default instance of any response type) unless a response was set for the method.
+ * default instance of any response type) unless a response was set for the method. The gRPC
+ * health service is served, not recorded.
  */
 final class RecordingUpstream implements AutoCloseable {
   private static final Metadata.Key<String> AUTHORIZATION =
@@ -35,6 +37,9 @@ final class RecordingUpstream implements AutoCloseable {
 
   RecordingUpstream() throws IOException {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        // a real health service, as the Temporal frontend has: the proxy's readiness probes
+        // (grpc.health.v1.Health/Check) are answered there and never recorded as arrivals
+        .addService(new HealthStatusManager().getHealthService())
         .fallbackHandlerRegistry(new Registry())
         .build()
         .start();
