@@ -138,6 +138,7 @@ public final class ServeCommand implements Command {
         : ProxyServer.start(config, authorizer, holder, observer, embedded.channel(), policyAdmin);
     AdminServer admin;
     try {
+      metrics.upstreamReadiness(proxy::upstreamReady);
       admin = AdminServer.start(config.admin(), metrics, holder, proxy::upstreamReady);
     } catch (IOException e) {
       proxy.shutdown(java.time.Duration.ZERO);

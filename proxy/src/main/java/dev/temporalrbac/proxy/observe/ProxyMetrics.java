@@ -136,6 +136,18 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
     }
   }
 
+  /**
+   * Exports {@code temporal_rbac_upstream_ready} (1 when the upstream is connected and answered
+   * the last readiness probe, else 0), read from {@code ready} at each scrape; {@code ready} must
+   * not block.
+   */
+  public void upstreamReadiness(java.util.function.BooleanSupplier ready) {
+    Gauge.builder("temporal.rbac.upstream.ready", () -> ready.getAsBoolean() ? 1 : 0)
+        .description("1 while the upstream is connected and answers readiness probes")
+        .strongReference(true)
+        .register(registry);
+  }
+
   /** The registry, for other binders and for tests. */
   public PrometheusMeterRegistry registry() {
     return registry;

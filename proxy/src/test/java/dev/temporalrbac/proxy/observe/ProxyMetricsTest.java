@@ -102,6 +102,15 @@ class ProxyMetricsTest {
   }
 
   @Test
+  void upstreamReadinessIsReadAtEachScrape() {
+    java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+    metrics.upstreamReadiness(ready::get);
+    assertSample("temporal_rbac_upstream_ready 0.0");
+    ready.set(true);
+    assertSample("temporal_rbac_upstream_ready 1.0");
+  }
+
+  @Test
   void recordsDurations() {
     metrics.decisionTime(20_000); // 20 µs
     metrics.decisionTime(2_000_000); // 2 ms
