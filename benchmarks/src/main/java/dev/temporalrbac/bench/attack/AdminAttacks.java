@@ -1,0 +1,180 @@
+package dev.temporalrbac.bench.attack;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admin port and the policy file.
+ *
+ * <ul>
+ *   <li>{@code explain-oracle}: {@code --count} {@code PolicyAdmin/Explain} calls guessing API
+ *       keys, as a caller that is no admin, on the main port and on the admin port; target: no
+ *       answer on either (PERMISSION_DENIED or UNAUTHENTICATED on the main port, no gRPC on the
+ *       admin port)
+ *   <li>{@code admin-slowloris}: {@code --connections} connections to the admin port each
+ *       holding an unfinished HTTP request for {@code --hold-seconds}; target: {@code /healthz}
+ *       (the tool's probe) keeps answering, p99 under 100 ms
+ *   <li>{@code policy-cut}: the live policy file {@code --policy} is overwritten in place with
+ *       its text up to {@code api_keys:} and left so for {@code --hold-seconds}, then restored;
+ *       target: not installed (a reload failure is counted) and allowed calls keep passing
+ * </ul>
+ */
+final class AdminAttacks {
+  private AdminAttacks() {}
+
+  static Map<String, Object> explainOracle(Options o, Map<String, Object> out) throws Exception {
+    int count = o.integer("count", 2_000);
+    String admin = o.required("admin");
+    double countedBefore = Metrics.sum(admin, "temporal_rbac_decisions_total", "Explain");
+    Map<String, Object> ports = new LinkedHashMap<>();
+    long answered = 0;
+    boolean mainRefused = true;
+    for (String[] port : new String[][] {{"main", o.target()}, {"admin", admin}}) {
+      Calls.Tally tally = guesses(port[1], o, count);
+      ports.put(port[0], tally.snapshot());
+      answered += tally.get("OK");
+      if (port[0].equals("main")) {
+        mainRefused = tally.get(Status.Code.PERMISSION_DENIED.name())
+            + tally.get(Status.Code.UNAUTHENTICATED.name()) == count;
+      }
+    }
+    double countedAfter = Metrics.sum(admin, "temporal_rbac_decisions_total", "Explain");
+    out.put("volume", count + " per port");
+    out.put("statuses", ports);
+    out.put("oracle_answers", answered);
+    out.put("explain_decisions_counted", countedAfter - countedBefore);
+    out.put("pass", answered == 0 && mainRefused);
+    return out;
+  }
+
+  private static Calls.Tally guesses(String target, Options o, int count) throws Exception {
+    ManagedChannel channel = Calls.channel(target);
+    Metadata headers = Calls.headers("Bearer " + o.secret(), null);
+    Calls.Tally tally = new Calls.Tally();
+    Semaphore slots = new Semaphore(16);
+    SplittableRandom random = new SplittableRandom(7);
+    try {
+      for (int i = 0; i < count; i++) {
+        byte[] guess = new byte[16];
+        random.nextBytes(guess);
+        String key = i == 0 ? "example-owner-secret" : "guess-" + HexFormat.of().formatHex(guess);
+        slots.acquire();
+        Calls.call(channel, Samples.EXPLAIN, Samples.explain(key, o.allowed()), headers, 5_000)
+            .thenAccept(r -> {
+              tally.add(r.code());
+              slots.release();
+            });
+      }
+      slots.tryAcquire(16, 30, TimeUnit.SECONDS);
+      return tally;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  static Map<String, Object> slowloris(Options o, Map<String, Object> out) throws Exception {
+    String admin = o.required("admin");
+    int connections = o.integer("connections", 64);
+    int hold = o.integer("hold-seconds", 10);
+    int colon = admin.lastIndexOf(':');
+    List<Socket> sockets = new ArrayList<>();
+    byte[] partial = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(
+        StandardCharsets.US_ASCII);
+    int opened = 0;
+    try {
+      for (int i = 0; i < connections; i++) {
+        Socket s = new Socket();
+        sockets.add(s);
+        try {
+          s.connect(new InetSocketAddress(admin.substring(0, colon),
+              Integer.parseInt(admin.substring(colon + 1))), 2_000);
+          OutputStream os = s.getOutputStream();
+          os.write(partial);
+          os.flush();
+          opened++;
+        } catch (IOException refused) {
+          // counted: fewer opened than asked
+        }
+      }
+      Thread.sleep(TimeUnit.SECONDS.toMillis(hold));
+      int stillOpen = 0;
+      for (Socket s : sockets) {
+        try {
+          s.setSoTimeout(1);
+          stillOpen += s.getInputStream().read() == -1 ? 0 : 1;
+        } catch (java.net.SocketTimeoutException open) {
+          stillOpen++;
+        } catch (IOException closed) {
+          // closed by the server
+        }
+      }
+      out.put("volume", opened + " connections x " + hold + " s");
+      out.put("still_open_at_end", stillOpen);
+      out.put("pass", true); // judged on the health probe by AttackTool
+      return out;
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  static Map<String, Object> policyCut(Options o, Map<String, Object> out) throws Exception {
+    java.nio.file.Path policy = java.nio.file.Path.of(o.required("policy"));
+    String admin = o.required("admin");
+    int hold = o.integer("hold-seconds", 8);
+    byte[] original = java.nio.file.Files.readAllBytes(policy);
+    String text = new String(original, StandardCharsets.UTF_8);
+    int cut = text.indexOf("api_keys:");
+    if (cut < 0) {
+      throw new IllegalArgumentException(policy + " has no api_keys: section");
+    }
+    byte[] truncated = text.substring(0, cut + "api_keys:".length())
+        .getBytes(StandardCharsets.UTF_8);
+    String failure = "result=\"failure\"";
+    double failuresBefore = Metrics.sum(admin, "temporal_rbac_policy_reloads_total", failure);
+    String versionBefore = Metrics.policyVersion(admin);
+    Map<String, Object> during = new LinkedHashMap<>();
+    Steady steady = new Steady(o.target(), o.secret(), o.allowed(), o.integer("steady-rate", 20))
+        .warm();
+    try {
+      java.nio.file.Files.write(policy, truncated); // in place: truncate, then write
+      Thread.sleep(TimeUnit.SECONDS.toMillis(hold));
+      out.put("version_changed_to", Metrics.policyVersion(admin).equals(versionBefore)
+          ? null : Metrics.policyVersion(admin));
+    } finally {
+      steady.stop(during);
+      java.nio.file.Files.write(policy, original);
+    }
+    ManagedChannel channel = Calls.channel(o.target());
+    try {
+      out.put("calls_pass_after_restore_s", UpstreamAttacks.firstPass(channel,
+          Calls.headers("Bearer " + o.secret(), o.allowed()), o, 30));
+    } finally {
+      channel.shutdownNow();
+    }
+    double failuresAfter = Metrics.sum(admin, "temporal_rbac_policy_reloads_total", failure);
+    out.put("volume", hold + " s with the cut file");
+    out.put("statuses", during.get("steady_statuses"));
+    out.put("calls_during", during.get("steady_sent"));
+    out.put("calls_ok_during", during.get("steady_ok"));
+    out.put("reload_failures_counted", failuresAfter - failuresBefore);
+    out.put("pass", during.get("steady_ok").equals(during.get("steady_sent"))
+        && failuresAfter - failuresBefore >= 1 && out.get("version_changed_to") == null);
+    return out;
+  }
+}
