@@ -98,7 +98,8 @@ final class BypassAttacks {
       out.put("volume", count);
       out.put("statuses", tally.snapshot());
       out.put("forwarded", after.since(before, "received"));
-      out.put("wrong_allows", tally.get("OK"));
+      out.put("accepted", tally.get("OK"));
+      out.put("wrong_allows", after.since(before, "wrong_allows"));
       out.put("pass", tally.get(Status.Code.UNAUTHENTICATED.name()) == count);
       return out;
     } finally {
