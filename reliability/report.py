@@ -68,7 +68,8 @@ def outcome(a, r):
     if a == "explain-oracle":
         return f"{st}; oracle answers {r.get('oracle_answers')}; counted {r.get('explain_decisions_counted')}"
     if a == "admin-slowloris":
-        return f"{r.get('still_open_at_end')} held open at the end; probe failures {r.get('probe_failures')}"
+        return (f"{r.get('still_open_at_end')} held open at the end; probe failures {r.get('probe_failures')} "
+                f"(probe p99 before the attack: {r.get('baseline_probe_p99_ms')} ms)")
     if a == "policy-cut":
         return (f"calls OK {r.get('calls_ok_during')}/{r.get('calls_during')} ({st}); reload failures counted "
                 f"{r.get('reload_failures_counted')}; installed: {'yes, ' + r['version_changed_to'] if r.get('version_changed_to') else 'no'}; "

@@ -23,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +58,7 @@ class HostileInputTest {
   private static final int MAX_RESETS = 100;
 
   @TempDir
-  Path dir;
+  static Path dir;
   private HostileUpstream upstream;
   private Process proxy;
   private ManagedChannel channel;
@@ -113,8 +115,9 @@ class HostileInputTest {
     byte[] one = startRequest().toByteArray();
     byte[] framed = HostileH2.message(one.length, one).array();
     try (HostileH2 h2 = new HostileH2(port)) {
-      String outcome = h2.call(h2.headers(START, "Bearer " + SECRET),
-          Unpooled.wrappedBuffer(framed, framed), true).get(15, TimeUnit.SECONDS);
+      String outcome = within(15, "the end of a unary call with two request messages",
+          h2.call(h2.headers(START, "Bearer " + SECRET), Unpooled.wrappedBuffer(framed, framed),
+              true));
       assertNotEquals("grpc-status:0", outcome, "a unary call with two requests succeeded");
     }
   }
@@ -123,8 +126,9 @@ class HostileInputTest {
   void aRequestDeclaring120MibIsRefusedBeforeItsBytesArrive() throws Exception {
     int before = upstream.received.get();
     try (HostileH2 h2 = new HostileH2(port)) {
-      String outcome = h2.call(h2.headers(START, "Bearer " + SECRET),
-          HostileH2.message(120 * 1024 * 1024, new byte[1024]), false).get(15, TimeUnit.SECONDS);
+      String outcome = within(15, "an answer to a request declaring 120 MiB",
+          h2.call(h2.headers(START, "Bearer " + SECRET),
+              HostileH2.message(120 * 1024 * 1024, new byte[1024]), false));
       assertEquals("grpc-status:" + Status.Code.RESOURCE_EXHAUSTED.value(), outcome);
     }
     assertEquals(before, upstream.received.get());
@@ -145,8 +149,18 @@ class HostileInputTest {
       for (int i = 0; i < 20 && !h2.goAway.isDone() && h2.active(); i++) {
         h2.headersThenReset(h2.headers(START, "Bearer " + SECRET), MAX_RESETS);
       }
-      h2.goAway.get(10, TimeUnit.SECONDS);
+      within(10, "GOAWAY after " + 20 * MAX_RESETS + " HEADERS+RST_STREAM pairs", h2.goAway);
       assertTrue(h2.goAway.isDone());
+    }
+  }
+
+  /** The future's value, or a failure saying what did not happen within {@code seconds}. */
+  private static <T> T within(int seconds, String what, CompletableFuture<T> future)
+      throws Exception {
+    try {
+      return future.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("did not see " + what + " within " + seconds + " s", e);
     }
   }
 

@@ -95,6 +95,9 @@ final class AdminAttacks {
     byte[] partial = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(
         StandardCharsets.US_ASCII);
     int opened = 0;
+    // The probe's latency on this machine before the attack: shared cores add their own.
+    Map<String, Object> baseline = new HealthProbe(admin).start().sleepThenStop(3);
+    out.put("baseline_probe_p99_ms", baseline.get("probe_p99_ms"));
     try {
       for (int i = 0; i < connections; i++) {
         Socket s = new Socket();

@@ -39,6 +39,12 @@ final class HealthProbe {
     return this;
   }
 
+  /** Probes for {@code seconds}, then stops and returns the figures. */
+  Map<String, Object> sleepThenStop(int seconds) throws InterruptedException {
+    Thread.sleep(seconds * 1000L);
+    return stop(new java.util.LinkedHashMap<>());
+  }
+
   Map<String, Object> stop(Map<String, Object> into) throws InterruptedException {
     running = false;
     thread.join(5_000);
