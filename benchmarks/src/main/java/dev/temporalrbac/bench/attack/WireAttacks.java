@@ -27,7 +27,7 @@ import java.util.zip.GZIPOutputStream;
  *   <li>{@code gzip-bomb}: {@code --count} gzip messages inflating to {@code --inflate-mib}
  *       MiB; target: RESOURCE_EXHAUSTED
  *   <li>{@code rapid-reset}: up to {@code --count} HEADERS + RST_STREAM pairs on one
- *       connection; target: GOAWAY after about {@code --max-resets} of them
+ *       connection; target: GOAWAY after about {@code --max-resets} of them (at most twice)
  * </ul>
  */
 final class WireAttacks {
@@ -187,14 +187,16 @@ final class WireAttacks {
         // reported below as no GOAWAY
       }
       boolean goAway = h2.goAway.isDone();
-      int accepted = goAway ? (h2.goAwayLastStream + 1) / 2 : sent;
+      // A graceful GOAWAY may name the largest stream id first: never count past what was sent.
+      int accepted = goAway ? Math.min((h2.goAwayLastStream + 1) / 2, sent) : sent;
       out.put("volume", sent);
       out.put("seconds", Math.round(seconds * 10) / 10.0);
       out.put("goaway", goAway);
       out.put("goaway_code", goAway ? h2.goAway.getNow(-1L) : null);
       out.put("streams_before_goaway", goAway ? accepted : null);
       out.put("connection_closed", h2.closed.isDone());
-      out.put("pass", goAway && accepted <= maxResets + batch);
+      // Loose on purpose: how many frames a server reads before it acts on the count varies.
+      out.put("pass", goAway && accepted <= 2 * maxResets);
       return out;
     }
   }
