@@ -90,11 +90,12 @@ def mib(kib):
 
 
 def verdict(a, r, m):
+    """PASS when the tool judged the target met, and no OOM, death, wrong allow or failed steady call."""
     reasons = []
     if not r:
         return False, "the attack produced no result"
     if not r.get("pass"):
-        reasons.append("target behaviour not met")
+        reasons.append(f"got {outcome(a, r)}")
     if m.get("log_oom"):
         reasons.append("OutOfMemoryError in the log")
     if not m.get("proxy_alive_after", True):

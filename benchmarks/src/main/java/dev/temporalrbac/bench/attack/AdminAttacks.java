@@ -18,7 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The admin port and the policy file.
+ * The admin port.
  *
  * <ul>
  *   <li>{@code explain-oracle}: {@code --count} {@code PolicyAdmin/Explain} calls guessing API
@@ -28,9 +28,6 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code admin-slowloris}: {@code --connections} connections to the admin port each
  *       holding an unfinished HTTP request for {@code --hold-seconds}; target: {@code /healthz}
  *       (the tool's probe) keeps answering, p99 under 100 ms
- *   <li>{@code policy-cut}: the live policy file {@code --policy} is overwritten in place with
- *       its text up to {@code api_keys:} and left so for {@code --hold-seconds}, then restored;
- *       target: not installed (a reload failure is counted) and allowed calls keep passing
  * </ul>
  */
 final class AdminAttacks {
@@ -134,50 +131,5 @@ final class AdminAttacks {
         s.close();
       }
     }
-  }
-
-  static Map<String, Object> policyCut(Options o, Map<String, Object> out) throws Exception {
-    java.nio.file.Path policy = java.nio.file.Path.of(o.required("policy"));
-    String admin = o.required("admin");
-    int hold = o.integer("hold-seconds", 8);
-    byte[] original = java.nio.file.Files.readAllBytes(policy);
-    String text = new String(original, StandardCharsets.UTF_8);
-    int cut = text.indexOf("api_keys:");
-    if (cut < 0) {
-      throw new IllegalArgumentException(policy + " has no api_keys: section");
-    }
-    byte[] truncated = text.substring(0, cut + "api_keys:".length())
-        .getBytes(StandardCharsets.UTF_8);
-    String failure = "result=\"failure\"";
-    double failuresBefore = Metrics.sum(admin, "temporal_rbac_policy_reloads_total", failure);
-    String versionBefore = Metrics.policyVersion(admin);
-    Map<String, Object> during = new LinkedHashMap<>();
-    Steady steady = new Steady(o.target(), o.secret(), o.allowed(), o.integer("steady-rate", 20))
-        .warm();
-    try {
-      java.nio.file.Files.write(policy, truncated); // in place: truncate, then write
-      Thread.sleep(TimeUnit.SECONDS.toMillis(hold));
-      out.put("version_changed_to", Metrics.policyVersion(admin).equals(versionBefore)
-          ? null : Metrics.policyVersion(admin));
-    } finally {
-      steady.stop(during);
-      java.nio.file.Files.write(policy, original);
-    }
-    ManagedChannel channel = Calls.channel(o.target());
-    try {
-      out.put("calls_pass_after_restore_s", UpstreamAttacks.firstPass(channel,
-          Calls.headers("Bearer " + o.secret(), o.allowed()), o, 30));
-    } finally {
-      channel.shutdownNow();
-    }
-    double failuresAfter = Metrics.sum(admin, "temporal_rbac_policy_reloads_total", failure);
-    out.put("volume", hold + " s with the cut file");
-    out.put("statuses", during.get("steady_statuses"));
-    out.put("calls_during", during.get("steady_sent"));
-    out.put("calls_ok_during", during.get("steady_ok"));
-    out.put("reload_failures_counted", failuresAfter - failuresBefore);
-    out.put("pass", during.get("steady_ok").equals(during.get("steady_sent"))
-        && failuresAfter - failuresBefore >= 1 && out.get("version_changed_to") == null);
-    return out;
   }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  *             hole --port P [--lifetime-seconds 1800]                 (accepts, never answers)
  *   attacks:  fuzz, bare-auth (BypassAttacks); two-messages, oversize, gzip-bomb, rapid-reset
  *             (WireAttacks); blackhole, frozen, outage (UpstreamAttacks); explain-oracle,
- *             admin-slowloris, policy-cut (AdminAttacks)
+ *             admin-slowloris (AdminAttacks); policy-cut (PolicyCutAttack)
  *   common:   --target HOST:PORT  --admin HOST:PORT  --stats URL  --secret S  --allowed NS
  *             --foreign NS  --steady-rate 20  --count N  --label L
  * </pre>
@@ -90,7 +90,7 @@ public final class AttackTool {
         case "outage" -> UpstreamAttacks.outage(o, out);
         case "explain-oracle" -> AdminAttacks.explainOracle(o, out);
         case "admin-slowloris" -> AdminAttacks.slowloris(o, out);
-        case "policy-cut" -> AdminAttacks.policyCut(o, out);
+        case "policy-cut" -> PolicyCutAttack.run(o, out);
         default -> {
           System.err.println("unknown attack " + attack);
           return 2;

@@ -5,7 +5,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.HandlerRegistry;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -98,10 +97,7 @@ final class RecordingUpstream implements AutoCloseable {
   }
 
   private ServerMethodDefinition<byte[], byte[]> definition(String fullMethod) {
-    MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.newBuilder(Bytes.MARSHALLER,
-        Bytes.MARSHALLER).setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(fullMethod).build();
-    return ServerMethodDefinition.create(descriptor,
+    return ServerMethodDefinition.create(Bytes.unary(fullMethod),
         ServerCalls.asyncUnaryCall((request, response) -> answer(fullMethod, request, response)));
   }
 
