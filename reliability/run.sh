@@ -3,12 +3,12 @@
 # run against the built fat jar on loopback, measured, and written up as reliability/RELIABILITY.md.
 #
 #   reliability/run.sh            # everything, ~15 minutes on 2 cores
-#   QUICK=1 reliability/run.sh    # smaller volumes and shorter outages, ~3 minutes: a smoke run
+#   QUICK=1 reliability/run.sh    # smaller volumes, one 5 s outage: a smoke run (~2-4 minutes)
 #   ATTACKS="fuzz rapid-reset" reliability/run.sh   # only these (names as in the table)
 #
 # Environment (defaults in brackets; QUICK=1 defaults after the bar):
 #   FUZZ_COUNT [160000 | 10000]      fuzzed bodies sent as a caller with write on payments only
-#   FUZZ_SECONDS [240 | 40]          ...or as many as fit in this time (the volume is what was sent)
+#   FUZZ_SECONDS [240 | 20]          ...or as many as fit in this time (the volume is what was sent)
 #   FUZZ_CONCURRENCY [64]            fuzzed calls in flight
 #   BARE_COUNT [200 | 50]            calls with "authorization: <key>" (no Bearer)
 #   TWO_MESSAGES_COUNT [5000 | 500]  unary calls sending two messages, all on one connection
@@ -16,10 +16,11 @@
 #   GZIP_COUNT [48 | 12]  GZIP_INFLATE_MIB [1024 | 256]  gzip bombs at once
 #   RESET_COUNT [100000 | 20000]     HEADERS+RST_STREAM pairs on one connection (stops at GOAWAY)
 #   ORACLE_COUNT [2000 | 300]        PolicyAdmin/Explain key guesses per port
-#   SLOWLORIS_CONNECTIONS [64]  SLOWLORIS_HOLD [10 | 5]  unfinished HTTP requests on the admin port
-#   POLICY_HOLD [8 | 6]              seconds the cut policy file stays in place
-#   BLACKHOLE_COUNT [20 | 5]         calls without a deadline to a black-holed upstream
-#   FROZEN_CALL_DEADLINE [40 | 25]   deadline (s) of the calls sent while the upstream is SIGSTOPped
+#   SLOWLORIS_CONNECTIONS [64]  SLOWLORIS_HOLD [10 | 3]  unfinished HTTP requests on the admin port
+#   POLICY_HOLD [8 | 5]              seconds the cut policy file stays in place
+#   BLACKHOLE_COUNT [20 | 5]         calls without a deadline to a black-holed upstream...
+#   BLACKHOLE_GIVE_UP [30 | 12]      ...given up on (and counted as hung) after this many seconds
+#   FROZEN_CALL_DEADLINE [40 | 20]   deadline (s) of the calls sent while the upstream is SIGSTOPped
 #   OUTAGES ["10,45" | "5"]          upstream outages (s), each followed by the time until calls pass
 #   STEADY_RATE [20]                 legitimate calls/s beside each attack (their own connection)
 #   MAX_RESETS [500]  CONNECT_TIMEOUT_S [5]   the proxy settings the verdicts are judged against
@@ -37,7 +38,7 @@ ROOT=$(dirname "$HERE")
 QUICK=${QUICK:-0}
 q() { if [[ $QUICK == 1 ]]; then echo "$2"; else echo "$1"; fi; }
 FUZZ_COUNT=${FUZZ_COUNT:-$(q 160000 10000)}
-FUZZ_SECONDS=${FUZZ_SECONDS:-$(q 240 40)}
+FUZZ_SECONDS=${FUZZ_SECONDS:-$(q 240 20)}
 FUZZ_CONCURRENCY=${FUZZ_CONCURRENCY:-64}
 BARE_COUNT=${BARE_COUNT:-$(q 200 50)}
 TWO_MESSAGES_COUNT=${TWO_MESSAGES_COUNT:-$(q 5000 500)}
@@ -48,10 +49,11 @@ GZIP_INFLATE_MIB=${GZIP_INFLATE_MIB:-$(q 1024 256)}
 RESET_COUNT=${RESET_COUNT:-$(q 100000 20000)}
 ORACLE_COUNT=${ORACLE_COUNT:-$(q 2000 300)}
 SLOWLORIS_CONNECTIONS=${SLOWLORIS_CONNECTIONS:-64}
-SLOWLORIS_HOLD=${SLOWLORIS_HOLD:-$(q 10 5)}
-POLICY_HOLD=${POLICY_HOLD:-$(q 8 6)}
+SLOWLORIS_HOLD=${SLOWLORIS_HOLD:-$(q 10 3)}
+POLICY_HOLD=${POLICY_HOLD:-$(q 8 5)}
 BLACKHOLE_COUNT=${BLACKHOLE_COUNT:-$(q 20 5)}
-FROZEN_CALL_DEADLINE=${FROZEN_CALL_DEADLINE:-$(q 40 25)}
+BLACKHOLE_GIVE_UP=${BLACKHOLE_GIVE_UP:-$(q 30 12)}
+FROZEN_CALL_DEADLINE=${FROZEN_CALL_DEADLINE:-$(q 40 20)}
 OUTAGES=${OUTAGES:-$(q "10,45" "5")}
 STEADY_RATE=${STEADY_RATE:-20}
 MAX_RESETS=${MAX_RESETS:-500}
@@ -66,7 +68,7 @@ OUT=${OUT:-$HERE/RELIABILITY.md}
 KEEP_WORK=${KEEP_WORK:-0}
 export QUICK FUZZ_COUNT FUZZ_SECONDS BARE_COUNT TWO_MESSAGES_COUNT OVERSIZE_COUNT OVERSIZE_MIB GZIP_COUNT \
   GZIP_INFLATE_MIB RESET_COUNT ORACLE_COUNT SLOWLORIS_CONNECTIONS SLOWLORIS_HOLD POLICY_HOLD \
-  BLACKHOLE_COUNT FROZEN_CALL_DEADLINE OUTAGES STEADY_RATE MAX_RESETS CONNECT_TIMEOUT_S \
+  BLACKHOLE_COUNT BLACKHOLE_GIVE_UP FROZEN_CALL_DEADLINE OUTAGES STEADY_RATE MAX_RESETS CONNECT_TIMEOUT_S \
   PROXY_JVM_FLAGS TOOL_JVM_FLAGS
 
 PROXY_JAR=$ROOT/proxy/target/temporal-rbac-proxy.jar
@@ -250,7 +252,7 @@ if wanted blackhole; then
   PIDS+=("$!")
   sleep 1
   start_proxy blackhole "$HOLE_PORT" /healthz
-  run_attack blackhole blackhole blackhole --count "$BLACKHOLE_COUNT" --connect-timeout-s "$CONNECT_TIMEOUT_S"
+  run_attack blackhole blackhole blackhole --count "$BLACKHOLE_COUNT" --give-up-seconds "$BLACKHOLE_GIVE_UP" --connect-timeout-s "$CONNECT_TIMEOUT_S"
 fi
 if wanted outage; then
   OUT_PORT=$(free_port)
