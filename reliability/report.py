@@ -29,7 +29,7 @@ EXPECTED = {
     "oversize": "all RESOURCE_EXHAUSTED (limits.max_request_bytes 4 MiB); no OOM; steady calls pass",
     "gzip-bomb": "all RESOURCE_EXHAUSTED (4 MiB after inflation, 256 MiB buffer budget); no OOM; steady calls pass",
     "rapid-reset": f"GOAWAY after ~{env('MAX_RESETS', '500')} resets (limits.max_resets_per_window per 10 s)",
-    "explain-oracle": "no answer: main port PERMISSION_DENIED/UNAUTHENTICATED, admin port HTTP only",
+    "explain-oracle": "no answer: main port PERMISSION_DENIED/UNAUTHENTICATED (each counted as a deny), admin port HTTP only",
     "admin-slowloris": "/healthz keeps answering, p99 < 100 ms, no failure",
     "policy-cut": "not installed (reload failure counted); allowed calls keep passing",
     "frozen": "/readyz 503 within 5 s; calls end UNAVAILABLE",
@@ -66,7 +66,7 @@ def outcome(a, r):
             return f"GOAWAY (code {r.get('goaway_code')}) after {r.get('streams_before_goaway'):,} streams"
         return f"no GOAWAY after {r.get('volume', 0):,} pairs in {r.get('seconds')} s"
     if a == "explain-oracle":
-        return f"{st}; oracle answers {r.get('oracle_answers')}; counted {r.get('explain_decisions_counted')}"
+        return f"{st}; oracle answers {r.get('oracle_answers')}; main-port denials counted {r.get('main_port_denials_counted')}"
     if a == "admin-slowloris":
         return (f"{r.get('still_open_at_end')} held open at the end; probe failures {r.get('probe_failures')} "
                 f"(probe p99 before the attack: {r.get('baseline_probe_p99_ms')} ms)")

@@ -20,7 +20,7 @@
 #   POLICY_HOLD [8 | 5]              seconds the cut policy file stays in place
 #   BLACKHOLE_COUNT [20 | 5]         calls without a deadline to a black-holed upstream...
 #   BLACKHOLE_GIVE_UP [30 | 12]      ...given up on (and counted as hung) after this many seconds
-#   FROZEN_CALL_DEADLINE [40 | 20]   deadline (s) of the calls sent while the upstream is SIGSTOPped
+#   FROZEN_CALL_DEADLINE [40 | 25]   deadline (s) of the calls sent while the upstream is SIGSTOPped
 #   OUTAGES ["10,45" | "5"]          upstream outages (s), each followed by the time until calls pass
 #   STEADY_RATE [20]                 legitimate calls/s beside each attack (their own connection)
 #   MAX_RESETS [500]  CONNECT_TIMEOUT_S [5]   the proxy settings the verdicts are judged against
@@ -53,7 +53,7 @@ SLOWLORIS_HOLD=${SLOWLORIS_HOLD:-$(q 10 3)}
 POLICY_HOLD=${POLICY_HOLD:-$(q 8 5)}
 BLACKHOLE_COUNT=${BLACKHOLE_COUNT:-$(q 20 5)}
 BLACKHOLE_GIVE_UP=${BLACKHOLE_GIVE_UP:-$(q 30 12)}
-FROZEN_CALL_DEADLINE=${FROZEN_CALL_DEADLINE:-$(q 40 20)}
+FROZEN_CALL_DEADLINE=${FROZEN_CALL_DEADLINE:-$(q 40 25)}
 OUTAGES=${OUTAGES:-$(q "10,45" "5")}
 STEADY_RATE=${STEADY_RATE:-20}
 MAX_RESETS=${MAX_RESETS:-500}
