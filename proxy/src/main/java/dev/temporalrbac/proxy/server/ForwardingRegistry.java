@@ -3,6 +3,7 @@ package dev.temporalrbac.proxy.server;
 import com.google.protobuf.Descriptors;
 import dev.temporalrbac.policy.catalog.CatalogEntry;
 import dev.temporalrbac.policy.catalog.MethodCatalog;
+import dev.temporalrbac.policy.catalog.Scope;
 import dev.temporalrbac.policy.eval.Authorizer;
 import dev.temporalrbac.proxy.config.ProxyConfig;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
@@ -65,7 +66,8 @@ public final class ForwardingRegistry extends HandlerRegistry {
         continue;
       }
       known.put(name, definition(name, type(entry.descriptor()),
-          entry.rule().service().shortName(), entry.rule().method()));
+          entry.rule().service().shortName(), entry.rule().method(),
+          entry.rule().scope() == Scope.PUBLIC));
     }
   }
 
@@ -86,17 +88,18 @@ public final class ForwardingRegistry extends HandlerRegistry {
       return null;
     }
     return definition != null ? definition
-        : definition(methodName, MethodType.UNKNOWN, OTHER, OTHER);
+        : definition(methodName, MethodType.UNKNOWN, OTHER, OTHER, false);
   }
 
   private ServerMethodDefinition<byte[], byte[]> definition(String fullName, MethodType type,
-      String service, String method) {
+      String service, String method, boolean openToAnyone) {
     MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor
         .newBuilder(RawMarshaller.INSTANCE, RawMarshaller.INSTANCE)
         .setFullMethodName(fullName)
         .setType(type)
         .build();
-    return ServerMethodDefinition.create(descriptor, new Handler(descriptor, service, method));
+    return ServerMethodDefinition.create(descriptor, new Handler(descriptor, service, method,
+        openToAnyone));
   }
 
   private static MethodType type(Descriptors.MethodDescriptor method) {
@@ -110,11 +113,14 @@ public final class ForwardingRegistry extends HandlerRegistry {
     private final MethodDescriptor<byte[], byte[]> method;
     private final String service;
     private final String methodLabel;
+    private final boolean openToAnyone;
 
-    Handler(MethodDescriptor<byte[], byte[]> method, String service, String methodLabel) {
+    Handler(MethodDescriptor<byte[], byte[]> method, String service, String methodLabel,
+        boolean openToAnyone) {
       this.method = method;
       this.service = service;
       this.methodLabel = methodLabel;
+      this.openToAnyone = openToAnyone;
     }
 
     @Override
@@ -125,7 +131,7 @@ public final class ForwardingRegistry extends HandlerRegistry {
       CallInfo info = new CallInfo(service, methodLabel, method.getFullMethodName(),
           peer == null ? "" : peer.toString(), requestId == null ? "" : requestId);
       return new ProxiedCall(forwarder, method, call, headers, info,
-          Context.current().getDeadline()).start();
+          Context.current().getDeadline(), openToAnyone).start();
     }
   }
 }

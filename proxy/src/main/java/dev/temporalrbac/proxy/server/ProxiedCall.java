@@ -26,11 +26,14 @@ import java.util.List;
  * as grpc-java's own servers answer. Other shapes (and methods outside the catalog) may send any
  * number of messages, each forwarded as it comes.
  *
- * <p>Memory: before asking the caller for a message, the call reserves room for it in the
- * {@link RequestBudget}; it is refused RESOURCE_EXHAUSTED when none is left, and gives the room
- * back once the message is handed on (for one-message methods, once the request has ended) or
- * the call ends. The request must arrive within {@code limits.first_message_timeout} (for
- * one-message methods: the message and the end of stream), or the call ends DEADLINE_EXCEEDED.
+ * <p>Memory: before asking the caller for a message, the call reserves room for a whole one in
+ * the {@link RequestBudget}; it is refused RESOURCE_EXHAUSTED when none is left. Once the message is in (for one-message methods: once
+ * the request has ended) the room shrinks to the message's size, and it is given back when the
+ * upstream call has taken the message (it is ready for more, or answers) or the call ends, so a
+ * slow or unreachable upstream holds the budget instead of growing the heap. The request must
+ * arrive within {@code limits.first_message_timeout} (for one-message methods: the message and
+ * the end of stream), or the call ends DEADLINE_EXCEEDED. A call without a usable credential on a
+ * method that needs one is refused at its headers, before anything is reserved or read.
  *
  * <p>Flow control: at most one message is requested from a side that the other side is not
  * ready to take, so a slow reader slows the writer instead of filling the proxy's memory.
@@ -51,6 +54,8 @@ final class ProxiedCall implements TimerTask {
   private final CallInfo info;
   private final Deadline deadline;
   private final boolean singleRequest;
+  /** The method is open to any caller (a credential is not needed to decide it). */
+  private final boolean openToAnyone;
   private final CallSerializer serial = new CallSerializer();
   private final RequestHold hold;
 
@@ -61,16 +66,20 @@ final class ProxiedCall implements TimerTask {
   private boolean closed;
   private boolean downstreamRequestPending;
   private boolean upstreamRequestPending;
+  /** The message sent upstream is still held in the budget until the upstream takes it. */
+  private boolean releaseWhenTaken;
   private long upstreamStart;
 
   ProxiedCall(Forwarder forwarder, MethodDescriptor<byte[], byte[]> method,
-      ServerCall<byte[], byte[]> downstream, Metadata headers, CallInfo info, Deadline deadline) {
+      ServerCall<byte[], byte[]> downstream, Metadata headers, CallInfo info, Deadline deadline,
+      boolean openToAnyone) {
     this.forwarder = forwarder;
     this.method = method;
     this.downstream = downstream;
     this.headers = headers;
     this.info = info;
     this.deadline = deadline;
+    this.openToAnyone = openToAnyone;
     this.hold = new RequestHold(forwarder.budget());
     MethodType type = method.getType();
     this.singleRequest = type == MethodType.UNARY || type == MethodType.SERVER_STREAMING;
@@ -78,11 +87,34 @@ final class ProxiedCall implements TimerTask {
 
   /** Starts reading the caller's first message; returns the listener for the server call. */
   ServerCall.Listener<byte[]> start() {
+    if (refusedAtHeaders()) {
+      return new DownstreamListener();
+    }
     if (reserve()) {
       downstream.request(1);
       hold.await(this, forwarder.firstMessageTimeout());
     }
     return new DownstreamListener();
+  }
+
+  /**
+   * Refuses, before anything is reserved or read, a call whose answer cannot depend on its body:
+   * one with no usable credential (none, several, or not {@code Bearer <credential>}) on a method
+   * that needs one. Only when enforcing: a dry run forwards it, so it is decided on its body.
+   */
+  private boolean refusedAtHeaders() {
+    if (openToAnyone || forwarder.mode() != EnforcementMode.ENFORCE) {
+      return false;
+    }
+    List<String> authorizations = headerValues(UpstreamCredentials.AUTHORIZATION);
+    if (authorizations.size() == 1 && BearerCredentials.credential(authorizations.get(0)) != null) {
+      return false;
+    }
+    if (decide(EMPTY)) {
+      decision = null; // not expected (no credential passes a method that needs one): decide again
+      return false;
+    }
+    return true;
   }
 
   /** The request timer fired (on the timer's thread). */
@@ -114,7 +146,8 @@ final class ProxiedCall implements TimerTask {
     } else if (!decide(message)) {
       return;
     } else if (singleRequest) {
-      // held (within this call's reservation) until the end of stream proves it is the only one
+      // held within this call's whole reservation (the next read may bring a second message)
+      // until the end of stream proves it is the only one
       request = message;
       downstream.request(1);
       return;
@@ -123,8 +156,26 @@ final class ProxiedCall implements TimerTask {
       openUpstream();
       upstream.sendMessage(message);
     }
-    hold.release();
+    hold.shrinkTo(message.length);
+    releaseOnceTaken();
     requestDownstreamWhenUpstreamReady();
+  }
+
+  /** Gives the message's room back now if the upstream has taken it, else when it does. */
+  private void releaseOnceTaken() {
+    if (upstream.isReady()) {
+      hold.release();
+    } else {
+      releaseWhenTaken = true;
+    }
+  }
+
+  /** The upstream has taken what was sent (it is ready, or answers): its room is given back. */
+  private void taken() {
+    if (releaseWhenTaken) {
+      releaseWhenTaken = false;
+      hold.release();
+    }
   }
 
   private void onDownstreamHalfClose() {
@@ -132,8 +183,8 @@ final class ProxiedCall implements TimerTask {
       return;
     }
     hold.arrived();
-    hold.release();
     if (decision == null) {
+      hold.release();
       if (singleRequest) {
         reject(Refusals.missingRequest(method.getFullMethodName()), Rejection.MISSING_REQUEST);
         return;
@@ -142,12 +193,24 @@ final class ProxiedCall implements TimerTask {
         return;
       }
       openUpstream();
+      upstream.halfClose();
     } else if (singleRequest) {
+      hold.shrinkTo(request.length);
       openUpstream();
       upstream.sendMessage(request);
       request = null;
+      // a half-closed call is never ready again: ask now whether the transport took the message
+      boolean took = upstream.isReady();
+      upstream.halfClose();
+      if (took) {
+        hold.release();
+      } else {
+        releaseWhenTaken = true; // until the upstream answers, or the call ends
+      }
+    } else {
+      hold.release(); // room asked for a next message that never came
+      upstream.halfClose();
     }
-    upstream.halfClose();
   }
 
   /** Decides on the first message; false when the call was answered here (denied or failed). */
@@ -311,6 +374,7 @@ final class ProxiedCall implements TimerTask {
   private final class UpstreamListener extends ClientCall.Listener<byte[]> {
     @Override
     public void onHeaders(Metadata responseHeaders) {
+      taken();
       if (!closed) {
         downstream.sendHeaders(responseHeaders);
       }
@@ -318,6 +382,7 @@ final class ProxiedCall implements TimerTask {
 
     @Override
     public void onMessage(byte[] message) {
+      taken();
       onUpstreamMessage(message);
     }
 
@@ -328,6 +393,9 @@ final class ProxiedCall implements TimerTask {
 
     @Override
     public void onReady() {
+      if (upstream.isReady()) {
+        taken();
+      }
       if (downstreamRequestPending && !closed && upstream.isReady()) {
         downstreamRequestPending = false;
         requestNextMessage();

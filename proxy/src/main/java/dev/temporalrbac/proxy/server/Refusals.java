@@ -19,7 +19,7 @@ final class Refusals {
   static Status budgetSpent(long requestBufferBytes) {
     return Status.RESOURCE_EXHAUSTED.withDescription("the proxy is already buffering "
         + "limits.request_buffer_bytes (" + requestBufferBytes + " bytes) of requests; the call"
-        + " was refused before its request was read, retry later");
+        + " was ended before its next request message was read, retry later");
   }
 
   /** As grpc-java's own servers answer a second request message on a one-message method. */
@@ -41,7 +41,8 @@ final class Refusals {
    * caller was slow), and clients already treat it as "may retry with a fresh call".
    */
   static Status requestLate(Duration firstMessageTimeout) {
-    return Status.DEADLINE_EXCEEDED.withDescription("the request did not arrive within "
+    return Status.DEADLINE_EXCEEDED.withDescription("the request (its message and, for a unary"
+        + " call, its end of stream) did not arrive within "
         + "limits.first_message_timeout (" + firstMessageTimeout.toMillis() + " ms) of the call's"
         + " start, so the call was ended");
   }

@@ -3,12 +3,13 @@ package dev.temporalrbac.proxy.server;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The global budget of request bytes the proxy may be buffering at once
- * ({@code limits.request_buffer_bytes}). Before the proxy asks a caller for a request message it
- * reserves the most that message can occupy once inflated ({@code limits.max_request_bytes}); it
- * gives the reservation back once the message has been handed on or the call has ended. A call
- * that finds the budget spent is refused before any of its bytes are read, so a flood of large
- * or slow requests cannot make the proxy run out of memory.
+ * The budget of request bytes the proxy may be buffering at once
+ * ({@code limits.request_buffer_bytes}). Before the proxy asks a caller for a request
+ * message it reserves the most that message can occupy once inflated
+ * ({@code limits.max_request_bytes}); once the message is in, the reservation shrinks to its real
+ * size, and it is given back when the upstream has taken the message or the call has ended. A
+ * message that finds the budget spent is refused before any of its bytes are read, so a flood of
+ * large or slow requests cannot make the proxy run out of memory.
  *
  * <p>Threading: lock-free; one compare-and-set to reserve (retried only under contention), one
  * atomic add to release. Any thread. Callers must release exactly what they reserved, once.
@@ -47,6 +48,11 @@ final class RequestBudget {
   /** Gives back one reservation made by {@link #tryReserve()}. */
   void release() {
     reserved.addAndGet(-perRequest);
+  }
+
+  /** Gives back {@code bytes} of a reservation (a part of one, once its message is smaller). */
+  void release(long bytes) {
+    reserved.addAndGet(-bytes);
   }
 
   /** Bytes reserved right now. */

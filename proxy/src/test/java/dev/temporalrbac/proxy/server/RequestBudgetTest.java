@@ -85,6 +85,30 @@ class RequestBudgetTest {
   }
 
   @Test
+  void aHoldShrinksToItsMessageAndNeverGrowsBack() {
+    RequestBudget budget = new RequestBudget(200, 100);
+    RequestHold first = new RequestHold(budget);
+    RequestHold second = new RequestHold(budget);
+    assertTrue(first.reserve());
+    assertTrue(second.reserve());
+    RequestHold third = new RequestHold(budget);
+    assertFalse(third.reserve());
+
+    first.shrinkTo(30);
+    assertEquals(30, first.heldBytes());
+    assertEquals(130, budget.reservedBytes());
+    first.shrinkTo(50); // never grows back
+    assertEquals(30, first.heldBytes());
+    second.end();
+    assertTrue(third.reserve());
+    assertEquals(130, budget.reservedBytes());
+
+    first.end();
+    third.end();
+    assertEquals(0, budget.reservedBytes());
+  }
+
+  @Test
   void aHoldWhoseRequestIsLateRunsItsTaskAndOneThatArrivedIsNoLongerAwaited() throws Exception {
     RequestHold hold = new RequestHold(new RequestBudget(100, 100));
     CountDownLatch fired = new CountDownLatch(1);

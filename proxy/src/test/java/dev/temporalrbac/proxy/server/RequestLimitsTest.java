@@ -162,6 +162,21 @@ class RequestLimitsTest {
   }
 
   @Test
+  void callsWithoutAUsableCredentialAreRefusedAtTheirHeadersAndReserveNothing() throws Exception {
+    proxy("max-request-bytes", String.valueOf(64 * KIB),
+        "request-buffer-bytes", String.valueOf(64 * KIB));
+    Metadata basic = new Metadata();
+    basic.put(UpstreamCredentials.AUTHORIZATION, "Basic " + DEV);
+    for (Metadata headers : List.of(auth(null), basic, auth(null), basic)) {
+      Exchange refused = fx.start(START, MethodType.BIDI_STREAMING, headers, CallOptions.DEFAULT);
+      assertStatus(refused.awaitClose(), Status.Code.UNAUTHENTICATED, "Bearer");
+    }
+    awaitReserved(0);
+    assertNormalCallPasses();
+    assertEquals(1, fx.upstream.calls().size());
+  }
+
+  @Test
   void normalCallsKeepPassingWhileTheBudgetIsContended() throws Exception {
     proxy("max-request-bytes", String.valueOf(64 * KIB),
         "request-buffer-bytes", String.valueOf(3 * 64 * KIB));
@@ -245,11 +260,15 @@ class RequestLimitsTest {
     poll.call.sendMessage(ForwardingTest.startRequest("orders"));
     poll.call.halfClose();
     fx.upstream.awaitCall(1, java.time.Duration.ofSeconds(10));
+    // a one-message call is half-closed upstream at once, and gRPC tells such a call nothing
+    // more until it answers: its room shrinks to the message's own size and is held till then
+    awaitReserved(ForwardingTest.startRequest("orders").length);
     Thread.sleep(800); // well past the timeout (and the timer's tick): the call must stay open
     answer.complete(null);
 
     assertArrayEquals(new byte[] {9}, poll.single());
     assertEquals(List.of(), log.rejections());
+    awaitReserved(0); // the answer gave the room back
   }
 
   // ---- helpers -----------------------------------------------------------------------------
