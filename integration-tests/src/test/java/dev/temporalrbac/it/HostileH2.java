@@ -104,6 +104,13 @@ final class HostileH2 implements AutoCloseable {
     return channel.isActive();
   }
 
+  /** Completes when the connection is closed, by either side. */
+  CompletableFuture<Void> closed() {
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    channel.closeFuture().addListener(f -> closed.complete(null));
+    return closed;
+  }
+
   @Override
   public void close() {
     channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * (HTTP/1.1 allows this), and reading pauses until then.
  *
  * <p>Bounds: a connection must deliver each whole request within
- * {@link AdminLimits#requestTimeout()} of opening or of its previous answer, or it is closed;
+ * {@link AdminLimits#requestTimeout()} of opening or of its previous answer, and take each
+ * answer within the same time of asking, or it is closed (so no connection stays busy for ever);
  * keep-alive ends after {@link AdminLimits#maxRequestsPerConnection()} answers; a request the
  * decoder rejects (line or headers too long, not HTTP) is answered 414/431/400 and the connection
  * closed. {@code /metrics} is rendered on the scrape executor, so a slow scrape never delays
@@ -88,6 +89,12 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
     busy = true;
     cancelDeadline();
+    // the answer must be taken within the same time: a client that asks and never reads would
+    // otherwise keep a busy connection (never evicted) for ever
+    deadline = ctx.executor().schedule(() -> {
+      LOG.fine("admin connection closed: the answer was not taken within the request timeout");
+      ctx.close();
+    }, limits.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
     budget.busy(ctx.channel());
     ctx.channel().config().setAutoRead(false);
     if (!request.decoderResult().isSuccess()) {
@@ -163,6 +170,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         return;
       }
       busy = false;
+      cancelDeadline();
       awaitRequest(ctx);
       written.channel().config().setAutoRead(true);
     });

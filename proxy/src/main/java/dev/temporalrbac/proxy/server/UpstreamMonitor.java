@@ -37,6 +37,11 @@ import java.util.logging.Logger;
  *       or an upstream frozen while it accepted), which gRPC itself never times out.</li>
  * </ul>
  *
+ * <p>Readiness is what the last tick saw, so asking costs nothing and changes nothing. A channel
+ * that has been connected and is reconnecting (the upstream closed the connection with GOAWAY,
+ * as a frontend does at its maximum connection age) still counts as connected for two intervals,
+ * so readiness does not flap; a failed connection (TRANSIENT_FAILURE) counts at once.
+ *
  * <p>Threading: ticks run on one daemon thread of its own; probe answers arrive on gRPC transport
  * threads and only write the volatile fields. {@link #ready()} may be called from any thread.
  */
@@ -55,6 +60,13 @@ final class UpstreamMonitor implements AutoCloseable {
   private final ScheduledExecutorService thread;
   /** Per channel, since when it has not been READY (monitor thread only). */
   private final long[] downSince;
+  /** Per channel, when a stuck attempt was last abandoned (monitor thread only). */
+  private final long[] kickedAt;
+  /** Per channel, whether it has ever been READY (monitor thread only). */
+  private final boolean[] everReady;
+  private final long graceNanos;
+  /** Every channel connected (or briefly reconnecting), as the last tick saw it. */
+  private volatile boolean connectedNow;
   private int nextProbe;
   private boolean wasReady = true;
   private volatile boolean probing;
@@ -69,6 +81,10 @@ final class UpstreamMonitor implements AutoCloseable {
     this.probeTimeoutNanos = settings.keepaliveTimeout().toNanos();
     this.connectTimeoutNanos = settings.connectTimeout().toNanos();
     this.downSince = new long[channels.size()];
+    this.everReady = new boolean[channels.size()];
+    this.kickedAt = new long[channels.size()];
+    Arrays.fill(kickedAt, NEVER);
+    this.graceNanos = 2 * intervalNanos;
     Arrays.fill(downSince, NEVER);
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "upstream-monitor");
@@ -83,19 +99,11 @@ final class UpstreamMonitor implements AutoCloseable {
   }
 
   /**
-   * True when every channel is connected and the last probe was answered. Asks idle channels to
-   * connect. Any thread; never blocks.
+   * True when, at the last tick, every channel was connected (or briefly reconnecting) and the
+   * last probe was answered. Any thread; never blocks, changes nothing.
    */
   boolean ready() {
-    return answering && allConnected();
-  }
-
-  private boolean allConnected() {
-    boolean connected = true;
-    for (ManagedChannel channel : channels) {
-      connected &= channel.getState(true) == ConnectivityState.READY;
-    }
-    return connected;
+    return answering && connectedNow;
   }
 
   private void tickSafely() {
@@ -108,28 +116,35 @@ final class UpstreamMonitor implements AutoCloseable {
 
   private void tick(long now) {
     boolean connected = true;
+    boolean countable = true;
     for (int i = 0; i < channels.size(); i++) {
       ManagedChannel channel = channels.get(i);
       ConnectivityState state = channel.getState(true);
       if (state == ConnectivityState.READY) {
         downSince[i] = NEVER;
+        everReady[i] = true;
         continue;
       }
       connected = false;
       if (downSince[i] == NEVER) {
         downSince[i] = now;
-      } else if (now - downSince[i] >= connectTimeoutNanos) {
+      }
+      boolean reconnecting = everReady[i] && state != ConnectivityState.TRANSIENT_FAILURE
+          && now - downSince[i] < graceNanos;
+      countable &= reconnecting;
+      if (now - Math.max(downSince[i], kickedAt[i]) >= connectTimeoutNanos) {
         // An attempt stuck in the handshake is never timed out by gRPC: start a new one.
         channel.enterIdle();
         channel.getState(true);
-        downSince[i] = now;
+        kickedAt[i] = now;
       }
       channel.resetConnectBackoff();
     }
+    connectedNow = countable;
     if (connected && !probing) {
       probe(channels.get(Math.floorMod(nextProbe++, channels.size())));
     }
-    boolean ready = connected && answering;
+    boolean ready = countable && answering;
     if (ready != wasReady) {
       wasReady = ready;
       String why = connected ? "it does not answer (" + lastFailure + ")" : "no connection";

@@ -117,6 +117,28 @@ class UpstreamFaultsTest {
   }
 
   @Test
+  void readinessDoesNotFlapWhenTheUpstreamRecyclesItsConnections() throws Exception {
+    // as a frontend does at its maximum connection age: GOAWAY, then the proxy reconnects
+    io.grpc.Server upstream = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+        .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+        .addService(new io.grpc.protobuf.services.HealthStatusManager().getHealthService())
+        .maxConnectionAge(300, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .maxConnectionAgeGrace(100, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .build().start();
+    closeLater(upstream::shutdownNow);
+    startProxy("127.0.0.1:" + upstream.getPort());
+    assertTrue(eventually(proxy::upstreamReady, Duration.ofSeconds(10)), "never ready");
+
+    int samples = 0;
+    long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (System.nanoTime() < end) {
+      assertTrue(proxy.upstreamReady(), "readiness dropped after " + samples + " samples");
+      samples++;
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
   void blackHoledUpstreamEndsACallWithoutDeadline() throws Exception {
     BlackHole hole = closeLater(new BlackHole());
     startProxy(hole.target());
