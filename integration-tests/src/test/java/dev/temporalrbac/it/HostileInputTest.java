@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.temporalrbac.proxy.server.RawMarshaller;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -195,7 +196,7 @@ class HostileInputTest {
    */
   private Status.Code rawCall(String method, byte[] body) {
     MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.newBuilder(
-        HostileUpstream.BYTES, HostileUpstream.BYTES).setType(MethodDescriptor.MethodType.UNARY)
+        RawMarshaller.INSTANCE, RawMarshaller.INSTANCE).setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName("temporal.api.workflowservice.v1.WorkflowService/" + method).build();
     try {
       ClientCalls.blockingUnaryCall(stub("Bearer " + SECRET).getChannel(), descriptor,

@@ -1,15 +1,13 @@
 package dev.temporalrbac.it;
 
+import dev.temporalrbac.proxy.server.RawMarshaller;
 import io.grpc.HandlerRegistry;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,23 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that a refused call was never forwarded. Thread-safe.
  */
 final class HostileUpstream implements AutoCloseable {
-  /** Messages as raw bytes, both ways. */
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-
   /** Calls received, health checks excluded. */
   final AtomicInteger received = new AtomicInteger();
   private final Server server;
@@ -56,7 +37,7 @@ final class HostileUpstream implements AutoCloseable {
 
   private ServerMethodDefinition<byte[], byte[]> definition(String name) {
     boolean health = name.equals("grpc.health.v1.Health/Check");
-    return ServerMethodDefinition.create(MethodDescriptor.newBuilder(BYTES, BYTES)
+    return ServerMethodDefinition.create(MethodDescriptor.newBuilder(RawMarshaller.INSTANCE, RawMarshaller.INSTANCE)
         .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(name).build(),
         ServerCalls.asyncUnaryCall((request, response) -> {
           if (!health) {

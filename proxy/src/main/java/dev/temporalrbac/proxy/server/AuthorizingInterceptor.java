@@ -94,8 +94,7 @@ public final class AuthorizingInterceptor implements ServerInterceptor {
     observer.decisionTime(System.nanoTime() - started);
     observer.decided(decision, info(call, headers, fullMethod), true);
     if (!decision.allowed()) {
-      call.close(Status.fromCodeValue(Status.Code.valueOf(decision.status().name()).value())
-          .withDescription(decision.message()), new Metadata());
+      call.close(Refusals.denied(decision), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return next.startCall(call, headers);

@@ -229,8 +229,7 @@ final class ProxiedCall implements TimerTask {
     boolean enforce = forwarder.mode() == EnforcementMode.ENFORCE;
     forwarder.observer().decided(decision, info, enforce);
     if (!decision.allowed() && enforce) {
-      closeDownstream(Status.fromCodeValue(Status.Code.valueOf(decision.status().name()).value())
-          .withDescription(decision.message()));
+      closeDownstream(Refusals.denied(decision));
       return false;
     }
     return true;

@@ -1,5 +1,6 @@
 package dev.temporalrbac.proxy.server;
 
+import dev.temporalrbac.policy.eval.Decision;
 import io.grpc.Status;
 import java.time.Duration;
 
@@ -9,6 +10,12 @@ import java.time.Duration;
  */
 final class Refusals {
   private Refusals() {}
+
+  /** A denial decided by the engine: its status, and its message (what was needed and held). */
+  static Status denied(Decision decision) {
+    return Status.fromCodeValue(Status.Code.valueOf(decision.status().name()).value())
+        .withDescription(decision.message());
+  }
 
   static Status requestTooLarge(int maxRequestBytes) {
     return Status.RESOURCE_EXHAUSTED.withDescription("the request message is larger than "

@@ -180,7 +180,11 @@ class TlsTest {
     assertEquals(1, peerSubjects.size(), "upstream saw " + peerSubjects);
     assertTrue(peerSubjects.get(0).contains("CN=proxy-client"),
         "the upstream should see the proxy's client certificate, saw " + peerSubjects);
-    assertTrue(proxy.upstreamReady(), "the upstream channel should be READY after a call");
+    // readiness is what the upstream monitor's last tick saw (ticks every probe interval)
+    for (int i = 0; i < 200 && !proxy.upstreamReady(); i++) {
+      Thread.sleep(50);
+    }
+    assertTrue(proxy.upstreamReady(), "the upstream should be ready after a call");
   }
 
   @Test
