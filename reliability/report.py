@@ -32,7 +32,7 @@ EXPECTED = {
     "explain-oracle": "no answer: main port PERMISSION_DENIED/UNAUTHENTICATED (each counted as a deny), admin port HTTP only",
     "admin-slowloris": "/healthz keeps answering, p99 < 100 ms, no failure",
     "policy-cut": "not installed (reload failure counted); allowed calls keep passing",
-    "frozen": "/readyz 503 within 5 s; calls end UNAVAILABLE",
+    "frozen": "/readyz 503 within 7 s (probe interval + keepalive timeout + one tick); calls end UNAVAILABLE",
     "blackhole": f"calls without deadline end UNAVAILABLE within {env('CONNECT_TIMEOUT_S', '5')} s (upstream.connect_timeout)",
     "outage": "calls pass < 2 s after the upstream returns",
 }
@@ -64,6 +64,9 @@ def outcome(a, r):
     if a == "rapid-reset":
         if r.get("goaway"):
             return f"GOAWAY (code {r.get('goaway_code')}) after {r.get('streams_before_goaway'):,} streams"
+        if r.get("connection_closed") is True:
+            return (f"connection closed by the proxy after {r.get('volume', 0):,} pairs sent in {r.get('seconds')} s "
+                    f"(its GOAWAY lost to the TCP reset while the client was still writing)")
         return f"no GOAWAY after {r.get('volume', 0):,} pairs in {r.get('seconds')} s"
     if a == "explain-oracle":
         return f"{st}; oracle answers {r.get('oracle_answers')}; main-port denials counted {r.get('main_port_denials_counted')}"
@@ -72,7 +75,7 @@ def outcome(a, r):
                 f"(probe p99 before the attack: {r.get('baseline_probe_p99_ms')} ms)")
     if a == "policy-cut":
         return (f"calls OK {r.get('calls_ok_during')}/{r.get('calls_during')} ({st}); reload failures counted "
-                f"{r.get('reload_failures_counted')}; installed: {'yes, ' + r['version_changed_to'] if r.get('version_changed_to') else 'no'}; "
+                f"{r.get('reload_failures_counted')}; installed: {'yes, ' + str(r['version_changed_to']) if r.get('version_changed_to') not in (None, '—') else 'no'}; "
                 f"calls pass {r.get('calls_pass_after_restore_s')} s after restore")
     if a == "frozen":
         return (f"/readyz not ready after {r.get('not_ready_after_s')} s; calls {st} (end p99 {r.get('end_p99_ms')} ms); "

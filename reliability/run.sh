@@ -240,8 +240,10 @@ run_attack rapid-reset main rapid-reset "${A[@]}" --count "$RESET_COUNT" --max-r
 run_attack explain-oracle main explain-oracle "${A[@]}" --count "$ORACLE_COUNT"
 run_attack admin-slowloris main admin-slowloris --connections "$SLOWLORIS_CONNECTIONS" --hold-seconds "$SLOWLORIS_HOLD"
 run_attack policy-cut main policy-cut --policy "$WORK/policy.yaml" --hold-seconds "$POLICY_HOLD"
+# readiness: the README's bound, upstream.probe_interval (1 s) + upstream.keepalive_timeout (5 s),
+# plus one monitor tick (1 s) for readiness to be read off
 run_attack frozen main frozen --upstream-pid "$UP_PID" --call-deadline-s "$FROZEN_CALL_DEADLINE" \
-  --max-seconds "$FROZEN_CALL_DEADLINE"
+  --max-seconds "$FROZEN_CALL_DEADLINE" --ready-within-s 7
 
 # ------------------------------------------------------------------ broken upstreams
 if wanted blackhole; then
