@@ -188,7 +188,7 @@ final class WireAttacks {
       }
       boolean goAway = h2.goAway.isDone();
       // A graceful GOAWAY may name the largest stream id first: never count past what was sent.
-      int accepted = goAway ? Math.min((h2.goAwayLastStream + 1) / 2, sent) : sent;
+      int accepted = goAway ? (int) Math.min((h2.goAwayLastStream + 1L) / 2, sent) : sent;
       out.put("volume", sent);
       out.put("seconds", Math.round(seconds * 10) / 10.0);
       out.put("goaway", goAway);
