@@ -165,7 +165,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     boolean open = keepAlive && !closeAfterAnswer;
     HttpUtil.setKeepAlive(response, open);
     ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
-      if (!open || !written.isSuccess()) {
+      if (!open || closeAfterAnswer || !written.isSuccess()) {
         written.channel().close();
         return;
       }

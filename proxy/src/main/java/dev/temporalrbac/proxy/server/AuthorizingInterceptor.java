@@ -38,12 +38,14 @@ public final class AuthorizingInterceptor implements ServerInterceptor {
       Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
 
   private final Authorizer authorizer;
+  private final Decider decider;
   private final PolicyHolder policy;
   private final CallObserver observer;
 
   public AuthorizingInterceptor(Authorizer authorizer, PolicyHolder policy,
       CallObserver observer) {
     this.authorizer = authorizer;
+    this.decider = Decider.of(authorizer);
     this.policy = policy;
     this.observer = observer;
   }
@@ -82,10 +84,8 @@ public final class AuthorizingInterceptor implements ServerInterceptor {
       if (values != null) {
         values.forEach(authorizations::add);
       }
-      decision = BearerCredentials.decide(
-          (snapshot, caller, method, body, namespaces) ->
-              authorizer.decideWithHeaders(snapshot, caller, method, body, namespaces),
-          policy.current(), authorizations, fullMethod, null, List.of());
+      decision = BearerCredentials.decide(decider, policy.current(), authorizations, fullMethod,
+          null, List.of());
     } catch (RuntimeException e) {
       call.close(Status.INTERNAL.withDescription(
           "the proxy could not decide this call, so it was refused"), new Metadata());

@@ -46,4 +46,9 @@ final class ConnectTimeout {
     }
     return ConnectWaitingCall.create(channel, method, options, timer, timeoutNanos, unreachable);
   }
+
+  /** Whether {@code call} was made without a connection and waits for one (or its timeout). */
+  static boolean waitsForConnection(ClientCall<?, ?> call) {
+    return call instanceof ConnectWaitingCall;
+  }
 }

@@ -15,4 +15,28 @@ public interface Decider {
   /** Decides a call; {@code headerNamespaces} holds every {@code temporal-namespace} value sent. */
   Decision decide(PolicySnapshot policy, Caller caller, String fullMethod, byte[] body,
       List<String> headerNamespaces);
+
+  /**
+   * Whether {@code caller} would pass authentication, asked at a call's headers so a caller that
+   * will be refused holds no request budget. The default says yes: {@link #decide} still decides.
+   */
+  default boolean authenticates(PolicySnapshot policy, Caller caller) {
+    return true;
+  }
+
+  /** The production decider: {@code authorizer}, authentication at headers included. */
+  static Decider of(dev.temporalrbac.policy.eval.Authorizer authorizer) {
+    return new Decider() {
+      @Override
+      public Decision decide(PolicySnapshot policy, Caller caller, String fullMethod,
+          byte[] body, List<String> headerNamespaces) {
+        return authorizer.decideWithHeaders(policy, caller, fullMethod, body, headerNamespaces);
+      }
+
+      @Override
+      public boolean authenticates(PolicySnapshot policy, Caller caller) {
+        return authorizer.authenticates(policy, caller);
+      }
+    };
+  }
 }

@@ -43,9 +43,8 @@ public final class ForwardingRegistry extends HandlerRegistry {
   public ForwardingRegistry(Authorizer authorizer, PolicyHolder policy, Channel upstream,
       UpstreamCredentials credentials, EnforcementMode mode, CallObserver observer,
       ProxyConfig.Limits limits) {
-    this(authorizer.catalog(), (snapshot, caller, method, body, namespaces) ->
-        authorizer.decideWithHeaders(snapshot, caller, method, body, namespaces),
-        policy, upstream, credentials, mode, observer, limits);
+    this(authorizer.catalog(), Decider.of(authorizer), policy, upstream, credentials, mode,
+        observer, limits);
   }
 
   /**

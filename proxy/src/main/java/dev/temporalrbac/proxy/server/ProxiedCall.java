@@ -1,5 +1,6 @@
 package dev.temporalrbac.proxy.server;
 
+import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.eval.Decision;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -99,19 +100,21 @@ final class ProxiedCall implements TimerTask {
 
   /**
    * Refuses, before anything is reserved or read, a call whose answer cannot depend on its body:
-   * one with no usable credential (none, several, or not {@code Bearer <credential>}) on a method
-   * that needs one. Only when enforcing: a dry run forwards it, so it is decided on its body.
+   * one on a method that needs a credential whose caller does not authenticate (no credential,
+   * several, not {@code Bearer <credential>}, or an unknown, disabled or expired key). Only when
+   * enforcing: a dry run forwards it, so it is decided on its body.
    */
   private boolean refusedAtHeaders() {
     if (openToAnyone || forwarder.mode() != EnforcementMode.ENFORCE) {
       return false;
     }
     List<String> authorizations = headerValues(UpstreamCredentials.AUTHORIZATION);
-    if (authorizations.size() == 1 && BearerCredentials.credential(authorizations.get(0)) != null) {
+    Caller caller = BearerCredentials.caller(authorizations);
+    if (caller != null && forwarder.decider().authenticates(forwarder.policy().current(), caller)) {
       return false;
     }
     if (decide(EMPTY)) {
-      decision = null; // not expected (no credential passes a method that needs one): decide again
+      decision = null; // not expected (the caller does not authenticate): decide again on the body
       return false;
     }
     return true;
@@ -157,16 +160,12 @@ final class ProxiedCall implements TimerTask {
       upstream.sendMessage(message);
     }
     hold.shrinkTo(message.length);
-    releaseOnceTaken();
-    requestDownstreamWhenUpstreamReady();
-  }
-
-  /** Gives the message's room back now if the upstream has taken it, else when it does. */
-  private void releaseOnceTaken() {
-    if (upstream.isReady()) {
+    if (upstream.isReady()) { // read once: the room and the next request follow the same answer
       hold.release();
+      requestNextMessage();
     } else {
       releaseWhenTaken = true;
+      downstreamRequestPending = true;
     }
   }
 
@@ -199,16 +198,20 @@ final class ProxiedCall implements TimerTask {
       openUpstream();
       upstream.sendMessage(request);
       request = null;
-      // a half-closed call is never ready again: ask now whether the transport took the message
-      boolean took = upstream.isReady();
       upstream.halfClose();
-      if (took) {
-        hold.release();
+      if (ConnectTimeout.waitsForConnection(upstream)) {
+        // no connection yet: the message waits in memory (at most upstream.connect_timeout), so
+        // its room stays held until the upstream answers or the call ends
+        releaseWhenTaken = true;
       } else {
-        releaseWhenTaken = true; // until the upstream answers, or the call ends
+        // a connected upstream takes it now (gRPC tells a half-closed one-message call nothing
+        // more until it answers, and a long poll must not hold budget for its whole wait)
+        hold.release();
       }
     } else {
-      hold.release(); // room asked for a next message that never came
+      if (!releaseWhenTaken) {
+        hold.release(); // room asked for a next message that never came
+      }
       upstream.halfClose();
     }
   }
@@ -255,14 +258,6 @@ final class ProxiedCall implements TimerTask {
     List<String> all = new ArrayList<>(1);
     values.forEach(all::add);
     return all;
-  }
-
-  private void requestDownstreamWhenUpstreamReady() {
-    if (upstream.isReady()) {
-      requestNextMessage();
-    } else {
-      downstreamRequestPending = true;
-    }
   }
 
   private void requestNextMessage() {
@@ -392,10 +387,11 @@ final class ProxiedCall implements TimerTask {
 
     @Override
     public void onReady() {
-      if (upstream.isReady()) {
-        taken();
+      if (!upstream.isReady()) { // read once, as where the message was sent
+        return;
       }
-      if (downstreamRequestPending && !closed && upstream.isReady()) {
+      taken();
+      if (downstreamRequestPending && !closed) {
         downstreamRequestPending = false;
         requestNextMessage();
       }

@@ -68,9 +68,10 @@ final class UpstreamMonitor implements AutoCloseable {
   /** Every channel connected (or briefly reconnecting), as the last tick saw it. */
   private volatile boolean connectedNow;
   private int nextProbe;
-  private boolean wasReady = true;
+  private boolean wasReady;
   private volatile boolean probing;
-  private volatile boolean answering = true;
+  /** The last probe was answered; false until one is, and again after every outage. */
+  private volatile boolean answering;
   private volatile String lastFailure = "";
 
   UpstreamMonitor(List<ManagedChannel> channels, String target,
@@ -141,6 +142,9 @@ final class UpstreamMonitor implements AutoCloseable {
       channel.resetConnectBackoff();
     }
     connectedNow = countable;
+    if (!countable) {
+      answering = false; // a new connection must answer a probe before it counts as ready
+    }
     if (connected && !probing) {
       probe(channels.get(Math.floorMod(nextProbe++, channels.size())));
     }
@@ -148,7 +152,7 @@ final class UpstreamMonitor implements AutoCloseable {
     if (ready != wasReady) {
       wasReady = ready;
       String why = connected ? "it does not answer (" + lastFailure + ")" : "no connection";
-      LOG.info(() -> ready ? "upstream " + target + " is ready again"
+      LOG.info(() -> ready ? "upstream " + target + " is ready"
           : "upstream " + target + " is not ready: " + why);
     }
   }

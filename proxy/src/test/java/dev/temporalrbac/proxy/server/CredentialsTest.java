@@ -119,6 +119,22 @@ class CredentialsTest {
   }
 
   @Test
+  void dryRunForwardsACallWhoseCallerDoesNotAuthenticate() throws Exception {
+    RecordingObserver observer = new RecordingObserver();
+    try (ProxyFixture fx = ProxyFixture.builder().mode(EnforcementMode.DRY_RUN)
+        .observer(observer).start()) {
+      byte[] body = start("orders");
+      for (String secret : new String[] {null, "not-a-key-of-this-policy"}) {
+        assertEquals(Status.Code.OK, fx.unary(ProxyFixture.auth(secret), START, body)
+            .awaitClose().getCode(), String.valueOf(secret));
+      }
+      assertEquals(2, fx.upstream.calls().size());
+      assertEquals(2, observer.decided.size(), "each call decided once, on its body");
+      assertTrue(observer.decided.stream().noneMatch(d -> d.decision().allowed() || d.enforced()));
+    }
+  }
+
+  @Test
   void dryRunForwardsAWouldBeDeniedCallAndReportsItUnenforced() throws Exception {
     RecordingObserver observer = new RecordingObserver();
     try (ProxyFixture fx = ProxyFixture.builder().mode(EnforcementMode.DRY_RUN)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.temporalrbac.policy.catalog.MethodCatalog;
 import dev.temporalrbac.policy.eval.Authorizer;
+import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.eval.Decision;
 import dev.temporalrbac.policy.eval.Outcome;
 import dev.temporalrbac.policy.eval.Reason;
@@ -178,7 +179,7 @@ public final class ProxyFixture implements AutoCloseable {
    * as {@code GetClusterInfo}), so streaming shapes Temporal lacks can be forwarded.
    */
   public static Decider testDecider(Authorizer authorizer) {
-    return (policy, caller, method, body, header) -> {
+    Decider test = (policy, caller, method, body, header) -> {
       if (!method.startsWith(RecordingUpstream.ECHO)) {
         return authorizer.decideWithHeaders(policy, caller, method, body, header);
       }
@@ -189,6 +190,18 @@ public final class ProxyFixture implements AutoCloseable {
       return new Decision(Outcome.ALLOW, Reason.ALLOWED, "allowed: test service", method,
           gate.principal(), gate.principalType(), gate.role(), gate.keyId(), List.of(),
           "authenticated", gate.policyVersion(), false, gate.rights());
+    };
+    return new Decider() { // the production authentication at headers, the test's decisions
+      @Override
+      public Decision decide(PolicySnapshot policy, Caller caller, String method, byte[] body,
+          List<String> header) {
+        return test.decide(policy, caller, method, body, header);
+      }
+
+      @Override
+      public boolean authenticates(PolicySnapshot policy, Caller caller) {
+        return authorizer.authenticates(policy, caller);
+      }
     };
   }
 

@@ -167,9 +167,9 @@ class RequestLimitsTest {
         "request-buffer-bytes", String.valueOf(64 * KIB));
     Metadata basic = new Metadata();
     basic.put(UpstreamCredentials.AUTHORIZATION, "Basic " + DEV);
-    for (Metadata headers : List.of(auth(null), basic, auth(null), basic)) {
+    for (Metadata headers : List.of(auth(null), basic, auth("not-a-key"), auth(null), basic)) {
       Exchange refused = fx.start(START, MethodType.BIDI_STREAMING, headers, CallOptions.DEFAULT);
-      assertStatus(refused.awaitClose(), Status.Code.UNAUTHENTICATED, "Bearer");
+      assertEquals(Status.Code.UNAUTHENTICATED, refused.awaitClose().getCode());
     }
     awaitReserved(0);
     assertNormalCallPasses();
@@ -260,9 +260,7 @@ class RequestLimitsTest {
     poll.call.sendMessage(ForwardingTest.startRequest("orders"));
     poll.call.halfClose();
     fx.upstream.awaitCall(1, java.time.Duration.ofSeconds(10));
-    // a one-message call is half-closed upstream at once, and gRPC tells such a call nothing
-    // more until it answers: its room shrinks to the message's own size and is held till then
-    awaitReserved(ForwardingTest.startRequest("orders").length);
+    awaitReserved(0); // handed to a connected upstream: a held long poll holds no budget
     Thread.sleep(800); // well past the timeout (and the timer's tick): the call must stay open
     answer.complete(null);
 

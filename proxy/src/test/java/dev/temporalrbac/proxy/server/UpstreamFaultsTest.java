@@ -62,10 +62,14 @@ class UpstreamFaultsTest {
 
   /** A proxy in front of {@code upstream}: connect timeout 1s, probes every 200ms. */
   private void startProxy(String upstream) throws Exception {
+    startProxy(upstream, "200ms");
+  }
+
+  private void startProxy(String upstream, String probeInterval) throws Exception {
     ProxyConfig config = new ConfigLoader(Map.of()).load(null, Map.of(
         "listen", "127.0.0.1:0", "upstream", upstream, "policy", "unused.yaml",
         "admin", "127.0.0.1:0", "upstream-connect-timeout", "1s",
-        "upstream-probe-interval", "200ms", "upstream-keepalive-time", "10s",
+        "upstream-probe-interval", probeInterval, "upstream-keepalive-time", "10s",
         "upstream-keepalive-timeout", "1s"));
     proxy = ProxyServer.start(config, new Authorizer(MethodCatalog.load(), Clock.systemUTC()),
         new PolicyHolder(ProxyFixture.parse(ProxyFixture.policyYaml())), CallObserver.NONE);
@@ -122,15 +126,15 @@ class UpstreamFaultsTest {
     io.grpc.Server upstream = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
         .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
         .addService(new io.grpc.protobuf.services.HealthStatusManager().getHealthService())
-        .maxConnectionAge(300, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .maxConnectionAge(2, java.util.concurrent.TimeUnit.SECONDS)
         .maxConnectionAgeGrace(100, java.util.concurrent.TimeUnit.MILLISECONDS)
         .build().start();
     closeLater(upstream::shutdownNow);
-    startProxy("127.0.0.1:" + upstream.getPort());
+    startProxy("127.0.0.1:" + upstream.getPort(), "500ms"); // a reconnect has 1s of grace
     assertTrue(eventually(proxy::upstreamReady, Duration.ofSeconds(10)), "never ready");
 
-    int samples = 0;
-    long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    int samples = 0; // every 10 ms across three or four GOAWAYs of each upstream connection
+    long end = System.nanoTime() + Duration.ofSeconds(7).toNanos();
     while (System.nanoTime() < end) {
       assertTrue(proxy.upstreamReady(), "readiness dropped after " + samples + " samples");
       samples++;
