@@ -41,14 +41,6 @@ class CallShapeTest {
     fx.close();
   }
 
-  private static void assertStatus(Status status, Status.Code code, String... words) {
-    assertEquals(code, status.getCode(), () -> "status " + status);
-    for (String word : words) {
-      assertTrue(String.valueOf(status.getDescription()).contains(word),
-          () -> "'" + status.getDescription() + "' lacks '" + word + "'");
-    }
-  }
-
   private void assertBudgetReturned() throws InterruptedException {
     for (int i = 0; i < 200 && fx.registry.requestBufferBytesInUse() != 0; i++) {
       Thread.sleep(10);
@@ -65,7 +57,7 @@ class CallShapeTest {
     ex.call.sendMessage(randomBytes(100));
     // no half-close and no deadline: before the fix the call waited forever
 
-    assertStatus(ex.awaitClose(), Status.Code.INTERNAL, "Too many requests", START,
+    ProxyFixture.assertStatus(ex.awaitClose(), Status.Code.INTERNAL, "Too many requests", START,
         "exactly one request message", "nothing was forwarded");
     assertEquals(1, fx.upstream.calls().size(), "the call was opened upstream");
     assertEquals(List.of(Rejection.TOO_MANY_REQUESTS), log.rejections());
@@ -77,7 +69,7 @@ class CallShapeTest {
     Exchange ex = fx.start(START, MethodType.UNARY, auth(DEV), CallOptions.DEFAULT);
     ex.call.halfClose();
 
-    assertStatus(ex.awaitClose(), Status.Code.INTERNAL, "Half-closed without a request", START);
+    ProxyFixture.assertStatus(ex.awaitClose(), Status.Code.INTERNAL, "Half-closed without a request", START);
     assertTrue(fx.upstream.calls().isEmpty(), "a call without its request reached the upstream");
     assertTrue(log.decisions.isEmpty(), "a call without its request was decided");
     assertEquals(List.of(Rejection.MISSING_REQUEST), log.rejections());

@@ -178,6 +178,16 @@ public final class ProxyFixture implements AutoCloseable {
    * The real Authorizer, except {@code test.Echo/*}: allowed for any authenticated caller (decided
    * as {@code GetClusterInfo}), so streaming shapes Temporal lacks can be forwarded.
    */
+  /** Asserts {@code status} has {@code code} and a description holding every one of {@code words}. */
+  public static void assertStatus(Status status, Status.Code code, String... words) {
+    org.junit.jupiter.api.Assertions.assertEquals(code, status.getCode(), () -> "status " + status);
+    for (String word : words) {
+      org.junit.jupiter.api.Assertions.assertTrue(
+          String.valueOf(status.getDescription()).contains(word),
+          () -> "'" + status.getDescription() + "' lacks '" + word + "'");
+    }
+  }
+
   public static Decider testDecider(Authorizer authorizer) {
     Decider test = (policy, caller, method, body, header) -> {
       if (!method.startsWith(RecordingUpstream.ECHO)) {

@@ -60,14 +60,6 @@ class RequestLimitsTest {
     fx.close();
   }
 
-  private static void assertStatus(Status status, Status.Code code, String... words) {
-    assertEquals(code, status.getCode(), () -> "status " + status);
-    for (String word : words) {
-      assertTrue(String.valueOf(status.getDescription()).contains(word),
-          () -> "'" + status.getDescription() + "' lacks '" + word + "'");
-    }
-  }
-
   private void awaitReserved(long bytes) throws InterruptedException {
     for (int i = 0; i < 500 && fx.registry.requestBufferBytesInUse() != bytes; i++) {
       Thread.sleep(10);
@@ -97,7 +89,7 @@ class RequestLimitsTest {
     proxy(); // the default limit, 4 MiB
     Status status = sendRaw(new ZeroStream(120 * MIB));
 
-    assertStatus(status, Status.Code.RESOURCE_EXHAUSTED, String.valueOf(4 * MIB));
+    ProxyFixture.assertStatus(status, Status.Code.RESOURCE_EXHAUSTED, String.valueOf(4 * MIB));
     assertTrue(log.decisions.isEmpty(), "an oversized request was decided");
     assertTrue(fx.upstream.calls().isEmpty(), "an oversized request reached the upstream");
     awaitReserved(0);
@@ -113,7 +105,7 @@ class RequestLimitsTest {
     ex.call.sendMessage(bomb);
     ex.call.halfClose();
 
-    assertStatus(ex.awaitClose(), Status.Code.RESOURCE_EXHAUSTED, "limits.max_request_bytes",
+    ProxyFixture.assertStatus(ex.awaitClose(), Status.Code.RESOURCE_EXHAUSTED, "limits.max_request_bytes",
         String.valueOf(MIB));
     assertTrue(log.decisions.isEmpty(), "a gzip bomb was decided");
     assertTrue(fx.upstream.calls().isEmpty(), "a gzip bomb reached the upstream");
@@ -145,7 +137,7 @@ class RequestLimitsTest {
     awaitReserved(3 * 64 * KIB);
 
     Exchange refused = holder();
-    assertStatus(refused.awaitClose(), Status.Code.RESOURCE_EXHAUSTED,
+    ProxyFixture.assertStatus(refused.awaitClose(), Status.Code.RESOURCE_EXHAUSTED,
         "limits.request_buffer_bytes", String.valueOf(3 * 64 * KIB));
     assertEquals(List.of(Rejection.REQUEST_BUDGET), log.rejections());
 
@@ -228,7 +220,7 @@ class RequestLimitsTest {
     proxy("first-message-timeout", "300ms");
     Exchange silent = holder();
 
-    assertStatus(silent.awaitClose(), Status.Code.DEADLINE_EXCEEDED,
+    ProxyFixture.assertStatus(silent.awaitClose(), Status.Code.DEADLINE_EXCEEDED,
         "limits.first_message_timeout", "300 ms");
     assertEquals(List.of(Rejection.FIRST_MESSAGE_TIMEOUT), log.rejections());
     assertTrue(fx.upstream.calls().isEmpty());
@@ -241,7 +233,7 @@ class RequestLimitsTest {
     Exchange unended = holder();
     unended.call.sendMessage(ForwardingTest.startRequest("orders"));
 
-    assertStatus(unended.awaitClose(), Status.Code.DEADLINE_EXCEEDED,
+    ProxyFixture.assertStatus(unended.awaitClose(), Status.Code.DEADLINE_EXCEEDED,
         "limits.first_message_timeout");
     assertTrue(fx.upstream.calls().isEmpty());
     awaitReserved(0);
