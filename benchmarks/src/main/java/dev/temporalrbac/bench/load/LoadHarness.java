@@ -87,7 +87,7 @@ public final class LoadHarness {
       Metadata.Key.of("temporal-namespace", Metadata.ASCII_STRING_MARSHALLER);
 
   /** Requests and responses are pre-serialized: the client spends no CPU on protobuf. */
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+  public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
     @Override
     public InputStream stream(byte[] value) {
       return new ByteArrayInputStream(value);
