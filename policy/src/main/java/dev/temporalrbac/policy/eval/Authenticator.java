@@ -10,18 +10,24 @@ import java.time.Clock;
 import java.util.HexFormat;
 
 /**
- * Resolves a {@link Caller} to its effective rights under one snapshot: API keys by the SHA-256 of
- * their secret, refused when unknown, disabled or expired (by the injected clock). Thread-safe;
- * hashing uses a per-thread digest and buffers, so authenticating allocates nothing.
+ * Resolves a {@link Caller} to its effective rights under one snapshot, by the precedence
+ * {@link Identities} documents: a bearer credential shaped as a JWT goes to the token
+ * authenticator (when JWTs are accepted), any other to the API keys, found by the SHA-256 of
+ * their secret and refused when unknown, disabled or expired (by the injected clock); without a
+ * bearer credential, a verified client certificate goes to the certificate authenticator.
+ * Thread-safe; hashing uses a per-thread digest and buffers, so authenticating an API key
+ * allocates nothing.
  */
 final class Authenticator {
   /** Per-thread hashing state, so hashing a secret allocates nothing. */
   private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
 
   private final Clock clock;
+  private final Identities identities;
 
-  Authenticator(Clock clock) {
+  Authenticator(Clock clock, Identities identities) {
     this.clock = clock;
+    this.identities = identities;
   }
 
   /** Lower-case hex SHA-256 of a secret, as the policy file stores it. */
@@ -30,11 +36,13 @@ final class Authenticator {
   }
 
   /**
-   * The caller's rights (and, through {@code out}, the key id it used), or null with a failure
-   * saying what was missing recorded in {@code out}.
+   * The caller's rights (and, through {@code out}, how it was identified), or null with a
+   * failure saying what was missing recorded in {@code out}.
    */
   EffectiveRights authenticate(PolicySnapshot policy, Caller caller, DecisionContext out) {
     if (caller.principalId() != null) {
+      out.identifiedBy = IdentifiedBy.PRINCIPAL;
+      out.credentialId = caller.principalId();
       EffectiveRights rights = policy.rightsOf(caller.principalId());
       if (rights == null) {
         out.fail(Reason.UNKNOWN_PRINCIPAL, "principal " + caller.principalId()
@@ -45,21 +53,49 @@ final class Authenticator {
     }
     if (caller.credentialCount() > 1) {
       out.fail(Reason.MULTIPLE_CREDENTIALS, "the call carries " + caller.credentialCount()
-          + " authorization headers; send exactly one 'authorization: Bearer <api key>'");
+          + " authorization headers; send exactly one ('authorization: Bearer <credential>')");
       return null;
     }
-    if (caller.apiKeySecret() == null) {
-      out.fail(Reason.NO_CREDENTIALS,
-          "no API key: send the header 'authorization: Bearer <api key>'");
+    if (caller.malformedProblem() != null) {
+      out.fail(Reason.MALFORMED_CREDENTIALS, "the authorization header "
+          + caller.malformedProblem() + ": " + identities.accepted());
       return null;
     }
-    int slot = policy.findKey(HASHERS.get().digest(caller.apiKeySecret()));
+    String bearer = caller.bearer();
+    if (bearer == null) {
+      if (!caller.certificateChain().isEmpty() && identities.certificates() != null) {
+        return record(identities.certificates().authenticate(policy, caller.certificateChain()),
+            out);
+      }
+      out.fail(Reason.NO_CREDENTIALS, "no credentials: " + identities.accepted());
+      return null;
+    }
+    if (identities.tokens() != null && CompactJws.looksLike(bearer)) {
+      return record(identities.tokens().authenticate(policy, bearer), out);
+    }
+    return apiKey(policy, bearer, out);
+  }
+
+  /** Copies a token or certificate authenticator's verdict into {@code out}. */
+  private static EffectiveRights record(Authentication result, DecisionContext out) {
+    out.identifiedBy = result.identifiedBy();
+    out.credentialId = result.credentialId();
+    if (!result.authenticated()) {
+      out.fail(result.reason(), result.message());
+    }
+    return result.rights();
+  }
+
+  private EffectiveRights apiKey(PolicySnapshot policy, String secret, DecisionContext out) {
+    out.identifiedBy = IdentifiedBy.API_KEY;
+    int slot = policy.findKey(HASHERS.get().digest(secret));
     if (slot < 0) {
       out.fail(Reason.UNKNOWN_KEY, "the API key is not in the policy (version "
           + policy.version() + "); check the key or ask for it to be added");
       return null;
     }
     ApiKey key = policy.keyAt(slot);
+    out.credentialId = key.id();
     if (key.disabled()) {
       out.fail(Reason.KEY_DISABLED, "API key " + key.id() + " is disabled");
       return null;
@@ -74,7 +110,6 @@ final class Authenticator {
           + ", who is not in the policy");
       return null;
     }
-    out.keyId = key.id();
     return rights;
   }
 

@@ -36,13 +36,21 @@ public final class Authorizer {
 
   private final MethodCatalog catalog;
   private final Authenticator authenticator;
+  private final Identities identities;
   /** Per catalog entry, built once: what it requires, and the message of an allow. */
   private final String[] requirements;
   private final String[] allowMessages;
 
+  /** An authorizer whose callers are identified by the policy's API keys only. */
   public Authorizer(MethodCatalog catalog, Clock clock) {
+    this(catalog, clock, Identities.apiKeysOnly());
+  }
+
+  /** An authorizer that also accepts the JWTs and client certificates {@code identities} names. */
+  public Authorizer(MethodCatalog catalog, Clock clock, Identities identities) {
     this.catalog = catalog;
-    this.authenticator = new Authenticator(clock);
+    this.identities = identities;
+    this.authenticator = new Authenticator(clock, identities);
     this.requirements = new String[catalog.size()];
     this.allowMessages = new String[catalog.size()];
     for (CatalogEntry entry : catalog.entries()) {
@@ -54,6 +62,11 @@ public final class Authorizer {
 
   public MethodCatalog catalog() {
     return catalog;
+  }
+
+  /** The credentials accepted besides API keys. */
+  public Identities identities() {
+    return identities;
   }
 
   /** Lower-case hex SHA-256 of an API key secret, the form the policy file stores. */
@@ -86,9 +99,10 @@ public final class Authorizer {
 
   /**
    * Whether {@code caller} authenticates under {@code policy} exactly as {@link #decide} checks it
-   * first (a known, enabled, unexpired key, or a principal of the policy). Lets a call be refused
+   * first (a known, enabled, unexpired key, a valid token, a certificate naming a principal, or a
+   * principal of the policy). Lets a call be refused
    * at its headers, before any of its body is read or buffered. Thread-safe; allocates nothing
-   * when the caller authenticates.
+   * when the caller authenticates by API key.
    */
   public boolean authenticates(PolicySnapshot policy, Caller caller) {
     if (policy == null) {
@@ -213,6 +227,14 @@ public final class Authorizer {
             + " there and holds " + (held == null ? "no permission" : held.yamlName()));
         return;
       }
+    }
+    NamespacePermission everywhere = rights.everywhere();
+    if (facts.unlistedDropped() && (everywhere == null || !everywhere.includes(needed))) {
+      ctx.fail(Reason.MISSING_NAMESPACE_PERMISSION, shortName(rule) + " names more than "
+          + RequestFacts.MAX_UNLISTED + " namespaces the policy does not list, which cannot all be"
+          + " checked by name; only a caller holding " + needed.yamlName() + " on every namespace"
+          + " may call it so");
+      return;
     }
   }
 

@@ -15,7 +15,10 @@ import java.util.Objects;
  * @param principal the principal decided for (a key's owner); empty when unknown
  * @param principalType {@code user}, {@code service_account}, or empty
  * @param role the principal's highest role, {@code namespace_scoped}, or empty
- * @param keyId the API key used, or empty
+ * @param identifiedBy how the caller was identified: {@code api_key}, {@code jwt}, {@code mtls},
+ *     {@code principal} (an operator's what-if), or empty when it was not
+ * @param credentialId which credential: the API key's id, the JWT's subject, the client
+ *     certificate's principal name; empty when unknown; never a secret
  * @param namespaces every namespace the call names, deduplicated, in the order found
  * @param required what the call needed, e.g. {@code namespace:write}
  * @param policyVersion version of the snapshot that decided
@@ -30,7 +33,8 @@ public record Decision(
     String principal,
     String principalType,
     String role,
-    String keyId,
+    String identifiedBy,
+    String credentialId,
     List<String> namespaces,
     String required,
     String policyVersion,
@@ -44,6 +48,13 @@ public record Decision(
       throw new IllegalArgumentException("outcome " + outcome + " with reason " + reason);
     }
     namespaces = List.copyOf(namespaces);
+    Objects.requireNonNull(identifiedBy, "identifiedBy");
+    Objects.requireNonNull(credentialId, "credentialId");
+  }
+
+  /** The API key's id when the caller was identified by one, else empty. */
+  public String keyId() {
+    return identifiedBy.equals("api_key") ? credentialId : "";
   }
 
   public boolean allowed() {

@@ -18,8 +18,10 @@ final class DecisionContext {
   String policyVersion;
   /** The authenticated caller's rights; null until authentication succeeds. */
   EffectiveRights rights;
-  /** The API key the caller used, or empty. */
-  String keyId;
+  /** How the caller was identified; null until known. */
+  IdentifiedBy identifiedBy;
+  /** Which credential: API key id, JWT subject, certificate name; empty until known. */
+  String credentialId;
   /** The namespaces the call names: the first inline (the common case), the rest in a list. */
   private String firstNamespace;
   private List<String> moreNamespaces;
@@ -36,7 +38,8 @@ final class DecisionContext {
     this.method = method;
     this.policyVersion = policyVersion;
     rights = null;
-    keyId = "";
+    identifiedBy = null;
+    credentialId = "";
     firstNamespace = null;
     moreNamespaces = null;
     manyNamespaces = null;
@@ -103,9 +106,29 @@ final class DecisionContext {
     return all;
   }
 
-  /** Who the call is by, for messages: principal id and role. */
+  /** Who the call is by, for messages: principal id, role, and how it was identified. */
   String who() {
-    return rights == null ? "the caller" : rights.principalId() + " (" + rights.roleLabel() + ")";
+    if (rights == null) {
+      return "the caller";
+    }
+    return rights.principalId() + " (" + rights.roleLabel() + via() + ")";
+  }
+
+  /** {@code , by JWT subject x} and the like; empty for principals named by an operator. */
+  private String via() {
+    if (identifiedBy == null) {
+      return "";
+    }
+    switch (identifiedBy) {
+      case API_KEY:
+        return ", by API key " + credentialId;
+      case JWT:
+        return ", by JWT subject " + credentialId;
+      case MTLS:
+        return ", by client certificate " + credentialId;
+      default:
+        return "";
+    }
   }
 
   Decision toDecision() {
@@ -118,7 +141,8 @@ final class DecisionContext {
         rights == null ? "" : rights.principalId(),
         rights == null ? "" : rights.typeLabel(),
         rights == null ? "" : rights.roleLabel(),
-        rights == null ? "" : keyId,
+        identifiedBy == null ? "" : identifiedBy.label(),
+        credentialId,
         namespaceList(), required, policyVersion, filterNamespaceList, rights);
     // Drop references so the per-thread context does not keep a snapshot's objects alive.
     reset("", "");

@@ -16,6 +16,25 @@ public enum Reason {
   KEY_DISABLED(StatusCode.UNAUTHENTICATED),
   KEY_EXPIRED(StatusCode.UNAUTHENTICATED),
   UNKNOWN_PRINCIPAL(StatusCode.UNAUTHENTICATED),
+  /** A bearer value shaped as a JWT that is not one: bad encoding, JSON, or missing claims. */
+  TOKEN_MALFORMED(StatusCode.UNAUTHENTICATED),
+  /** A JWT signed (or not) with an algorithm outside {@code identity.jwt.algorithms}. */
+  TOKEN_FORBIDDEN_ALGORITHM(StatusCode.UNAUTHENTICATED),
+  /** A JWT whose {@code kid} is missing or not in the JWKS. */
+  TOKEN_UNKNOWN_KEY(StatusCode.UNAUTHENTICATED),
+  TOKEN_BAD_SIGNATURE(StatusCode.UNAUTHENTICATED),
+  TOKEN_EXPIRED(StatusCode.UNAUTHENTICATED),
+  TOKEN_NOT_YET_VALID(StatusCode.UNAUTHENTICATED),
+  TOKEN_WRONG_ISSUER(StatusCode.UNAUTHENTICATED),
+  TOKEN_WRONG_AUDIENCE(StatusCode.UNAUTHENTICATED),
+  /** A valid JWT whose subject is no principal, with {@code identity.jwt.default_role: none}. */
+  TOKEN_UNKNOWN_SUBJECT(StatusCode.UNAUTHENTICATED),
+  /** A client certificate without a name of the kinds {@code identity.mtls.principal_from} lists. */
+  CERTIFICATE_NO_NAME(StatusCode.UNAUTHENTICATED),
+  /** A client certificate naming no principal of the policy. */
+  CERTIFICATE_UNKNOWN_PRINCIPAL(StatusCode.UNAUTHENTICATED),
+  /** A client certificate matching none of its principal's certificate filters. */
+  CERTIFICATE_FILTER_MISMATCH(StatusCode.UNAUTHENTICATED),
   UNKNOWN_METHOD(StatusCode.PERMISSION_DENIED),
   MALFORMED_REQUEST(StatusCode.INVALID_ARGUMENT),
   MISSING_ROLE(StatusCode.PERMISSION_DENIED),

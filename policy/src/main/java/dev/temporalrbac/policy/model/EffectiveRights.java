@@ -26,6 +26,8 @@ public final class EffectiveRights {
   private final Object[] grantTable;
   private final int grantMask;
   private final boolean adminEverywhere;
+  /** A permission held on every namespace (a token's {@code temporal-system} grant), or null. */
+  private final NamespacePermission everywhere;
   /** Read on every decision; held here so a decision does not also touch the {@link Principal}. */
   private final String principalId;
   private final String typeLabel;
@@ -33,6 +35,12 @@ public final class EffectiveRights {
 
   EffectiveRights(Principal principal, Set<AccountRole> roles,
       Map<String, NamespacePermission> grants) {
+    this(principal, roles, grants, null);
+  }
+
+  EffectiveRights(Principal principal, Set<AccountRole> roles,
+      Map<String, NamespacePermission> grants, NamespacePermission everywhere) {
+    this.everywhere = everywhere;
     this.principal = principal;
     this.roles = roles.isEmpty()
         ? Collections.emptySet() : Collections.unmodifiableSet(EnumSet.copyOf(roles));
@@ -65,15 +73,44 @@ public final class EffectiveRights {
    */
   static EffectiveRights compute(Principal principal, Map<String, Group> groups,
       Iterable<String> createdNamespaces, UnaryOperator<String> canonical) {
+    return compute(principal, groups, createdNamespaces, canonical, null);
+  }
+
+  /**
+   * As {@link #compute(Principal, Map, Iterable, UnaryOperator)}, with a token's claims folded in
+   * when {@code claims} is not null: its groups join the principal's, its namespace grants and
+   * its everywhere grant add to the principal's, and a system admin claim adds Global Admin. A
+   * namespace-scoped service account keeps its scope at account level (no group or role is
+   * added); only namespace grants are added to it.
+   */
+  static EffectiveRights compute(Principal principal, Map<String, Group> groups,
+      Iterable<String> createdNamespaces, UnaryOperator<String> canonical,
+      ClaimedRights claims) {
     if (principal.isNamespaceScoped()) {
       ScopedGrant scoped = principal.scoped();
-      return new EffectiveRights(principal, EnumSet.noneOf(AccountRole.class),
-          Map.of(canonical.apply(scoped.namespace()), scoped.permission()));
+      Map<String, NamespacePermission> grants = new HashMap<>();
+      grants.put(canonical.apply(scoped.namespace()), scoped.permission());
+      if (claims != null) {
+        claims.namespaces().forEach((ns, permission) ->
+            grants.merge(canonical.apply(ns), permission, NamespacePermission::max));
+      }
+      return new EffectiveRights(principal, EnumSet.noneOf(AccountRole.class), grants,
+          claims == null ? null : claims.everywhere());
     }
     EnumSet<AccountRole> roles = EnumSet.of(principal.role());
     Map<String, NamespacePermission> grants = new HashMap<>();
     principal.namespaces().forEach((ns, permission) -> grants.put(canonical.apply(ns), permission));
-    for (String groupId : principal.groups()) {
+    java.util.List<String> memberOf = principal.groups();
+    if (claims != null) {
+      memberOf = new java.util.ArrayList<>(memberOf);
+      memberOf.addAll(claims.groups());
+      claims.namespaces().forEach((ns, permission) ->
+          grants.merge(canonical.apply(ns), permission, NamespacePermission::max));
+      if (claims.systemAdmin()) {
+        roles.add(AccountRole.GLOBAL_ADMIN);
+      }
+    }
+    for (String groupId : memberOf) {
       Group group = groups.get(groupId);
       if (group == null) {
         continue;
@@ -87,7 +124,8 @@ public final class EffectiveRights {
         grants.put(canonical.apply(namespace), NamespacePermission.ADMIN);
       }
     }
-    return new EffectiveRights(principal, roles, grants);
+    return new EffectiveRights(principal, roles, grants,
+        claims == null ? null : claims.everywhere());
   }
 
   public Principal principal() {
@@ -134,14 +172,29 @@ public final class EffectiveRights {
     return false;
   }
 
+  /**
+   * The permission it holds on every namespace, listed in the policy or not: ADMIN for Global
+   * Admin and Account Owner, a token's {@code temporal-system} grant, or null.
+   */
+  public NamespacePermission everywhere() {
+    return adminEverywhere ? NamespacePermission.ADMIN : everywhere;
+  }
+
   /** Its permission on a namespace, or null for none. */
   public NamespacePermission permissionOn(String namespace) {
     if (adminEverywhere) {
       return NamespacePermission.ADMIN;
     }
     if (grantMask < 0) {
-      return null;
+      return everywhere;
     }
+    if (everywhere != null) {
+      return NamespacePermission.max(everywhere, granted(namespace));
+    }
+    return granted(namespace);
+  }
+
+  private NamespacePermission granted(String namespace) {
     Object[] table = grantTable;
     int slot = spread(namespace.hashCode()) & grantMask;
     while (true) {

@@ -33,6 +33,8 @@ import java.util.Map;
 public final class PolicySnapshot {
   /** No explicit bound: the policy's own size bounds the caches. */
   public static final long UNBOUNDED = 0;
+  /** Distinct token claims whose rights one snapshot keeps computed. */
+  public static final long MAX_CLAIMED_RIGHTS = 10_000;
 
   private final String version;
   private final String source;
@@ -48,6 +50,9 @@ public final class PolicySnapshot {
   private final Map<String, List<String>> createdBy;
   private final NamespaceNames namespaceNames;
   private final LoadingCache<String, EffectiveRights> rights;
+  /** Rights of verified tokens, by what they claim; bounded, since claims come from callers. */
+  private final com.github.benmanes.caffeine.cache.Cache<ClaimKey, EffectiveRights> claimedRights =
+      Caffeine.newBuilder().maximumSize(MAX_CLAIMED_RIGHTS).build();
   /** {@link #rightsOf}, held once for the key table's first-use lookups. */
   private final java.util.function.Function<String, EffectiveRights> rightsLookup = this::rightsOf;
 
@@ -130,6 +135,35 @@ public final class PolicySnapshot {
   public EffectiveRights rightsOf(String principalId) {
     return rights.get(principalId);
   }
+
+  /**
+   * The rights a verified token's claims carry (PERMISSIONS.md, "Identities"): when its subject
+   * names a user or service account, that principal's rights; otherwise a token user holding
+   * {@code defaultRole}, or none when {@code defaultRole} is null. In both cases the claims'
+   * groups (those the policy defines), namespace grants, everywhere grant and system admin are
+   * added. Computed once per distinct claims and default role, in a bounded cache owned by this
+   * snapshot.
+   *
+   * @return the rights, or null when the subject is no principal and {@code defaultRole} is null
+   */
+  public EffectiveRights rightsOf(ClaimedRights claims, AccountRole defaultRole) {
+    Principal principal = principals.get(claims.subject());
+    if (principal == null && defaultRole == null) {
+      return null;
+    }
+    return claimedRights.get(new ClaimKey(claims, defaultRole), key -> {
+      Principal who = principals.get(claims.subject());
+      if (who == null) {
+        who = new Principal(claims.subject(), PrincipalType.USER, defaultRole,
+            Map.of(), List.of(), null);
+      }
+      return EffectiveRights.compute(who, groups,
+          createdBy.getOrDefault(who.id(), List.of()), namespaceNames::canonical, claims);
+    });
+  }
+
+  /** A token's claims with the default role they were computed under. */
+  private record ClaimKey(ClaimedRights claims, AccountRole defaultRole) {}
 
   /** The key whose secret hashes to {@code sha256Hex} (hex digits), or null. */
   public ApiKey keyByHash(String sha256Hex) {

@@ -16,8 +16,9 @@ import java.util.List;
  * <p>Namespace facts keep every distinct non-empty occurrence, with two bounds so a hostile body
  * costs memory in proportion to the policy, not to the body: with {@linkplain #useKnownNames known
  * names} given, only the first {@value #MAX_UNLISTED} distinct names the policy does not list are
- * kept and later ones are dropped (no grant can name an unlisted namespace, so only callers that
- * are admin everywhere may act on one, and they may act on all: one kept is enough to decide);
+ * kept and later ones are dropped, and {@link #unlistedDropped()} says so: the authorizer then
+ * allows the call only to a caller whose permission on every namespace suffices (a token's
+ * permissions claim may grant unlisted namespaces, but a dropped name cannot be checked by name);
  * more than {@value #MAX_NAMESPACE_IDS} distinct namespace ids make the body malformed (every id
  * must be mapped and checked, and a real request names one). Single-valued string facts must
  * agree across their occurrences (an empty occurrence counts as a value): a request that sends
@@ -25,6 +26,14 @@ import java.util.List;
  * parsers differ on which occurrence they keep. Presence facts are present when any occurrence is.
  */
 public final class RequestFacts implements FactSink {
+  /**
+   * More than {@link #MAX_UNLISTED} distinct unlisted names were named and some were dropped
+   * (possibly with a few repeated ones counted; a false positive only makes the check stricter).
+   */
+  public boolean unlistedDropped() {
+    return unlistedDropped;
+  }
+
   /** Up to this many distinct names are deduplicated by a linear scan; beyond, by a hash set. */
   private static final int LINEAR_LIMIT = 8;
   /** Distinct namespace names the policy does not list that are kept (for messages, audit). */
@@ -41,6 +50,8 @@ public final class RequestFacts implements FactSink {
   private final EnumSet<Fact> present = EnumSet.noneOf(Fact.class);
   private NamespaceNames knownNames;
   private int unlistedKept;
+  /** Some unlisted name was dropped past {@link #MAX_UNLISTED}: it could not be checked by name. */
+  private boolean unlistedDropped;
 
   /** Known names to reuse for namespace facts (the policy's), or null to decode every one. */
   public void useKnownNames(NamespaceNames names) {
@@ -53,6 +64,7 @@ public final class RequestFacts implements FactSink {
     manyNamespaces = null;
     manyNamespaceIds = null;
     unlistedKept = 0;
+    unlistedDropped = false;
     Arrays.fill(values, null);
     present.clear();
   }
@@ -146,6 +158,8 @@ public final class RequestFacts implements FactSink {
       int before = namespaces.size();
       manyNamespaces = addDistinct(namespaces, manyNamespaces, decode(buffer, start, end));
       unlistedKept += namespaces.size() - before;
+    } else {
+      unlistedDropped = true;
     }
   }
 

@@ -179,7 +179,8 @@ public final class ConfigLoader {
         credentials(s),
         audit,
         path(s, "audit.file"),
-        parse(s, "shutdown_grace", "30s", ConfigLoader::duration));
+        parse(s, "shutdown_grace", "30s", ConfigLoader::duration),
+        IdentitySettings.apiKeysOnly()); // identity.* and tls.client_*: issue 10, being wired
   }
 
   /** Defaults: see {@link ProxyConfig.Limits} and the README's "Limits" section. */

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param upstream the Temporal frontend or Cloud Ops endpoint, {@code host:port}
  * @param upstreamAuthority {@code :authority} to send upstream; null means the target's host
  * @param upstreamTls TLS to the upstream; null for plaintext
- * @param downstreamTls TLS for callers; null for plaintext
+ * @param downstreamTls TLS for callers; null for plaintext. Its {@code ca} is
+ *     {@code tls.client_ca}, the roots callers' client certificates are verified against
  * @param policyFile the policy document, watched for changes
  * @param reloadInterval how often the policy file is checked
  * @param admin the admin HTTP address (metrics, health, readiness)
@@ -27,6 +28,7 @@ import java.time.Duration;
  * @param audit which decisions are written to the audit log
  * @param auditFile the audit log file; null for standard output
  * @param shutdownGrace how long in-flight calls may finish after SIGTERM
+ * @param identity the credentials accepted besides API keys (JWTs, client certificates)
  */
 public record ProxyConfig(
     InetSocketAddress listen,
@@ -44,7 +46,8 @@ public record ProxyConfig(
     UpstreamCredentials credentials,
     String audit,
     Path auditFile,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    IdentitySettings identity) {
 
   /**
    * Certificate files for one side.

@@ -33,7 +33,9 @@ import java.util.logging.Logger;
  * The audit log: one JSON object per line for each denied call (dry-run denials included), and for
  * each allowed call too at {@link AuditLevel#ALL}. Fields, always all present: {@code time} (RFC
  * 3339, UTC), {@code decision} ({@link Verdict} label), {@code reason}, {@code message},
- * {@code principal}, {@code principal_type}, {@code role}, {@code key_id}, {@code method} (full
+ * {@code principal}, {@code principal_type}, {@code role}, {@code identified_by} ({@code api_key},
+ * {@code jwt}, {@code mtls} or empty), {@code credential_id} (the API key's id, the JWT's subject
+ * or the client certificate's name; never a secret), {@code key_id}, {@code method} (full
  * name), {@code namespaces} (array), {@code required}, {@code peer}, {@code request_id},
  * {@code policy_version}. Lines are built only from the {@link Decision} and {@link CallInfo},
  * which never hold a secret; no header is ever written.
@@ -253,6 +255,8 @@ public final class AuditLog implements CallObserver, AutoCloseable {
     field(out, "principal", d.principal()).append(',');
     field(out, "principal_type", d.principalType()).append(',');
     field(out, "role", d.role()).append(',');
+    field(out, "identified_by", d.identifiedBy()).append(',');
+    field(out, "credential_id", d.credentialId()).append(',');
     field(out, "key_id", d.keyId()).append(',');
     field(out, "method", method).append(',');
     out.append("\"namespaces\":[");

@@ -2,6 +2,7 @@ package dev.temporalrbac.proxy.server;
 
 import dev.temporalrbac.policy.catalog.CatalogEntry;
 import dev.temporalrbac.policy.eval.Authorizer;
+import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.eval.Decision;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.BindableService;
@@ -84,8 +85,10 @@ public final class AuthorizingInterceptor implements ServerInterceptor {
       if (values != null) {
         values.forEach(authorizations::add);
       }
-      decision = BearerCredentials.decide(decider, policy.current(), authorizations, fullMethod,
-          null, List.of());
+      Caller caller = Caller.fromRequest(authorizations,
+          authorizer.identities().certificates() != null
+              ? PeerCertificates.of(call) : List.of());
+      decision = decider.decide(policy.current(), caller, fullMethod, null, List.of());
     } catch (RuntimeException e) {
       call.close(Status.INTERNAL.withDescription(
           "the proxy could not decide this call, so it was refused"), new Metadata());

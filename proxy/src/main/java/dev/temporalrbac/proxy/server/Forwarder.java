@@ -11,6 +11,7 @@ import java.util.Objects;
  * a request may take to arrive. Immutable; one per server.
  *
  * @param firstMessageTimeout {@code limits.first_message_timeout}
+ * @param clientCertificates callers' TLS client certificates identify them (read per call)
  */
 record Forwarder(
     Decider decider,
@@ -20,7 +21,8 @@ record Forwarder(
     EnforcementMode mode,
     CallObserver observer,
     RequestBudget budget,
-    Duration firstMessageTimeout) {
+    Duration firstMessageTimeout,
+    boolean clientCertificates) {
 
   Forwarder {
     Objects.requireNonNull(decider, "decider");

@@ -44,7 +44,7 @@ public final class ForwardingRegistry extends HandlerRegistry {
       UpstreamCredentials credentials, EnforcementMode mode, CallObserver observer,
       ProxyConfig.Limits limits) {
     this(authorizer.catalog(), Decider.of(authorizer), policy, upstream, credentials, mode,
-        observer, limits);
+        observer, limits, authorizer.identities().certificates() != null);
   }
 
   /**
@@ -55,9 +55,19 @@ public final class ForwardingRegistry extends HandlerRegistry {
   public ForwardingRegistry(MethodCatalog catalog, Decider decider, PolicyHolder policy,
       Channel upstream, UpstreamCredentials credentials, EnforcementMode mode,
       CallObserver observer, ProxyConfig.Limits limits) {
+    this(catalog, decider, policy, upstream, credentials, mode, observer, limits, false);
+  }
+
+  /**
+   * As above; when {@code clientCertificates}, each call's verified TLS client certificate chain
+   * is handed to the decider with its headers.
+   */
+  public ForwardingRegistry(MethodCatalog catalog, Decider decider, PolicyHolder policy,
+      Channel upstream, UpstreamCredentials credentials, EnforcementMode mode,
+      CallObserver observer, ProxyConfig.Limits limits, boolean clientCertificates) {
     this.budget = new RequestBudget(limits.requestBufferBytes(), limits.maxRequestBytes());
     this.forwarder = new Forwarder(decider, policy, upstream, credentials, mode, observer,
-        budget, limits.firstMessageTimeout());
+        budget, limits.firstMessageTimeout(), clientCertificates);
     for (CatalogEntry entry : catalog.entries()) {
       String name = entry.fullMethodName();
       if (!entry.rule().service().forwarded()) {

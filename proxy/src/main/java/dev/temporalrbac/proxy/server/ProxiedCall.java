@@ -61,6 +61,7 @@ final class ProxiedCall implements TimerTask {
   private final RequestHold hold;
 
   private ClientCall<byte[], byte[]> upstream;
+  private Caller caller;
   private Decision decision;
   /** A one-message call's request, decided and held until its end of stream. */
   private byte[] request;
@@ -101,16 +102,15 @@ final class ProxiedCall implements TimerTask {
   /**
    * Refuses, before anything is reserved or read, a call whose answer cannot depend on its body:
    * one on a method that needs a credential whose caller does not authenticate (no credential,
-   * several, not {@code Bearer <credential>}, or an unknown, disabled or expired key). Only when
+   * several, not {@code Bearer <credential>}, an unknown, disabled or expired key, a token or
+   * certificate refused). Only when
    * enforcing: a dry run forwards it, so it is decided on its body.
    */
   private boolean refusedAtHeaders() {
     if (openToAnyone || forwarder.mode() != EnforcementMode.ENFORCE) {
       return false;
     }
-    List<String> authorizations = headerValues(UpstreamCredentials.AUTHORIZATION);
-    Caller caller = BearerCredentials.caller(authorizations);
-    if (caller != null && forwarder.decider().authenticates(forwarder.policy().current(), caller)) {
+    if (forwarder.decider().authenticates(forwarder.policy().current(), caller())) {
       return false;
     }
     if (decide(EMPTY)) {
@@ -220,9 +220,8 @@ final class ProxiedCall implements TimerTask {
   private boolean decide(byte[] body) {
     long started = System.nanoTime();
     try {
-      decision = BearerCredentials.decide(forwarder.decider(), forwarder.policy().current(),
-          headerValues(UpstreamCredentials.AUTHORIZATION), method.getFullMethodName(), body,
-          headerValues(NAMESPACE_HEADER));
+      decision = forwarder.decider().decide(forwarder.policy().current(), caller(),
+          method.getFullMethodName(), body, headerValues(NAMESPACE_HEADER));
     } catch (RuntimeException e) {
       closeDownstream(Status.INTERNAL.withDescription(
           "the proxy could not decide this call, so it was not forwarded").withCause(e));
@@ -247,6 +246,15 @@ final class ProxiedCall implements TimerTask {
     upstreamStart = System.nanoTime();
     upstream.start(new UpstreamListener(), forwarder.credentials().upstreamHeaders(headers));
     upstream.request(1);
+  }
+
+  /** The caller as its headers and connection present it; read once, at its first use. */
+  private Caller caller() {
+    if (caller == null) {
+      caller = Caller.fromRequest(headerValues(UpstreamCredentials.AUTHORIZATION),
+          forwarder.clientCertificates() ? PeerCertificates.of(downstream) : List.of());
+    }
+    return caller;
   }
 
   /** Every value of a header, in order; empty when absent. */

@@ -95,7 +95,7 @@ class AdminServerTest {
   @Test
   void servesMetrics() throws Exception {
     metrics.decided(new Decision(Outcome.DENY, Reason.UNKNOWN_KEY, "unknown key", START, "", "",
-        "", "", List.of(), "namespace:write", snapshot.version(), false, null),
+        "", "", "", List.of(), "namespace:write", snapshot.version(), false, null),
         new CallInfo("workflow", "StartWorkflowExecution", START, "", ""), true);
     HttpResponse<String> response = get(server, "/metrics");
     assertEquals(200, response.statusCode());

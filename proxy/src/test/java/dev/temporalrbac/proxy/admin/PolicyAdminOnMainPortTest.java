@@ -146,7 +146,7 @@ class PolicyAdminOnMainPortTest {
       StatusRuntimeException explain = refused(s -> s.explain(whoseKey(secret("global_admin"))),
           stub);
       assertEquals(Status.Code.PERMISSION_DENIED, explain.getStatus().getCode(), role);
-      assertEquals(role + "@example.com (" + role + ") may not call PolicyAdmin/Explain: it"
+      assertEquals(role + "@example.com (" + role + ", by API key key-" + role + ") may not call PolicyAdmin/Explain: it"
           + " needs the role global_admin or account_owner", explain.getStatus().getDescription());
       assertFalse(explain.getStatus().getDescription().contains("secret"), role);
       StatusRuntimeException status = refused(

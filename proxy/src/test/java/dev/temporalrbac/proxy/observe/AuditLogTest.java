@@ -45,7 +45,7 @@ class AuditLogTest {
         + "\"reason\":\"missing_namespace_permission\","
         + "\"message\":\"dev@example.com may not write payments\","
         + "\"principal\":\"dev@example.com\",\"principal_type\":\"user\",\"role\":\"developer\","
-        + "\"key_id\":\"k1\",\"method\":\"" + Decisions.START + "\","
+        + "\"identified_by\":\"api_key\",\"credential_id\":\"k1\",\"key_id\":\"k1\",\"method\":\"" + Decisions.START + "\","
         + "\"namespaces\":[\"orders\",\"payments\"],\"required\":\"namespace:write\","
         + "\"peer\":\"/10.0.0.7:51234\",\"request_id\":\"req-1\",\"policy_version\":\"v-123\"}",
         lines.get(0));

@@ -25,7 +25,7 @@ final class Decisions {
 
   static Decision decision(Reason reason, String message) {
     return new Decision(reason == Reason.ALLOWED ? Outcome.ALLOW : Outcome.DENY, reason, message,
-        START, "dev@example.com", "user", "developer", "k1", List.of("orders", "payments"),
+        START, "dev@example.com", "user", "developer", "api_key", "k1", List.of("orders", "payments"),
         "namespace:write", "v-123", false, null);
   }
 }

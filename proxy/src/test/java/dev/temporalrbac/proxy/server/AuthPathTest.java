@@ -75,7 +75,7 @@ class AuthPathTest {
   @Test
   void noKeyIsUnauthenticated() {
     assertDenied(fx.unary((String) null, START, start("orders")),
-        Status.Code.UNAUTHENTICATED, "no API key", "authorization");
+        Status.Code.UNAUTHENTICATED, "no credentials", "authorization");
   }
 
   private static Metadata authorization(String value) {
@@ -246,6 +246,6 @@ class AuthPathTest {
   @Test
   void authenticatedOnlyMethodNeedsAKey() {
     assertDenied(fx.unary((String) null, ProxyFixture.CLUSTER_INFO, new byte[0]),
-        Status.Code.UNAUTHENTICATED, "no API key");
+        Status.Code.UNAUTHENTICATED, "no credentials");
   }
 }

@@ -198,7 +198,7 @@ public final class ProxyFixture implements AutoCloseable {
         return gate;
       }
       return new Decision(Outcome.ALLOW, Reason.ALLOWED, "allowed: test service", method,
-          gate.principal(), gate.principalType(), gate.role(), gate.keyId(), List.of(),
+          gate.principal(), gate.principalType(), gate.role(), gate.identifiedBy(), gate.credentialId(), List.of(),
           "authenticated", gate.policyVersion(), false, gate.rights());
     };
     return new Decider() { // the production authentication at headers, the test's decisions

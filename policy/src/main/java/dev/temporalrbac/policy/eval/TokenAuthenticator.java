@@ -1,0 +1,14 @@
+package dev.temporalrbac.policy.eval;
+
+import dev.temporalrbac.policy.model.PolicySnapshot;
+
+/**
+ * Authenticates a bearer credential shaped as a compact JWS (a JWT). Implementations verify the
+ * signature, the claims and map them to rights under the snapshot. Must be thread-safe and must
+ * not block: keys are fetched in the background, never on a caller's thread.
+ */
+@FunctionalInterface
+public interface TokenAuthenticator {
+  /** The token's rights under {@code policy}, or why it is refused. Never logs the token. */
+  Authentication authenticate(PolicySnapshot policy, String token);
+}

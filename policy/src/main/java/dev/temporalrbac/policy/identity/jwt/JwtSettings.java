@@ -1,0 +1,68 @@
+package dev.temporalrbac.policy.identity.jwt;
+
+import dev.temporalrbac.policy.model.AccountRole;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How JWT bearer tokens are verified and mapped to rights ({@code identity.jwt.*}). Immutable;
+ * validated by the config loader, which reports every problem at once.
+ *
+ * @param jwks where the signing keys are: a file path or an {@code http(s)://} URL
+ * @param refreshInterval how often the JWKS is fetched again
+ * @param unknownKeyRefetchInterval at most one extra fetch per this interval when a token names a
+ *     key id the JWKS does not hold (a key rotated in between refreshes)
+ * @param fetchTimeout connect and read timeout of one JWKS fetch
+ * @param issuer the required {@code iss}; null accepts any
+ * @param audience a value the {@code aud} claim must hold; null accepts any
+ * @param clockSkew tolerance on {@code exp} and {@code nbf}
+ * @param algorithms accepted JWS algorithms (RS256, ES256 by default; never {@code none} or HMAC)
+ * @param subjectClaim the claim naming the principal ({@code sub})
+ * @param groupsClaim the claim listing IdP groups, matched to policy group ids ({@code groups})
+ * @param permissionsClaim the claim of {@code <namespace>:<role>} strings ({@code permissions})
+ * @param permissionsRegex reads one permission string, with named groups {@code namespace} and
+ *     {@code role}; null splits at the first colon, as Temporal's default claim mapper does
+ * @param defaultRole the account role of a token whose subject is no policy principal; null
+ *     refuses such tokens ({@code none})
+ */
+public record JwtSettings(
+    String jwks,
+    Duration refreshInterval,
+    Duration unknownKeyRefetchInterval,
+    Duration fetchTimeout,
+    String issuer,
+    String audience,
+    Duration clockSkew,
+    List<String> algorithms,
+    String subjectClaim,
+    String groupsClaim,
+    String permissionsClaim,
+    Pattern permissionsRegex,
+    AccountRole defaultRole) {
+
+  /** The algorithms accepted when none are configured. */
+  public static final List<String> DEFAULT_ALGORITHMS = List.of("RS256", "ES256");
+  /** The asymmetric JWS algorithms that may be configured; {@code none} and HMAC never. */
+  public static final List<String> ALLOWED_ALGORITHMS = List.of(
+      "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+
+  public JwtSettings {
+    Objects.requireNonNull(jwks, "jwks");
+    algorithms = List.copyOf(algorithms);
+    for (String algorithm : algorithms) {
+      if (!ALLOWED_ALGORITHMS.contains(algorithm)) {
+        throw new IllegalArgumentException("algorithm " + algorithm + " is not accepted (allowed: "
+            + String.join(", ", ALLOWED_ALGORITHMS) + ")");
+      }
+    }
+  }
+
+  /** Settings with every default for {@code jwks} (tests, examples). */
+  public static JwtSettings defaults(String jwks) {
+    return new JwtSettings(jwks, Duration.ofMinutes(5), Duration.ofSeconds(30),
+        Duration.ofSeconds(5), null, null, Duration.ofSeconds(60), DEFAULT_ALGORITHMS, "sub",
+        "groups", "permissions", null, AccountRole.READ_ONLY);
+  }
+}
