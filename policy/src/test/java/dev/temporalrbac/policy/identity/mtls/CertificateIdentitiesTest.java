@@ -157,6 +157,14 @@ class CertificateIdentitiesTest {
   }
 
   @Test
+  void theMostSpecificCommonNameOfSeveral() {
+    List<X509Certificate> chain = CA.chain("CN=outer,CN=billing-worker"); // encoded in this order
+    assertEquals("CN=billing-worker,CN=outer",
+        chain.get(0).getSubjectX500Principal().getName(), "RFC 2253 lists the last RDN first");
+    assertAllowedAs(decide(chain, "billing"), "billing-worker");
+  }
+
+  @Test
   void principalFromOrderIsHonoured() {
     List<X509Certificate> chain = CA.chain("CN=billing-worker", uri(WORKER),
         dns("worker.orders.example.com"));
