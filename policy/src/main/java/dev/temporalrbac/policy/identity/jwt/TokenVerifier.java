@@ -100,13 +100,14 @@ final class TokenVerifier {
           + " signature does not verify with key " + Shown.of(kid));
     }
     JWTClaimsSet claims;
+    Map<String, Object> map; // as sent: nimbus's claims set turns a numeric sub into a string
     try {
       claims = jwt.getJWTClaimsSet();
+      map = jwt.getPayload().toJSONObject();
     } catch (ParseException e) {
       return Result.refused(Reason.TOKEN_MALFORMED, "the JWT's payload is not a JSON object of"
           + " claims with well-typed registered claims (exp, nbf, iss, aud, sub)");
     }
-    Map<String, Object> map = claims.getClaims();
     String subject = mapper.subjectOf(map);
     if (subject == null) {
       return new Result(null, Reason.TOKEN_MALFORMED, "", "the JWT's subject claim "
