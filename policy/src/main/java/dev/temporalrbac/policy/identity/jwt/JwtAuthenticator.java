@@ -40,6 +40,13 @@ public final class JwtAuthenticator implements TokenAuthenticator {
   private final long skewMillis;
   /** Verified tokens by text; null when the cache is off. */
   private final Cache<String, VerifiedToken> verified;
+  /**
+   * This thread's last refused token (the very string instance) and its refusal: the proxy asks
+   * about a call's credential at its headers and again when it answers the refusal, and a bad
+   * token should cost one signature check, not two. Identity comparison only, so a different
+   * token never matches.
+   */
+  private static final ThreadLocal<Object[]> LAST_REFUSAL = new ThreadLocal<>();
 
   public JwtAuthenticator(JwtSettings settings, JwksKeys keys, Clock clock) {
     this(settings, keys, clock, DEFAULT_CACHE_CHARS);
@@ -76,9 +83,17 @@ public final class JwtAuthenticator implements TokenAuthenticator {
     if (hit != null && keys.current().get(hit.key().kid()) == hit.key()) {
       return admit(policy, hit);
     }
+    Object[] last = LAST_REFUSAL.get();
+    if (last != null && last[0] == token && last[1] == this) {
+      return (Authentication) last[2];
+    }
     TokenVerifier.Result result = verifier.verify(token);
     if (result.token() == null) {
-      return refused(result.reason(), result.subject(), result.message());
+      Authentication refusal = refused(result.reason(), result.subject(), result.message());
+      if (result.reason() != Reason.TOKEN_UNKNOWN_KEY) { // a refetch may make it known any moment
+        LAST_REFUSAL.set(new Object[] {token, this, refusal});
+      }
+      return refusal;
     }
     Authentication admitted = admit(policy, result.token());
     if (admitted.authenticated() && verified != null) {
