@@ -107,6 +107,31 @@ public final class ConfigLoader {
    * @throws ConfigException listing every problem found
    */
   public ProxyConfig load(Path file, Map<String, String> flagValues) throws ConfigException {
+    ProxyConfig config = build(settings(file, flagValues));
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return config;
+  }
+
+  /**
+   * Only the identity settings, for {@code explain}: read and checked as {@link #load} reads
+   * them, but without requiring a policy file or the listener's certificate and key ({@code
+   * explain} takes its policy from {@code --policy} and never listens).
+   *
+   * @throws ConfigException listing every problem found
+   */
+  public IdentitySettings loadIdentity(Path file, Map<String, String> flagValues)
+      throws ConfigException {
+    IdentitySettings identity = new IdentityConfigReader(errors)
+        .read(settings(file, flagValues), true);
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return identity;
+  }
+
+  private Map<String, String> settings(Path file, Map<String, String> flagValues) {
     Map<String, String> settings = new LinkedHashMap<>();
     if (file != null) {
       readFile(file, settings);
@@ -119,11 +144,7 @@ public final class ConfigLoader {
         settings.put(key, value);
       }
     });
-    ProxyConfig config = build(settings);
-    if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
-    }
-    return config;
+    return settings;
   }
 
   private void readFile(Path file, Map<String, String> settings) {
