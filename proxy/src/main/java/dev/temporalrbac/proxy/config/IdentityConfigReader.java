@@ -13,8 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +29,6 @@ final class IdentityConfigReader {
   private static final String JWKS = "identity.jwt.jwks";
   private static final String JWT_PREFIX = "identity.jwt.";
   private static final String PRINCIPAL_FROM = "identity.mtls.principal_from";
-  private static final Pattern GO_NAMED_GROUP = Pattern.compile("\\(\\?P<");
 
   private final List<String> errors;
 
@@ -97,7 +94,7 @@ final class IdentityConfigReader {
         parse(s, "identity.jwt.permissions_claim", "permissions", IdentityConfigReader::claim),
         s.containsKey("identity.jwt.permissions_regex")
             ? parse(s, "identity.jwt.permissions_regex", "(?<namespace>.*):(?<role>.*)",
-                IdentityConfigReader::permissionsRegex)
+                JwtSettings::permissionsPattern)
             : null,
         defaultRole);
   }
@@ -168,38 +165,6 @@ final class IdentityConfigReader {
       accepted.add(canonical);
     }
     return List.copyOf(accepted);
-  }
-
-  /**
-   * A permission-string pattern with named groups {@code namespace} and {@code role}; Go's
-   * {@code (?P<name>...)} syntax, as Temporal's {@code permissionsRegex} is written, is accepted.
-   */
-  static Pattern permissionsRegex(String text) {
-    String java = GO_NAMED_GROUP.matcher(text).replaceAll("(?<");
-    Pattern pattern;
-    try {
-      pattern = Pattern.compile(java);
-    } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("not a valid regular expression: "
-          + e.getDescription() + " near index " + e.getIndex());
-    }
-    // an empty alternative makes the pattern match "", so its named groups can be asked for;
-    // the newline ends a trailing (?x) comment before the alternative
-    java.util.regex.Matcher probe = Pattern.compile("(?:" + java + "\n)|").matcher("");
-    probe.matches();
-    List<String> missing = new ArrayList<>();
-    for (String group : List.of("namespace", "role")) {
-      try {
-        probe.group(group);
-      } catch (IllegalArgumentException e) {
-        missing.add("(?<" + group + ">...)");
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("needs the named group" + (missing.size() > 1 ? "s " : " ")
-          + String.join(" and ", missing));
-    }
-    return pattern;
   }
 
   /** An account role, or null for {@code none} (tokens of unknown subjects are refused). */
