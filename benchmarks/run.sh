@@ -463,9 +463,13 @@ stop_pid "$PROXY_PID"
 # ------------------------------------------------------------------ JMH (optional)
 if [[ $JMH == 1 ]]; then
   log "JMH decision benchmark (principals=10,10000,100000, -prof gc)"
-  record "java -jar $BENCH_JAR DecisionBenchmark -p principals=10,10000,100000 -wi 3 -i 5 -prof gc -rf json -rff \$WORK/jmh.json"
-  java -jar "$BENCH_JAR" DecisionBenchmark -p principals=10,10000,100000 -wi 3 -i 5 -prof gc \
+  record "java -jar $BENCH_JAR 'bench\.DecisionBenchmark' -p principals=10,10000,100000 -wi 3 -i 5 -prof gc -rf json -rff \$WORK/jmh.json"
+  java -jar "$BENCH_JAR" 'bench\.DecisionBenchmark' -p principals=10,10000,100000 -wi 3 -i 5 -prof gc \
     -rf json -rff "$WORK/jmh.json" >"$WORK/jmh.txt" 2>&1 || true
+  log "JMH JWT decision benchmark (RS256, ES256; verified-token cache hit and miss, -prof gc)"
+  record "java -jar $BENCH_JAR JwtDecisionBenchmark -wi 3 -i 5 -prof gc -rf json -rff \$WORK/jmh-jwt.json"
+  java -jar "$BENCH_JAR" JwtDecisionBenchmark -wi 3 -i 5 -prof gc \
+    -rf json -rff "$WORK/jmh-jwt.json" >"$WORK/jmh-jwt.txt" 2>&1 || true
   log "policy load time and retained heap (10, 10 000, 100 000 principals)"
   record "java -Xms4g -Xmx4g -cp $BENCH_JAR dev.temporalrbac.bench.PolicyLoadMeasure"
   java -Xms4g -Xmx4g -cp "$BENCH_JAR" dev.temporalrbac.bench.PolicyLoadMeasure \
@@ -757,6 +761,23 @@ if os.path.exists(jmh):
     w("")
     w("```")
     t = open(jmh).read()
+    m = re.search(r"^Benchmark\s.*Mode\s+Cnt.*$", t, re.M)
+    table = t[m.start():].strip().splitlines() if m else t[-4000:].splitlines()
+    keep = [l for l in table if not re.search(r":(gc\.alloc\.rate|gc\.count|gc\.time) ", l)
+            and not l.startswith("Benchmark result is saved")]
+    w("\n".join(keep))
+    w("```")
+    w("")
+jmh_jwt = os.path.join(work, "jmh-jwt.txt")
+if os.path.exists(jmh_jwt):
+    w("## JMH decision benchmark, JWT callers")
+    w("")
+    w("The same `StartWorkflowExecution` decided for a caller sending a JWT (10 000 users, 1024 tokens, JWKS loaded). "
+      "`Cached`: the token was verified before (verified-token cache hit); `Uncached`: the cache is off, so every "
+      "decision verifies the signature, as a token's first call does.")
+    w("")
+    w("```")
+    t = open(jmh_jwt).read()
     m = re.search(r"^Benchmark\s.*Mode\s+Cnt.*$", t, re.M)
     table = t[m.start():].strip().splitlines() if m else t[-4000:].splitlines()
     keep = [l for l in table if not re.search(r":(gc\.alloc\.rate|gc\.count|gc\.time) ", l)

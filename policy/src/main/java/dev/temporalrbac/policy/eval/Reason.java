@@ -20,7 +20,7 @@ public enum Reason {
   TOKEN_MALFORMED(StatusCode.UNAUTHENTICATED),
   /** A JWT signed (or not) with an algorithm outside {@code identity.jwt.algorithms}. */
   TOKEN_FORBIDDEN_ALGORITHM(StatusCode.UNAUTHENTICATED),
-  /** A JWT whose {@code kid} is missing or not in the JWKS. */
+  /** A JWT whose {@code kid} is not in the JWKS (or names a key of another type than its alg). */
   TOKEN_UNKNOWN_KEY(StatusCode.UNAUTHENTICATED),
   TOKEN_BAD_SIGNATURE(StatusCode.UNAUTHENTICATED),
   TOKEN_EXPIRED(StatusCode.UNAUTHENTICATED),

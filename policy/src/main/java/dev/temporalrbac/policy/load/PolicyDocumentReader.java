@@ -2,6 +2,7 @@ package dev.temporalrbac.policy.load;
 
 import dev.temporalrbac.policy.model.AccountRole;
 import dev.temporalrbac.policy.model.ApiKey;
+import dev.temporalrbac.policy.model.CertificateFilter;
 import dev.temporalrbac.policy.model.Group;
 import dev.temporalrbac.policy.model.NamespaceInfo;
 import dev.temporalrbac.policy.model.NamespacePermission;
@@ -30,9 +31,12 @@ import org.yaml.snakeyaml.nodes.Node;
 final class PolicyDocumentReader {
   static final Set<String> TOP = Set.of(
       "users", "service_accounts", "groups", "api_keys", "namespaces", RemovalConfirmation.KEY);
-  private static final Set<String> USER = Set.of("id", "role", "namespaces", "groups");
+  private static final Set<String> USER = Set.of(
+      "id", "role", "namespaces", "groups", "certificate_filters");
   private static final Set<String> SERVICE_ACCOUNT = Set.of(
-      "id", "role", "namespaces", "namespace_scoped");
+      "id", "role", "namespaces", "namespace_scoped", "certificate_filters");
+  private static final Set<String> FILTER = Set.of(
+      "common_name", "organization", "organizational_unit", "subject_alternative_name");
   private static final Set<String> SCOPED = Set.of("namespace", "permission");
   private static final Set<String> GROUP = Set.of("id", "role", "namespaces");
   private static final Set<String> KEY = Set.of("id", "owner", "sha256", "expires", "disabled");
@@ -116,21 +120,24 @@ final class PolicyDocumentReader {
         });
       }
     }
+    List<CertificateFilter> filters = certificateFilters(fields.get("certificate_filters"), field);
     if (id != null && role != null) {
-      addPrincipal(node, field, new Principal(id, PrincipalType.USER, role, grants, groups, null));
+      addPrincipal(node, field, new Principal(id, PrincipalType.USER, role, grants, groups, null,
+          filters));
     }
   }
 
   private void serviceAccount(Node node, String field) {
     Map<String, Node> fields = yaml.mapping(node, field, SERVICE_ACCOUNT);
     String id = yaml.required(fields, "id", node, field);
+    List<CertificateFilter> filters = certificateFilters(fields.get("certificate_filters"), field);
     Node scopedNode = fields.get("namespace_scoped");
     if (scopedNode == null) {
       AccountRole role = role(fields, node, field);
       Map<String, NamespacePermission> grants = grants(fields.get("namespaces"), field);
       if (id != null && role != null) {
         addPrincipal(node, field, new Principal(
-            id, PrincipalType.SERVICE_ACCOUNT, role, grants, List.of(), null));
+            id, PrincipalType.SERVICE_ACCOUNT, role, grants, List.of(), null, filters));
       }
       return;
     }
@@ -149,8 +156,38 @@ final class PolicyDocumentReader {
         scopedField + ".permission");
     if (id != null && namespace != null && permission != null && !fields.containsKey("role")) {
       addPrincipal(node, field, new Principal(id, PrincipalType.SERVICE_ACCOUNT, null, Map.of(),
-          List.of(), new ScopedGrant(namespace, permission)));
+          List.of(), new ScopedGrant(namespace, permission), filters));
     }
+  }
+
+  /** {@code certificate_filters}: mappings that each set at least one field, exact values. */
+  private List<CertificateFilter> certificateFilters(Node node, String field) {
+    List<CertificateFilter> filters = new ArrayList<>();
+    List<Node> items = yaml.sequence(node, field + ".certificate_filters");
+    for (int i = 0; i < items.size(); i++) {
+      String path = field + ".certificate_filters[" + i + "]";
+      int errorsBefore = yaml.errors().size();
+      Map<String, String> values = new HashMap<>();
+      for (Map.Entry<String, Node> entry : yaml.mapping(items.get(i), path, FILTER).entrySet()) {
+        String value = yaml.scalar(entry.getValue(), path + "." + entry.getKey());
+        if (value != null && value.isBlank()) {
+          yaml.error(entry.getValue(), path + "." + entry.getKey(), "must not be empty");
+        } else if (value != null) {
+          values.put(entry.getKey(), value);
+        }
+      }
+      if (yaml.errors().size() > errorsBefore) {
+        continue;
+      }
+      if (values.isEmpty()) {
+        yaml.error(items.get(i), path, "a filter sets at least one of common_name, organization,"
+            + " organizational_unit, subject_alternative_name");
+        continue;
+      }
+      filters.add(new CertificateFilter(values.get("common_name"), values.get("organization"),
+          values.get("organizational_unit"), values.get("subject_alternative_name")));
+    }
+    return filters;
   }
 
   private void addPrincipal(Node node, String field, Principal principal) {

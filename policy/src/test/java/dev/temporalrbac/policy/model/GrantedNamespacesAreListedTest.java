@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The request reader may drop namespaces the policy does not list ({@code RequestFacts}: beyond
- * the first 16), because no grant can name one. That holds only while every namespace any
- * principal's rights grant is among the snapshot's known names; this checks it over the test
- * policies, so a new grant source that forgets to list its names fails here.
+ * the first 16). Every grant a policy principal holds names a listed namespace, so for them a
+ * dropped name is never one they were granted; this checks it over the test policies, so a new
+ * grant source in the policy that forgets to list its names fails here. Tokens' permissions
+ * claims may grant unlisted names: for them the authorizer refuses a body whose unlisted names
+ * were dropped unless the caller's everywhere grant covers it ({@code ClaimedRightsTest}).
  */
 class GrantedNamespacesAreListedTest {
   @Test

@@ -6,8 +6,12 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import dev.temporalrbac.policy.catalog.MethodCatalog;
 import dev.temporalrbac.policy.eval.Authorizer;
+import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proto.v1.ExplainRequest;
+import dev.temporalrbac.proxy.config.ConfigException;
+import dev.temporalrbac.proxy.config.ConfigLoader;
+import dev.temporalrbac.proxy.config.IdentitySettings;
 import dev.temporalrbac.proxy.explain.Explainer;
 import dev.temporalrbac.proxy.explain.Explanation;
 import dev.temporalrbac.proxy.explain.Json;
@@ -17,19 +21,27 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code explain}: what would the proxy do with this call, and why. One call from the options
- * (exit 0 allowed, 3 denied), or, with only {@code --policy}, one JSON request per stdin line
+ * (exit 0 allowed, 3 denied), or, with no call options, one JSON request per stdin line
  * answered by one JSON line each, so thousands of checks share one JVM and one loaded policy.
+ * The authorizer is built with serve's identity settings ({@code --config} and the identity
+ * flags), so a JWT or a client certificate is decided as on the wire.
  */
 public final class ExplainCommand implements Command {
   private static final Set<String> CALL_OPTIONS =
-      Set.of("principal", "api-key", "method", "namespace", "request-json");
+      Set.of("principal", "api-key", "jwt", "cert", "method", "namespace", "request-json");
   private static final JsonFormat.Printer STRUCT_PRINTER =
       JsonFormat.printer().omittingInsignificantWhitespace();
 
@@ -45,52 +57,130 @@ public final class ExplainCommand implements Command {
 
   @Override
   public String usage() {
-    return "usage: explain --policy FILE [--principal ID | --api-key SECRET] --method FULL_METHOD\n"
-        + "               [--namespace NS] [--request-json JSON]\n"
-        + "       explain --policy FILE < requests.jsonl\n"
+    return "usage: explain --policy FILE [--principal ID | --api-key SECRET | --jwt TOKEN]\n"
+        + "               [--cert PEM_FILE] --method FULL_METHOD [--namespace NS]\n"
+        + "               [--request-json JSON] [--config proxy.yaml] [--IDENTITY_FLAG VALUE ...]\n"
+        + "       explain --policy FILE [--config proxy.yaml] [...] < requests.jsonl\n"
         + "  FULL_METHOD is e.g. temporal.api.workflowservice.v1.WorkflowService/StartWorkflowExecution.\n"
         + "  --namespace is the temporal-namespace header; --request-json the request message\n"
         + "  in protobuf JSON (unknown fields are errors; give 64-bit integers as strings).\n"
         + "  Prints one JSON object: decision, status, reason, principal, method, namespaces,\n"
-        + "  required, principal_type, role, policy_version, reason_code.\n"
-        + "  Exit 0 allowed, 3 denied, 1 policy rejected, 2 usage error.\n"
-        + "  Without --principal or --api-key the call is anonymous. --api-key shows the\n"
-        + "  secret to other local users (process list); prefer the stdin form below.\n"
-        + "  With only --policy: reads one JSON request per line, e.g.\n"
+        + "  required, principal_type, role, policy_version, reason_code, identified_by,\n"
+        + "  credential_id. Exit 0 allowed, 3 denied, 1 policy, settings or JWKS rejected,\n"
+        + "  2 usage error.\n"
+        + "  Without --principal, --api-key, --jwt or --cert the call is anonymous. --jwt and\n"
+        + "  --cert are decided as serve decides them, with serve's identity settings: give\n"
+        + "  --config proxy.yaml and/or the same flags (" + String.join(", ", identityFlags())
+        + ").\n"
+        + "  --jwt needs identity.jwt.jwks (the JWKS is loaded once); --cert a PEM file holding\n"
+        + "  the client certificate chain, leaf first, and tls.client_auth optional or require;\n"
+        + "  the chain is taken as verified (explain does not check it against tls.client_ca).\n"
+        + "  With --cert and --api-key or --jwt the bearer credential identifies the caller, as\n"
+        + "  on the wire. --api-key and --jwt show the secret to other local users (process\n"
+        + "  list); for API keys prefer the stdin form below.\n"
+        + "  With no call options: reads one JSON request per line, e.g.\n"
         + "    {\"principal\":\"ID\",\"method\":\"...\",\"namespace\":\"NS\",\"request\":{...}}\n"
         + "  (or \"api_key\" instead of \"principal\"; \"request_base64\" wins over \"request\"),\n"
         + "  writes one JSON answer per line ({\"line\":N,\"error\":\"...\"} for a bad line; blank\n"
         + "  lines are skipped) and exits 0 at end of input.\n";
   }
 
+  private static List<String> identityFlags() {
+    return ConfigLoader.IDENTITY_FLAGS.stream().map(flag -> "--" + flag).toList();
+  }
+
   @Override
   public Set<String> valueOptions() {
-    return Set.of("policy", "principal", "api-key", "method", "namespace", "request-json");
+    Set<String> options = new HashSet<>(CALL_OPTIONS);
+    options.add("policy");
+    options.add("config");
+    options.addAll(ConfigLoader.IDENTITY_FLAGS);
+    return options;
   }
 
   @Override
   public int execute(Args args, InputStream in, PrintStream out, PrintStream err)
       throws UsageException {
     String file = args.require("policy");
-    boolean batch = args.onlyHas(Set.of("policy"));
+    boolean batch = CALL_OPTIONS.stream().noneMatch(args::has);
     if (!batch) {
       args.require("method");
-      if (args.has("principal") && args.has("api-key")) {
-        throw new UsageException("give --principal or --api-key, not both");
+      long identities = Stream.of("principal", "api-key", "jwt").filter(args::has).count();
+      if (identities > 1) {
+        throw new UsageException("give one of --principal, --api-key and --jwt");
+      }
+      if (args.has("principal") && args.has("cert")) {
+        throw new UsageException("--principal names the caller; it cannot come with --cert");
+      }
+    }
+    IdentitySettings settings;
+    try {
+      settings = identitySettings(args);
+    } catch (ConfigException e) {
+      err.println("explain: identity settings rejected:\n  " + e.getMessage());
+      return ExitCode.POLICY_ERROR;
+    }
+    if (args.has("jwt") && settings.jwt() == null) {
+      throw new UsageException("--jwt needs identity.jwt.jwks (--jwks, or --config with it):"
+          + " without a JWKS, serve reads every bearer value as an API key");
+    }
+    if (args.has("cert") && settings.mtls() == null) {
+      throw new UsageException("--cert needs client certificates accepted (tls.client_auth"
+          + " optional or require, or tls.client_ca: --tls-client-ca, or --config with it)");
+    }
+    List<X509Certificate> chain = List.of();
+    if (args.has("cert")) {
+      try {
+        chain = PemChain.read(Path.of(args.get("cert")));
+      } catch (IOException e) {
+        err.println("explain: " + e.getMessage());
+        return ExitCode.POLICY_ERROR;
       }
     }
     PolicySnapshot policy = PolicyFiles.load(file, err);
     if (policy == null) {
       return ExitCode.POLICY_ERROR;
     }
-    Explainer explainer = new Explainer(new Authorizer(MethodCatalog.load(), Clock.systemUTC()),
-        policy);
-    return batch ? batch(explainer, in, out, err) : single(explainer, args, out);
+    Clock clock = Clock.systemUTC();
+    try (IdentityEngine identity = IdentityEngine.load(settings, clock)) {
+      Explainer explainer = new Explainer(
+          new Authorizer(MethodCatalog.load(), clock, identity.identities()), policy);
+      return batch ? batch(explainer, in, out, err) : single(explainer, args, chain, out);
+    } catch (IOException e) {
+      err.println("explain: " + e.getMessage());
+      return ExitCode.POLICY_ERROR;
+    }
   }
 
-  private static int single(Explainer explainer, Args args, PrintStream out) {
-    Explanation answer = explainer.explain(args.get("principal"), args.get("api-key"),
-        args.get("method"), args.get("namespace"), null, args.get("request-json"));
+  /** The identity settings of {@code --config} and the identity flags, as serve reads them. */
+  private static IdentitySettings identitySettings(Args args) throws ConfigException {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (String flag : ConfigLoader.IDENTITY_FLAGS) {
+      if (args.has(flag)) {
+        flags.put(flag, args.get(flag));
+      }
+    }
+    if (flags.isEmpty() && !args.has("config")) {
+      return IdentitySettings.apiKeysOnly();
+    }
+    return new ConfigLoader(System.getenv()).loadIdentity(
+        args.has("config") ? Path.of(args.get("config")) : null, flags);
+  }
+
+  private static int single(Explainer explainer, Args args, List<X509Certificate> chain,
+      PrintStream out) {
+    Explanation answer;
+    String bearer = args.has("jwt") ? args.get("jwt") : args.get("api-key");
+    if (args.has("principal")) {
+      answer = explainer.explain(args.get("principal"), null, args.get("method"),
+          args.get("namespace"), null, args.get("request-json"));
+    } else {
+      // the same reading as a call's headers: one authorization header and the verified chain
+      List<String> headers = bearer == null ? List.of() : List.of("Bearer " + bearer);
+      answer = explainer.explain(Caller.fromRequest(headers, chain),
+          Collections.singletonList(bearer), args.get("method"), args.get("namespace"), null,
+          args.get("request-json"));
+    }
     out.println(answer.toJson());
     return answer.allowed() ? ExitCode.OK : ExitCode.DENY;
   }

@@ -70,7 +70,8 @@ public final class ServeCommand implements Command {
         + "  shutdown_grace (default 30s), long polls are cancelled at its end, exit 0.\n"
         + "  Without an upstream it forwards to an embedded Temporal test server (for trying\n"
         + "  the proxy out, not for production).\n"
-        + "  Exit 1: policy or configuration rejected; 2: usage error.\n");
+        + "  With identity.jwt.jwks set, the JWKS is loaded before the proxy listens.\n"
+        + "  Exit 1: policy, configuration or JWKS rejected; 2: usage error.\n");
     return text.toString();
   }
 
@@ -128,7 +129,19 @@ public final class ServeCommand implements Command {
       metrics.close();
       return ExitCode.POLICY_ERROR;
     }
-    Authorizer authorizer = new Authorizer(MethodCatalog.load(), clock);
+    IdentityEngine identity;
+    try {
+      identity = IdentityEngine.load(config.identity(), clock);
+    } catch (IOException e) {
+      err.println("serve: " + e.getMessage());
+      audit.close();
+      metrics.close();
+      return ExitCode.POLICY_ERROR;
+    }
+    if (identity.keys() != null) {
+      metrics.jwksAge(identity.keys()::lastLoaded, clock);
+    }
+    Authorizer authorizer = new Authorizer(MethodCatalog.load(), clock, identity.identities());
     // PolicyAdmin on the main port, decided by the same engine as every call (admins only)
     ServerServiceDefinition policyAdmin = new AuthorizingInterceptor(authorizer, holder, observer)
         .wrap(new PolicyAdminService(authorizer, holder, watcher::status));
@@ -142,6 +155,7 @@ public final class ServeCommand implements Command {
       admin = AdminServer.start(config.admin(), metrics, holder, proxy::upstreamReady);
     } catch (IOException e) {
       proxy.shutdown(java.time.Duration.ZERO);
+      identity.close();
       throw e;
     }
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -150,6 +164,13 @@ public final class ServeCommand implements Command {
       return thread;
     });
     watcher.start(scheduler, config.reloadInterval());
+    // a slow JWKS endpoint must not delay a policy reload, so keys refresh on their own thread
+    ScheduledExecutorService jwksScheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "jwks-refresh");
+      thread.setDaemon(true);
+      return thread;
+    });
+    identity.start(jwksScheduler);
     LOG.info(() -> "ready: proxy on port " + proxy.port() + ", admin on " + admin.address()
         + ", policy " + holder.current().version());
 
@@ -160,6 +181,8 @@ public final class ServeCommand implements Command {
         : "grace period over; remaining calls were cancelled");
     watcher.close();
     scheduler.shutdownNow();
+    identity.close();
+    jwksScheduler.shutdownNow();
     if (embedded != null) {
       embedded.close();
     }

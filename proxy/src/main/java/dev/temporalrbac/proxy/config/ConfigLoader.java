@@ -1,19 +1,21 @@
 package dev.temporalrbac.proxy.config;
 
-import dev.temporalrbac.proxy.server.EnforcementMode;
 import dev.temporalrbac.proxy.server.UpstreamCredentials;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -39,6 +41,22 @@ public final class ConfigLoader {
       "upstream-api-key-env", "upstream.credentials.api_key_env",
       "tls-cert", "tls.cert",
       "tls-key", "tls.key",
+      "tls-client-ca", "tls.client_ca",
+      "tls-client-auth", "tls.client_auth",
+      "mtls-principal-from", "identity.mtls.principal_from",
+      "jwks", "identity.jwt.jwks",
+      "jwt-issuer", "identity.jwt.issuer",
+      "jwt-audience", "identity.jwt.audience",
+      "jwt-clock-skew", "identity.jwt.clock_skew",
+      "jwt-algorithms", "identity.jwt.algorithms",
+      "jwks-refresh-interval", "identity.jwt.refresh_interval",
+      "jwks-refetch-interval", "identity.jwt.unknown_key_refetch_interval",
+      "jwks-fetch-timeout", "identity.jwt.fetch_timeout",
+      "jwt-subject-claim", "identity.jwt.subject_claim",
+      "jwt-groups-claim", "identity.jwt.groups_claim",
+      "jwt-permissions-claim", "identity.jwt.permissions_claim",
+      "jwt-permissions-regex", "identity.jwt.permissions_regex",
+      "jwt-default-role", "identity.jwt.default_role",
       "policy", "policy.file",
       "reload-interval", "policy.reload_interval",
       "policy-settle", "policy.settle",
@@ -66,6 +84,13 @@ public final class ConfigLoader {
    * The Temporal frontend's request limit: its gRPC server sets no receive limit of its own
    * ({@code service/frontend/fx.go}), so grpc-go's default of 4 MiB applies.
    */
+  /**
+   * The flags that say which credentials identify callers ({@code identity.*},
+   * {@code tls.client_*}) plus {@code tls.cert}/{@code tls.key}, which client certificates need:
+   * what {@code explain} accepts besides {@code --config} to decide as {@code serve} does.
+   */
+  public static final Set<String> IDENTITY_FLAGS = identityFlags();
+
   public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
   private final Map<String, String> env;
@@ -82,6 +107,31 @@ public final class ConfigLoader {
    * @throws ConfigException listing every problem found
    */
   public ProxyConfig load(Path file, Map<String, String> flagValues) throws ConfigException {
+    ProxyConfig config = build(settings(file, flagValues));
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return config;
+  }
+
+  /**
+   * Only the identity settings, for {@code explain}: read and checked as {@link #load} reads
+   * them, but without requiring a policy file or the listener's certificate and key ({@code
+   * explain} takes its policy from {@code --policy} and never listens).
+   *
+   * @throws ConfigException listing every problem found
+   */
+  public IdentitySettings loadIdentity(Path file, Map<String, String> flagValues)
+      throws ConfigException {
+    IdentitySettings identity = new IdentityConfigReader(errors)
+        .read(settings(file, flagValues), true);
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return identity;
+  }
+
+  private Map<String, String> settings(Path file, Map<String, String> flagValues) {
     Map<String, String> settings = new LinkedHashMap<>();
     if (file != null) {
       readFile(file, settings);
@@ -94,11 +144,7 @@ public final class ConfigLoader {
         settings.put(key, value);
       }
     });
-    ProxyConfig config = build(settings);
-    if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
-    }
-    return config;
+    return settings;
   }
 
   private void readFile(Path file, Map<String, String> settings) {
@@ -128,6 +174,15 @@ public final class ConfigLoader {
     } else if (!FLAGS.containsValue(prefix)) {
       errors.add(file + ": unknown setting '" + prefix + "' (known: "
           + String.join(", ", FLAGS.values()) + ")");
+    } else if (node instanceof List<?> list) {
+      if (!IdentityConfigReader.LIST_KEYS.contains(prefix)) {
+        errors.add(file + ": " + prefix + " takes one value, not a list");
+      } else if (list.stream().anyMatch(item -> item instanceof Map || item instanceof List)) {
+        errors.add(file + ": " + prefix + " must be a list of names");
+      } else {
+        out.put(prefix, list.stream().map(String::valueOf)
+            .collect(Collectors.joining(",")));
+      }
     } else {
       out.put(prefix, node == null ? "" : String.valueOf(node));
     }
@@ -142,7 +197,7 @@ public final class ConfigLoader {
     if (policy == null || policy.isBlank()) {
       errors.add("the policy file is required (policy.file / --policy)");
     }
-    boolean upstreamTls = parse(s, "upstream.tls.enabled", "false", ConfigLoader::bool);
+    boolean upstreamTls = parse(s, "upstream.tls.enabled", "false", SettingValues::bool);
     ProxyConfig.TlsFiles upTls = upstreamTls ? new ProxyConfig.TlsFiles(path(s, "upstream.tls.ca"),
         path(s, "upstream.tls.cert"), path(s, "upstream.tls.key"),
         s.get("upstream.tls.server_name")) : null;
@@ -158,49 +213,52 @@ public final class ConfigLoader {
     if ((cert == null) != (key == null)) {
       errors.add("downstream TLS needs both tls.cert and tls.key");
     }
-    ProxyConfig.TlsFiles downTls = cert == null ? null : new ProxyConfig.TlsFiles(null, cert, key, null);
+    IdentitySettings identity = new IdentityConfigReader(errors)
+        .read(s, cert != null && key != null);
+    ProxyConfig.TlsFiles downTls = cert == null ? null
+        : new ProxyConfig.TlsFiles(path(s, "tls.client_ca"), cert, key, null);
     String audit = s.getOrDefault("audit.level", "deny").toLowerCase(Locale.ROOT);
     if (!List.of("deny", "all", "off").contains(audit)) {
       errors.add("audit.level must be deny, all or off, not '" + audit + "'");
     }
     return new ProxyConfig(
-        parse(s, "listen", "0.0.0.0:7233", ConfigLoader::address),
+        parse(s, "listen", "0.0.0.0:7233", SettingValues::address),
         upstream,
         s.get("upstream.authority"),
         upTls,
         downTls,
         policy == null ? null : Path.of(policy),
-        parse(s, "policy.reload_interval", "2s", ConfigLoader::duration),
-        parse(s, "admin", "127.0.0.1:9090", ConfigLoader::address),
-        parse(s, "mode", "enforce", ConfigLoader::mode),
+        parse(s, "policy.reload_interval", "2s", SettingValues::duration),
+        parse(s, "admin", "127.0.0.1:9090", SettingValues::address),
+        parse(s, "mode", "enforce", SettingValues::mode),
         limits(s),
         upstreamHealth(s),
-        parse(s, "policy.settle", "1s", ConfigLoader::duration),
+        parse(s, "policy.settle", "1s", SettingValues::duration),
         credentials(s),
         audit,
         path(s, "audit.file"),
-        parse(s, "shutdown_grace", "30s", ConfigLoader::duration),
-        IdentitySettings.apiKeysOnly()); // identity.* and tls.client_*: issue 10, being wired
+        parse(s, "shutdown_grace", "30s", SettingValues::duration),
+        identity);
   }
 
   /** Defaults: see {@link ProxyConfig.Limits} and the README's "Limits" section. */
   private ProxyConfig.Limits limits(Map<String, String> s) {
     ProxyConfig.Limits limits = new ProxyConfig.Limits(
         parse(s, "limits.max_request_bytes", String.valueOf(DEFAULT_MAX_REQUEST_BYTES),
-            ConfigLoader::positive),
+            SettingValues::positive),
         parse(s, "limits.max_response_bytes", String.valueOf(128 * 1024 * 1024),
-            ConfigLoader::positive),
+            SettingValues::positive),
         parse(s, "limits.request_buffer_bytes", String.valueOf(256L * 1024 * 1024),
-            text -> range(text, 1, Long.MAX_VALUE)),
-        parse(s, "limits.first_message_timeout", "10s", ConfigLoader::positiveDuration),
-        parse(s, "limits.max_concurrent_calls_per_connection", "10000", ConfigLoader::positive),
+            text -> SettingValues.range(text, 1, Long.MAX_VALUE)),
+        parse(s, "limits.first_message_timeout", "10s", SettingValues::positiveDuration),
+        parse(s, "limits.max_concurrent_calls_per_connection", "10000", SettingValues::positive),
         parse(s, "limits.max_header_list_bytes", String.valueOf(32 * 1024),
-            ConfigLoader::positive),
-        parse(s, "limits.max_resets_per_window", "500", ConfigLoader::positive),
-        parse(s, "limits.reset_window", "10s", ConfigLoader::wholeSeconds),
+            SettingValues::positive),
+        parse(s, "limits.max_resets_per_window", "500", SettingValues::positive),
+        parse(s, "limits.reset_window", "10s", SettingValues::wholeSeconds),
         parse(s, "limits.idle_timeout", "5m",
-            atLeast(Duration.ofSeconds(1), "grpc-java's shortest idle timeout")),
-        parse(s, "limits.handshake_timeout", "10s", ConfigLoader::positiveDuration));
+            SettingValues.atLeast(Duration.ofSeconds(1), "grpc-java's shortest idle timeout")),
+        parse(s, "limits.handshake_timeout", "10s", SettingValues::positiveDuration));
     if (limits.requestBufferBytes() < limits.maxRequestBytes()) {
       errors.add("limits.request_buffer_bytes (" + limits.requestBufferBytes()
           + ") must be at least limits.max_request_bytes (" + limits.maxRequestBytes() + ")");
@@ -211,10 +269,10 @@ public final class ConfigLoader {
   private ProxyConfig.UpstreamHealth upstreamHealth(Map<String, String> s) {
     return new ProxyConfig.UpstreamHealth(
         parse(s, "upstream.keepalive_time", "10s",
-            atLeast(Duration.ofSeconds(10), "grpc-java's shortest keepalive time")),
-        parse(s, "upstream.keepalive_timeout", "5s", ConfigLoader::positiveDuration),
-        parse(s, "upstream.connect_timeout", "5s", ConfigLoader::positiveDuration),
-        parse(s, "upstream.probe_interval", "1s", ConfigLoader::positiveDuration));
+            SettingValues.atLeast(Duration.ofSeconds(10), "grpc-java's shortest keepalive time")),
+        parse(s, "upstream.keepalive_timeout", "5s", SettingValues::positiveDuration),
+        parse(s, "upstream.connect_timeout", "5s", SettingValues::positiveDuration),
+        parse(s, "upstream.probe_interval", "1s", SettingValues::positiveDuration));
   }
 
   private UpstreamCredentials credentials(Map<String, String> s) {
@@ -276,98 +334,14 @@ public final class ConfigLoader {
     return value == null || value.isBlank() ? null : Path.of(value.trim());
   }
 
-  static InetSocketAddress address(String text) {
-    int colon = text.lastIndexOf(':');
-    if (colon <= 0 || colon == text.length() - 1) {
-      throw new IllegalArgumentException("expected host:port, got '" + text + "'");
-    }
-    String host = text.substring(0, colon).replace("[", "").replace("]", "");
-    return new InetSocketAddress(host, (int) range(text.substring(colon + 1), 0, 65535));
-  }
-
-  static Duration duration(String text) {
-    String t = text.toLowerCase(Locale.ROOT);
-    if (t.endsWith("ms")) {
-      return Duration.ofMillis(range(t.substring(0, t.length() - 2), 0, Long.MAX_VALUE));
-    }
-    if (t.endsWith("s")) {
-      return Duration.ofSeconds(range(t.substring(0, t.length() - 1), 0, Long.MAX_VALUE));
-    }
-    if (t.endsWith("m")) {
-      return Duration.ofMinutes(range(t.substring(0, t.length() - 1), 0, Long.MAX_VALUE));
-    }
-    throw new IllegalArgumentException("expected a duration such as 500ms, 30s or 2m, got '" + text + "'");
-  }
-
-  static Duration positiveDuration(String text) {
-    Duration value = duration(text);
-    if (value.isZero()) {
-      throw new IllegalArgumentException("must be more than zero");
-    }
-    return value;
-  }
-
-  static Duration wholeSeconds(String text) {
-    Duration value = positiveDuration(text);
-    if (value.toMillis() % 1000 != 0) {
-      throw new IllegalArgumentException("must be whole seconds, got '" + text + "'");
-    }
-    return value;
-  }
-
-  /** A duration parser that refuses values under {@code min}, saying why ({@code what}). */
-  static Function<String, Duration> atLeast(Duration min, String what) {
-    return text -> {
-      Duration value = duration(text);
-      if (value.compareTo(min) < 0) {
-        throw new IllegalArgumentException("must be at least " + text(min) + " (" + what
-            + "), got '" + text + "'");
+  private static Set<String> identityFlags() {
+    Set<String> names = new LinkedHashSet<>();
+    FLAGS.forEach((flag, key) -> {
+      if (key.startsWith("identity.") || key.startsWith("tls.")) {
+        names.add(flag);
       }
-      return value;
-    };
-  }
-
-  private static String text(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-  }
-
-  static int positive(String text) {
-    return (int) range(text, 1, Integer.MAX_VALUE);
-  }
-
-  static boolean bool(String text) {
-    if (text.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (text.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new IllegalArgumentException("expected true or false, got '" + text + "'");
-  }
-
-  static EnforcementMode mode(String text) {
-    switch (text.toLowerCase(Locale.ROOT)) {
-      case "enforce":
-        return EnforcementMode.ENFORCE;
-      case "dry_run":
-      case "dry-run":
-        return EnforcementMode.DRY_RUN;
-      default:
-        throw new IllegalArgumentException("expected enforce or dry_run, got '" + text + "'");
-    }
-  }
-
-  private static long range(String text, long min, long max) {
-    long value;
-    try {
-      value = Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a number, got '" + text + "'");
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(value + " is outside " + min + ".." + max);
-    }
-    return value;
+    });
+    return Collections.unmodifiableSet(names);
   }
 
   private static Map<String, String> flags(String... pairs) {
@@ -375,6 +349,6 @@ public final class ConfigLoader {
     for (int i = 0; i < pairs.length; i += 2) {
       map.put(pairs[i], pairs[i + 1]);
     }
-    return java.util.Collections.unmodifiableMap(map);
+    return Collections.unmodifiableMap(map);
   }
 }

@@ -12,6 +12,7 @@ import dev.temporalrbac.policy.eval.StatusCode;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proto.v1.ExplainRequest;
 import java.util.Collections;
+import java.util.List;
 
 /**
  * Answers "would the proxy allow this call?" through the same path as a call on the wire: the
@@ -76,6 +77,16 @@ public final class Explainer {
       byte[] body, String json) {
     Caller caller = apiKey == null || apiKey.isEmpty()
         ? Caller.principal(principal) : Caller.apiKey(apiKey);
+    return explain(caller, Collections.singletonList(apiKey), method, namespace, body, json);
+  }
+
+  /**
+   * Explains one call of {@code caller}, who may present a JWT, an API key or a client
+   * certificate chain exactly as on the wire. The answer never contains any of {@code secrets}
+   * (the bearer credential the caller holds), even where a parser message would quote it.
+   */
+  public Explanation explain(Caller caller, List<String> secrets, String method,
+      String namespace, byte[] body, String json) {
     String header = namespace == null || namespace.isEmpty() ? null : namespace;
     byte[] bytes = body;
     CatalogEntry entry = authorizer.catalog().find(method);
@@ -92,7 +103,7 @@ public final class Explainer {
         }
         String problem = e.getMessage() == null ? "a field has the wrong JSON type"
             : e.getMessage();
-        problem = Json.redact(problem, Collections.singletonList(apiKey));
+        problem = Json.redact(problem, secrets);
         return Explanation.invalidRequest(withoutBody, "the request JSON is not a valid "
             + type.getFullName() + ": " + problem);
       }

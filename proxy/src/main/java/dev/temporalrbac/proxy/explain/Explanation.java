@@ -9,11 +9,16 @@ import dev.temporalrbac.proto.v1.Outcome;
 
 /**
  * An answer to a what-if question: the {@link ExplainResponse} the admin API would return, plus
- * the machine-readable reason code (a {@link Reason} label) that the proto does not carry.
+ * what the proto does not carry: the machine-readable reason code (a {@link Reason} label) and
+ * how the caller was identified.
  *
  * @param reasonCode e.g. {@code missing_namespace_permission}; the same label the metrics use
+ * @param identifiedBy {@code api_key}, {@code jwt}, {@code mtls}, {@code principal}, or empty
+ * @param credentialId the API key's id, the JWT's subject or the certificate's name; never a
+ *     secret; may be empty
  */
-public record Explanation(ExplainResponse response, String reasonCode) {
+public record Explanation(ExplainResponse response, String reasonCode, String identifiedBy,
+    String credentialId) {
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
       .omittingInsignificantWhitespace()
       .preservingProtoFieldNames()
@@ -26,7 +31,7 @@ public record Explanation(ExplainResponse response, String reasonCode) {
         .setStatus(decision.status().name())
         .setReason(decision.message())
         .addAllNamespaces(decision.namespaces())
-        .build(), decision.reason().label());
+        .build(), decision.reason().label(), decision.identifiedBy(), decision.credentialId());
   }
 
   /**
@@ -38,7 +43,8 @@ public record Explanation(ExplainResponse response, String reasonCode) {
         .setDecision(Outcome.DENY)
         .setStatus(Reason.MALFORMED_REQUEST.status().name())
         .setReason(reason)
-        .build(), Reason.MALFORMED_REQUEST.label());
+        .build(), Reason.MALFORMED_REQUEST.label(), identity.identifiedBy(),
+        identity.credentialId());
   }
 
   private static ExplainResponse.Builder base(Decision decision) {
@@ -57,7 +63,8 @@ public record Explanation(ExplainResponse response, String reasonCode) {
 
   /**
    * One line of JSON: the response's fields under their proto names, every field present (empty
-   * strings and arrays included, so consumers need no defaults), then {@code reason_code}.
+   * strings and arrays included, so consumers need no defaults), then {@code reason_code},
+   * {@code identified_by} and {@code credential_id}.
    */
   public String toJson() {
     String json;
@@ -68,6 +75,7 @@ public record Explanation(ExplainResponse response, String reasonCode) {
     }
     // the printed object is never empty (fields are always printed), so a comma may follow
     return json.substring(0, json.length() - 1) + ",\"reason_code\":" + Json.quote(reasonCode)
-        + "}";
+        + ",\"identified_by\":" + Json.quote(identifiedBy)
+        + ",\"credential_id\":" + Json.quote(credentialId) + "}";
   }
 }

@@ -1,6 +1,7 @@
 package dev.temporalrbac.proxy.observe;
 
 import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.policy.eval.IdentifiedBy;
 import dev.temporalrbac.policy.eval.Reason;
 import dev.temporalrbac.policy.eval.StatusCode;
 import dev.temporalrbac.policy.model.PolicySnapshot;
@@ -24,7 +25,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 /**
  * The proxy's Prometheus metrics. Labels are bounded: {@code service} and {@code method} come
@@ -41,8 +45,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <ul>
  *   <li>{@code temporal_rbac_decisions_total{service,method,decision,reason}}
+ *   <li>{@code temporal_rbac_identified_decisions_total{identified_by,decision}}: the same
+ *       decisions by how the caller was identified ({@code api_key}, {@code jwt}, {@code mtls},
+ *       {@code principal}, or {@code none} when no credential was read); a counter of its own,
+ *       all 15 series registered up front, rather than one more label multiplying every
+ *       method's series
  *   <li>{@code temporal_rbac_authentication_failures_total{reason}} (UNAUTHENTICATED reasons,
- *       dry run included)
+ *       dry run included: API keys, tokens ({@code token_*}) and certificates
+ *       ({@code certificate_*}) alike)
+ *   <li>{@code temporal_rbac_jwks_age_seconds}: time since the JWKS was last loaded, when JWTs
+ *       are accepted (it grows while the endpoint fails and the last keys are kept)
  *   <li>{@code temporal_rbac_rejected_calls_total{reason}}: calls the proxy ended itself for
  *       their size, shape or pace, by {@link Rejection} label ({@code request_too_large},
  *       {@code request_budget}, {@code too_many_requests}, {@code missing_request},
@@ -70,6 +82,8 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
   private static final Reason[] REASONS = Reason.values();
   private static final Verdict[] VERDICTS = Verdict.values();
   private static final Status.Code[] CODES = Status.Code.values();
+  /** {@code identified_by} labels: the {@link IdentifiedBy} labels, then {@code none}. */
+  private static final String[] IDENTIFIED_BY = identifiedByLabels();
   private static final Duration[] DECISION_BUCKETS = millis(
       0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100);
   private static final Duration[] UPSTREAM_BUCKETS = millis(
@@ -82,6 +96,8 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
   /** method label: one slot per status code. */
   private final Map<String, AtomicReferenceArray<Timer>> upstream = new ConcurrentHashMap<>();
   private final Counter[] authFailures = new Counter[REASONS.length];
+  /** One per (verdict, identified_by). */
+  private final Counter[] identified = new Counter[VERDICTS.length * IDENTIFIED_BY.length];
   private final Counter[] rejections = new Counter[Rejection.values().length];
   private final Timer decisionTimer;
   private final Counter reloadSuccess;
@@ -108,6 +124,15 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
             .description("Calls whose caller could not be authenticated")
             .tag("reason", reason.label())
             .register(registry);
+      }
+    }
+    for (Verdict verdict : VERDICTS) {
+      for (int by = 0; by < IDENTIFIED_BY.length; by++) {
+        identified[verdict.ordinal() * IDENTIFIED_BY.length + by] =
+            Counter.builder("temporal.rbac.identified.decisions")
+                .description("Calls decided, by how the caller was identified")
+                .tags("identified_by", IDENTIFIED_BY[by], "decision", verdict.label())
+                .register(registry);
       }
     }
     for (Rejection rejection : Rejection.values()) {
@@ -148,6 +173,19 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
         .register(registry);
   }
 
+  /**
+   * Exports {@code temporal_rbac_jwks_age_seconds}: seconds since {@code lastLoaded} (the last
+   * successful JWKS load), read at each scrape; {@code lastLoaded} must not block.
+   */
+  public void jwksAge(Supplier<Instant> lastLoaded, Clock clock) {
+    Gauge.builder("temporal.rbac.jwks.age",
+            () -> Duration.between(lastLoaded.get(), clock.instant()).toMillis() / 1000.0)
+        .description("Seconds since the JWKS was last loaded successfully")
+        .baseUnit("seconds")
+        .strongReference(true)
+        .register(registry);
+  }
+
   /** The registry, for other binders and for tests. */
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -183,6 +221,8 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
       slots.set(slot, counter);
     }
     counter.increment();
+    identified[verdict.ordinal() * IDENTIFIED_BY.length
+        + identifiedBy(decision.identifiedBy())].increment();
     Counter authFailure = authFailures[reason.ordinal()];
     if (authFailure != null) {
       authFailure.increment();
@@ -265,6 +305,29 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
         .description("Policy reload attempts of a changed file, by result")
         .tag("result", result)
         .register(registry);
+  }
+
+  /**
+   * The slot of a decision's {@code identified_by}: at most four comparisons of short strings,
+   * instead of a map lookup per call; anything unknown (an empty label) is {@code none}.
+   */
+  private static int identifiedBy(String label) {
+    for (int i = 0; i < IDENTIFIED_BY.length - 1; i++) {
+      if (IDENTIFIED_BY[i].equals(label)) {
+        return i;
+      }
+    }
+    return IDENTIFIED_BY.length - 1;
+  }
+
+  private static String[] identifiedByLabels() {
+    IdentifiedBy[] kinds = IdentifiedBy.values();
+    String[] labels = new String[kinds.length + 1];
+    for (IdentifiedBy kind : kinds) {
+      labels[kind.ordinal()] = kind.label();
+    }
+    labels[kinds.length] = "none";
+    return labels;
   }
 
   private static Duration[] millis(double... values) {

@@ -1,6 +1,7 @@
 package dev.temporalrbac.proxy.server;
 
 import dev.temporalrbac.policy.eval.Authorizer;
+import dev.temporalrbac.proxy.config.ClientAuth;
 import dev.temporalrbac.proxy.config.ProxyConfig;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.ManagedChannel;
@@ -11,6 +12,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
@@ -77,8 +79,10 @@ public final class ProxyServer implements AutoCloseable {
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
     if (config.downstreamTls() != null) {
-      builder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(
-          config.downstreamTls().cert().toFile(), config.downstreamTls().key().toFile())).build());
+      builder.sslContext(serverSsl(config));
+    } else if (clientAuth(config) != ClientAuth.NONE) {
+      throw new IllegalArgumentException("tls.client_auth " + clientAuth(config)
+          + " needs TLS for callers (tls.cert and tls.key)");
     }
     for (ServerServiceDefinition service : services) {
       builder.addService(service); // the proxy's own services; they win over the forwarding
@@ -200,6 +204,32 @@ public final class ProxyServer implements AutoCloseable {
       }
     }
     return builder;
+  }
+
+  /**
+   * The callers' TLS context. With {@code tls.client_auth} optional or require, client
+   * certificates are asked for and verified against {@code tls.client_ca} during the handshake (a
+   * certificate that does not verify fails it; with require, so does none), so what reaches
+   * {@link PeerCertificates} is verified.
+   */
+  private static SslContext serverSsl(ProxyConfig config) throws IOException {
+    ProxyConfig.TlsFiles tls = config.downstreamTls();
+    SslContextBuilder ssl = SslContextBuilder.forServer(tls.cert().toFile(), tls.key().toFile());
+    ClientAuth clientAuth = clientAuth(config);
+    if (clientAuth != ClientAuth.NONE) {
+      if (tls.ca() == null) {
+        throw new IllegalArgumentException("tls.client_auth " + clientAuth
+            + " needs tls.client_ca, the CA that signs callers' certificates");
+      }
+      ssl.trustManager(tls.ca().toFile()).clientAuth(clientAuth == ClientAuth.REQUIRE
+          ? io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth.REQUIRE
+          : io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth.OPTIONAL);
+    }
+    return GrpcSslContexts.configure(ssl).build();
+  }
+
+  private static ClientAuth clientAuth(ProxyConfig config) {
+    return config.identity() == null ? ClientAuth.NONE : config.identity().clientAuth();
   }
 
   /** The port the proxy listens on (useful when configured with port 0). */

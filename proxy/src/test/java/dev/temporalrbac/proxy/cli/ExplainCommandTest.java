@@ -15,7 +15,7 @@ class ExplainCommandTest {
   private static final String POLICY = CliRun.resource("policy-ok.yaml");
   private static final List<String> FIELDS = List.of("decision", "status", "reason",
       "reason_code", "principal", "method", "namespaces", "required", "principal_type", "role",
-      "policy_version");
+      "policy_version", "identified_by", "credential_id");
 
   private static CliRun explain(String... options) {
     String[] argv = new String[options.length + 3];

@@ -54,6 +54,32 @@ class AuditLogTest {
   }
 
   @Test
+  void namesHowJwtAndCertificateCallersWereIdentified() {
+    StringWriter sink = new StringWriter();
+    try (AuditLog log = new AuditLog(AuditLevel.ALL, sink, 16, CLOCK, null)) {
+      log.decided(Decisions.identified(Reason.ALLOWED, "allowed", "jwt", "ci-bot"),
+          Decisions.START_CALL, true);
+      log.decided(Decisions.identified(Reason.CERTIFICATE_UNKNOWN_PRINCIPAL,
+          "the client certificate names spiffe://example.org/ns/prod/sa/worker, no principal",
+          "mtls", "spiffe://example.org/ns/prod/sa/worker"), Decisions.START_CALL, true);
+      log.decided(Decisions.identified(Reason.TOKEN_EXPIRED, "the JWT expired", "jwt", ""),
+          Decisions.START_CALL, true);
+    }
+    List<String> lines = lines(sink);
+    assertEquals(3, lines.size(), sink.toString());
+    assertTrue(lines.get(0).contains("\"decision\":\"allow\",\"reason\":\"allowed\","), lines.get(0));
+    assertTrue(lines.get(0).contains(
+        "\"identified_by\":\"jwt\",\"credential_id\":\"ci-bot\",\"key_id\":\"\","), lines.get(0));
+    assertTrue(lines.get(1).contains("\"reason\":\"certificate_unknown_principal\","), lines.get(1));
+    assertTrue(lines.get(1).contains("\"identified_by\":\"mtls\","
+        + "\"credential_id\":\"spiffe://example.org/ns/prod/sa/worker\",\"key_id\":\"\","),
+        lines.get(1));
+    assertTrue(lines.get(2).contains("\"reason\":\"token_expired\","), lines.get(2));
+    assertTrue(lines.get(2).contains("\"identified_by\":\"jwt\",\"credential_id\":\"\","),
+        lines.get(2));
+  }
+
+  @Test
   void writesEveryDecisionWithAll() {
     StringWriter sink = new StringWriter();
     try (AuditLog log = new AuditLog(AuditLevel.ALL, sink, 16, CLOCK, null)) {

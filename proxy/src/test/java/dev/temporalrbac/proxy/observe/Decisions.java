@@ -24,8 +24,14 @@ final class Decisions {
   }
 
   static Decision decision(Reason reason, String message) {
+    return identified(reason, message, "api_key", "k1");
+  }
+
+  /** A decision for a caller identified by {@code identifiedBy} ({@code jwt}, {@code mtls}...). */
+  static Decision identified(Reason reason, String message, String identifiedBy,
+      String credentialId) {
     return new Decision(reason == Reason.ALLOWED ? Outcome.ALLOW : Outcome.DENY, reason, message,
-        START, "dev@example.com", "user", "developer", "api_key", "k1", List.of("orders", "payments"),
-        "namespace:write", "v-123", false, null);
+        START, "dev@example.com", "user", "developer", identifiedBy, credentialId,
+        List.of("orders", "payments"), "namespace:write", "v-123", false, null);
   }
 }

@@ -87,6 +87,63 @@ class ProxyMetricsTest {
   }
 
   @Test
+  void countsTokenAndCertificateRefusalsAsAuthenticationFailures() {
+    metrics.decided(Decisions.identified(Reason.TOKEN_EXPIRED, "expired", "jwt", "ci-bot"),
+        Decisions.START_CALL, true);
+    metrics.decided(Decisions.identified(Reason.TOKEN_UNKNOWN_KEY, "kid", "jwt", ""),
+        Decisions.START_CALL, false);
+    metrics.decided(Decisions.identified(Reason.CERTIFICATE_UNKNOWN_PRINCIPAL, "who", "mtls",
+        "spiffe://example.org/ns/x"), Decisions.START_CALL, true);
+
+    assertSample("temporal_rbac_authentication_failures_total{reason=\"token_expired\"} 1.0");
+    assertSample("temporal_rbac_authentication_failures_total{reason=\"token_unknown_key\"} 1.0");
+    assertSample("temporal_rbac_authentication_failures_total"
+        + "{reason=\"certificate_unknown_principal\"} 1.0");
+    // every refusal reason has its series from the start, at zero until it happens
+    for (String reason : List.of("token_malformed", "token_forbidden_algorithm",
+        "token_bad_signature", "token_not_yet_valid", "token_wrong_issuer",
+        "token_wrong_audience", "token_unknown_subject", "certificate_no_name",
+        "certificate_filter_mismatch")) {
+      assertSample("temporal_rbac_authentication_failures_total{reason=\"" + reason + "\"} 0.0");
+    }
+    assertFalse(metrics.scrape().contains("ci-bot"), "no subject label");
+    assertFalse(metrics.scrape().contains("spiffe://"), "no certificate name label");
+  }
+
+  @Test
+  void countsDecisionsByHowTheCallerWasIdentified() {
+    metrics.decided(Decisions.identified(Reason.ALLOWED, "ok", "jwt", "ci-bot"),
+        Decisions.START_CALL, true);
+    metrics.decided(Decisions.identified(Reason.ALLOWED, "ok", "jwt", "ci-bot"),
+        Decisions.START_CALL, true);
+    metrics.decided(Decisions.identified(Reason.MISSING_ROLE, "no", "mtls", "worker"),
+        Decisions.START_CALL, true);
+    metrics.decided(Decisions.identified(Reason.MISSING_ROLE, "no", "api_key", "k1"),
+        Decisions.START_CALL, false);
+    metrics.decided(Decisions.identified(Reason.NO_CREDENTIALS, "none", "", ""),
+        Decisions.START_CALL, true);
+
+    String name = "temporal_rbac_identified_decisions_total";
+    assertSample(name + "{decision=\"allow\",identified_by=\"jwt\"} 2.0");
+    assertSample(name + "{decision=\"deny\",identified_by=\"mtls\"} 1.0");
+    assertSample(name + "{decision=\"dry_run_deny\",identified_by=\"api_key\"} 1.0");
+    assertSample(name + "{decision=\"deny\",identified_by=\"none\"} 1.0");
+    assertSample(name + "{decision=\"allow\",identified_by=\"principal\"} 0.0");
+    assertEquals(3 * 5, count(name + "{"), "verdicts x (four kinds and none), all up front");
+  }
+
+  @Test
+  void jwksAgeIsReadAtEachScrape() {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    java.util.concurrent.atomic.AtomicReference<Instant> loaded =
+        new java.util.concurrent.atomic.AtomicReference<>(now.minusSeconds(90));
+    metrics.jwksAge(loaded::get, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+    assertSample("temporal_rbac_jwks_age_seconds 90.0"); // last loaded 90 s ago
+    loaded.set(now); // a successful refresh
+    assertSample("temporal_rbac_jwks_age_seconds 0.0");
+  }
+
+  @Test
   void countsCallsTheProxyEndedItselfByReason() {
     metrics.callRejected(Decisions.START_CALL, Rejection.REQUEST_BUDGET);
     metrics.callRejected(Decisions.START_CALL, Rejection.REQUEST_BUDGET);

@@ -1,19 +1,131 @@
 package dev.temporalrbac.policy.identity.jwt;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.temporalrbac.policy.eval.Authentication;
 import dev.temporalrbac.policy.eval.IdentifiedBy;
 import dev.temporalrbac.policy.eval.Reason;
 import dev.temporalrbac.policy.eval.TokenAuthenticator;
+import dev.temporalrbac.policy.model.EffectiveRights;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import java.time.Clock;
+import java.time.Instant;
 
-/** Verifies JWTs. Placeholder while issue 10 is being built: refuses every token. */
+/**
+ * Verifies JWT bearer tokens against the JWKS and maps their claims to rights (README,
+ * "Identities"): a subject naming a policy user or service account gets its rights, any other a
+ * token user with {@code default_role}; the groups and Temporal-format permissions claims add to
+ * either. Refusals are UNAUTHENTICATED with a reason and a message that names what failed, never
+ * the token.
+ *
+ * <p>A token that passed the signature and claim checks is remembered by its text (bounded by
+ * total token characters, each entry for at most {@code refresh_interval}), so a client
+ * repeating its token pays one map lookup instead of a signature check. A remembered token is
+ * still checked against the clock ({@code exp}, {@code nbf}) and must have been verified with the
+ * key the JWKS holds for its id now; refused tokens are never remembered.
+ *
+ * <p>Thread-safe, lock-free on the call path, never blocks: keys are fetched in the background
+ * by {@link JwksKeys}.
+ */
 public final class JwtAuthenticator implements TokenAuthenticator {
-  public JwtAuthenticator(JwtSettings settings, JwksKeys keys, Clock clock) {}
+  /** Longer bearer values are refused unread. */
+  public static final int MAX_TOKEN_CHARS = 16 * 1024;
+  /** The verified-token cache's default bound, in token characters. */
+  public static final long DEFAULT_CACHE_CHARS = 32L << 20;
+
+  private final JwtSettings settings;
+  private final JwksKeys keys;
+  private final Clock clock;
+  private final TokenVerifier verifier;
+  private final long skewMillis;
+  /** Verified tokens by text; null when the cache is off. */
+  private final Cache<String, VerifiedToken> verified;
+  /**
+   * This thread's last refused token (the very string instance) and its refusal: the proxy asks
+   * about a call's credential at its headers and again when it answers the refusal, and a bad
+   * token should cost one signature check, not two. Identity comparison only, so a different
+   * token never matches.
+   */
+  private static final ThreadLocal<Object[]> LAST_REFUSAL = new ThreadLocal<>();
+
+  public JwtAuthenticator(JwtSettings settings, JwksKeys keys, Clock clock) {
+    this(settings, keys, clock, DEFAULT_CACHE_CHARS);
+  }
+
+  /**
+   * As {@link #JwtAuthenticator(JwtSettings, JwksKeys, Clock)} with the verified-token cache
+   * bounded to {@code cacheChars} token characters; 0 turns it off, so every call verifies a
+   * signature (to bound memory tightly, or to measure that cost).
+   */
+  public JwtAuthenticator(JwtSettings settings, JwksKeys keys, Clock clock, long cacheChars) {
+    if (cacheChars < 0) {
+      throw new IllegalArgumentException("cache size must not be negative");
+    }
+    this.settings = settings;
+    this.keys = keys;
+    this.clock = clock;
+    this.verifier = new TokenVerifier(settings, keys);
+    this.skewMillis = settings.clockSkew().toMillis();
+    this.verified = cacheChars == 0 ? null : Caffeine.newBuilder()
+        .maximumWeight(cacheChars)
+        .<String, VerifiedToken>weigher((token, entry) -> token.length())
+        .expireAfterWrite(settings.refreshInterval())
+        .build();
+  }
 
   @Override
   public Authentication authenticate(PolicySnapshot policy, String token) {
-    return Authentication.refused(Reason.TOKEN_UNKNOWN_KEY, IdentifiedBy.JWT, "",
-        "JWT verification is not built yet");
+    if (token.length() > MAX_TOKEN_CHARS) {
+      return refused(Reason.TOKEN_MALFORMED, "", "the JWT is " + token.length()
+          + " characters long; at most " + MAX_TOKEN_CHARS + " are accepted");
+    }
+    VerifiedToken hit = verified == null ? null : verified.getIfPresent(token);
+    if (hit != null && keys.current().get(hit.key().kid()) == hit.key()) {
+      return admit(policy, hit);
+    }
+    Object[] last = LAST_REFUSAL.get();
+    if (last != null && last[0] == token && last[1] == this) {
+      return (Authentication) last[2];
+    }
+    TokenVerifier.Result result = verifier.verify(token);
+    if (result.token() == null) {
+      Authentication refusal = refused(result.reason(), result.subject(), result.message());
+      if (result.reason() != Reason.TOKEN_UNKNOWN_KEY) { // a refetch may make it known any moment
+        LAST_REFUSAL.set(new Object[] {token, this, refusal});
+      }
+      return refusal;
+    }
+    Authentication admitted = admit(policy, result.token());
+    if (admitted.authenticated() && verified != null) {
+      verified.put(token, result.token());
+    }
+    return admitted;
+  }
+
+  /** The time window by the clock, then the rights under {@code policy}. */
+  private Authentication admit(PolicySnapshot policy, VerifiedToken token) {
+    String subject = token.claims().subject();
+    long now = clock.millis();
+    if (now - skewMillis >= token.notAfter()) {
+      return refused(Reason.TOKEN_EXPIRED, subject, "the JWT of subject " + Shown.of(subject)
+          + " expired at " + Instant.ofEpochMilli(token.notAfter()) + " (clock skew allowed: "
+          + settings.clockSkew().toSeconds() + " s)");
+    }
+    if (token.notBefore() != Long.MIN_VALUE && now + skewMillis < token.notBefore()) {
+      return refused(Reason.TOKEN_NOT_YET_VALID, subject, "the JWT of subject "
+          + Shown.of(subject) + " is not valid before " + Instant.ofEpochMilli(token.notBefore())
+          + " (clock skew allowed: " + settings.clockSkew().toSeconds() + " s)");
+    }
+    EffectiveRights rights = policy.rightsOf(token.claims(), settings.defaultRole());
+    if (rights == null) {
+      return refused(Reason.TOKEN_UNKNOWN_SUBJECT, subject, "the JWT's subject "
+          + Shown.of(subject) + " is no user or service account of the policy (version "
+          + policy.version() + ") and identity.jwt.default_role is none");
+    }
+    return Authentication.of(rights, IdentifiedBy.JWT, subject);
+  }
+
+  private static Authentication refused(Reason reason, String subject, String message) {
+    return Authentication.refused(reason, IdentifiedBy.JWT, subject, message);
   }
 }

@@ -59,6 +59,31 @@ public record JwtSettings(
     }
   }
 
+  /**
+   * Compiles a {@code permissions_regex} as Temporal's configuration writes it: Go's named groups
+   * {@code (?P<name>...)} are read as Java's {@code (?<name>...)}.
+   *
+   * @throws IllegalArgumentException when it does not compile or lacks the named groups
+   *     {@code namespace} and {@code role}
+   */
+  public static Pattern permissionsPattern(String regex) {
+    String java = regex.replace("(?P<", "(?<");
+    Pattern pattern;
+    try {
+      pattern = Pattern.compile(java);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new IllegalArgumentException("permissions_regex does not compile: "
+          + e.getDescription());
+    }
+    for (String group : List.of("namespace", "role")) {
+      if (!java.contains("(?<" + group + ">")) {
+        throw new IllegalArgumentException("permissions_regex needs a named group '" + group
+            + "', written (?<" + group + ">...) or (?P<" + group + ">...)");
+      }
+    }
+    return pattern;
+  }
+
   /** Settings with every default for {@code jwks} (tests, examples). */
   public static JwtSettings defaults(String jwks) {
     return new JwtSettings(jwks, Duration.ofMinutes(5), Duration.ofSeconds(30),

@@ -1,0 +1,216 @@
+package dev.temporalrbac.proxy.config;
+
+import dev.temporalrbac.policy.identity.jwt.JwtSettings;
+import dev.temporalrbac.policy.identity.mtls.CertificateName;
+import dev.temporalrbac.policy.identity.mtls.MtlsSettings;
+import dev.temporalrbac.policy.model.AccountRole;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the identity settings ({@code identity.jwt.*}, {@code identity.mtls.*},
+ * {@code tls.client_ca}, {@code tls.client_auth}) from the flattened settings {@link ConfigLoader}
+ * collected. Adds every problem to the loader's error list instead of stopping at the first, so
+ * all of them are reported at once. One instance reads one configuration; not thread-safe.
+ */
+final class IdentityConfigReader {
+  /** Keys whose value may be a YAML list; the loader joins a list's items with commas. */
+  static final Set<String> LIST_KEYS = Set.of("identity.jwt.algorithms",
+      "identity.mtls.principal_from");
+
+  private static final String JWKS = "identity.jwt.jwks";
+  private static final String JWT_PREFIX = "identity.jwt.";
+  private static final String PRINCIPAL_FROM = "identity.mtls.principal_from";
+
+  private final List<String> errors;
+
+  /** {@code errors} is the loader's list; problems are appended to it. */
+  IdentityConfigReader(List<String> errors) {
+    this.errors = errors;
+  }
+
+  /**
+   * The identity settings.
+   *
+   * @param s flattened settings, dotted key to value
+   * @param serverTls whether {@code tls.cert} and {@code tls.key} are both set
+   */
+  IdentitySettings read(Map<String, String> s, boolean serverTls) {
+    JwtSettings jwt = jwt(s);
+    ClientAuth clientAuth = clientAuth(s, serverTls);
+    MtlsSettings mtls = null;
+    if (clientAuth != ClientAuth.NONE) {
+      mtls = new MtlsSettings(principalFrom(s.getOrDefault(PRINCIPAL_FROM, "spiffe,dns,cn")));
+    } else if (s.containsKey(PRINCIPAL_FROM)) {
+      errors.add(PRINCIPAL_FROM + " is set but tls.client_auth is none (no client certificate"
+          + " is asked for)");
+    }
+    return new IdentitySettings(jwt, mtls, clientAuth);
+  }
+
+  private JwtSettings jwt(Map<String, String> s) {
+    String jwks = s.get(JWKS);
+    if (jwks == null || jwks.isBlank()) {
+      List<String> stray = s.keySet().stream()
+          .filter(key -> key.startsWith(JWT_PREFIX) && !key.equals(JWKS))
+          .sorted()
+          .collect(Collectors.toList());
+      if (!stray.isEmpty()) {
+        errors.add(String.join(", ", stray) + (stray.size() == 1 ? " is" : " are")
+            + " set but " + JWKS + " (--jwks) is not: JWTs are accepted only with a JWKS");
+      }
+      return null;
+    }
+    jwks = jwks.trim();
+    int scheme = jwks.indexOf("://");
+    if (scheme > 0) {
+      String name = jwks.substring(0, scheme).toLowerCase(Locale.ROOT);
+      if (!name.equals("http") && !name.equals("https")) {
+        errors.add(JWKS + ": expected a file path or an http(s) URL, got a " + name + ": URL");
+      }
+    }
+    AccountRole defaultRole = parse(s, "identity.jwt.default_role", "read_only",
+        IdentityConfigReader::defaultRole);
+    return new JwtSettings(jwks,
+        parse(s, "identity.jwt.refresh_interval", "5m", SettingValues::positiveDuration),
+        parse(s, "identity.jwt.unknown_key_refetch_interval", "30s",
+            SettingValues::positiveDuration),
+        parse(s, "identity.jwt.fetch_timeout", "5s", SettingValues::positiveDuration),
+        optional(s, "identity.jwt.issuer"),
+        optional(s, "identity.jwt.audience"),
+        parse(s, "identity.jwt.clock_skew", "60s", SettingValues::duration),
+        parse(s, "identity.jwt.algorithms", String.join(",", JwtSettings.DEFAULT_ALGORITHMS),
+            IdentityConfigReader::algorithms),
+        parse(s, "identity.jwt.subject_claim", "sub", IdentityConfigReader::claim),
+        parse(s, "identity.jwt.groups_claim", "groups", IdentityConfigReader::claim),
+        parse(s, "identity.jwt.permissions_claim", "permissions", IdentityConfigReader::claim),
+        s.containsKey("identity.jwt.permissions_regex")
+            ? parse(s, "identity.jwt.permissions_regex", "(?<namespace>.*):(?<role>.*)",
+                JwtSettings::permissionsPattern)
+            : null,
+        defaultRole);
+  }
+
+  private ClientAuth clientAuth(Map<String, String> s, boolean serverTls) {
+    String ca = optional(s, "tls.client_ca");
+    ClientAuth auth = parse(s, "tls.client_auth", ca == null ? "none" : "require",
+        IdentityConfigReader::clientAuth);
+    if (auth == ClientAuth.NONE) {
+      if (ca != null && s.containsKey("tls.client_auth")) {
+        errors.add("tls.client_ca is set but tls.client_auth is none (use optional or require)");
+      }
+      return auth;
+    }
+    String needs = "tls.client_auth " + auth.name().toLowerCase(Locale.ROOT) + " needs ";
+    if (!serverTls) {
+      errors.add(needs + "TLS for callers (tls.cert and tls.key)");
+    }
+    if (ca == null) {
+      errors.add(needs + "tls.client_ca, the roots client certificates are verified against");
+    }
+    return auth;
+  }
+
+  /** A list of certificate name kinds, e.g. {@code spiffe,dns,cn}; refuses repeats. */
+  private List<CertificateName> principalFrom(String text) {
+    List<CertificateName> kinds = new ArrayList<>();
+    for (String item : items(text)) {
+      CertificateName kind = CertificateName.parse(item).orElse(null);
+      if (kind == null) {
+        errors.add(PRINCIPAL_FROM + ": '" + item + "' is not spiffe, dns or cn");
+      } else if (kinds.contains(kind)) {
+        errors.add(PRINCIPAL_FROM + ": " + kind.settingName() + " is listed twice");
+      } else {
+        kinds.add(kind);
+      }
+    }
+    if (kinds.isEmpty()) {
+      if (items(text).isEmpty()) {
+        errors.add(PRINCIPAL_FROM + ": needs at least one of spiffe, dns, cn");
+      }
+      return List.of(CertificateName.SPIFFE, CertificateName.DNS, CertificateName.CN);
+    }
+    return kinds;
+  }
+
+  /** Accepted JWS algorithms, in their canonical spelling; refuses {@code none} and HMAC. */
+  static List<String> algorithms(String text) {
+    Set<String> accepted = new LinkedHashSet<>();
+    List<String> items = items(text);
+    if (items.isEmpty()) {
+      throw new IllegalArgumentException("needs at least one algorithm, e.g. RS256");
+    }
+    for (String item : items) {
+      String upper = item.toUpperCase(Locale.ROOT);
+      if (upper.equals("NONE")) {
+        throw new IllegalArgumentException("'none' is never accepted: an unsigned token proves"
+            + " nothing");
+      }
+      if (upper.startsWith("HS")) {
+        throw new IllegalArgumentException(item + " is never accepted: HMAC would let anyone who"
+            + " holds the JWKS's public keys sign tokens");
+      }
+      String canonical = JwtSettings.ALLOWED_ALGORITHMS.stream()
+          .filter(name -> name.equalsIgnoreCase(item)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("'" + item + "' is not a JWS algorithm"
+              + " the proxy accepts (" + String.join(", ", JwtSettings.ALLOWED_ALGORITHMS) + ")"));
+      accepted.add(canonical);
+    }
+    return List.copyOf(accepted);
+  }
+
+  /** An account role, or null for {@code none} (tokens of unknown subjects are refused). */
+  static AccountRole defaultRole(String text) {
+    if (text.equalsIgnoreCase("none")) {
+      return null;
+    }
+    return AccountRole.parse(text).orElseThrow(() -> new IllegalArgumentException("expected an"
+        + " account role (" + Arrays.stream(AccountRole.values()).map(AccountRole::yamlName)
+        .collect(Collectors.joining(", ")) + ") or none, got '" + text + "'"));
+  }
+
+  static ClientAuth clientAuth(String text) {
+    for (ClientAuth auth : ClientAuth.values()) {
+      if (auth.name().equalsIgnoreCase(text)) {
+        return auth;
+      }
+    }
+    throw new IllegalArgumentException("expected none, optional or require, got '" + text + "'");
+  }
+
+  private static String claim(String text) {
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException("a claim name must not be empty");
+    }
+    return text;
+  }
+
+  private static List<String> items(String text) {
+    return Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty())
+        .collect(Collectors.toList());
+  }
+
+  private static String optional(Map<String, String> s, String key) {
+    String value = s.get(key);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private <T> T parse(Map<String, String> s, String key, String fallback,
+      Function<String, T> parser) {
+    String text = s.getOrDefault(key, fallback);
+    try {
+      return parser.apply(text.trim());
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      errors.add(key + ": " + e.getMessage());
+      return parser.apply(fallback);
+    }
+  }
+}

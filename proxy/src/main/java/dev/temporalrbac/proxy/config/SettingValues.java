@@ -1,0 +1,110 @@
+package dev.temporalrbac.proxy.config;
+
+import dev.temporalrbac.proxy.server.EnforcementMode;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Parsers of single setting values (addresses, durations, numbers, booleans). Each throws an
+ * {@link IllegalArgumentException} whose message says what was expected; the loader prefixes the
+ * setting's key and collects it with the others. Stateless.
+ */
+final class SettingValues {
+  private SettingValues() {}
+
+  static InetSocketAddress address(String text) {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) {
+      throw new IllegalArgumentException("expected host:port, got '" + text + "'");
+    }
+    String host = text.substring(0, colon).replace("[", "").replace("]", "");
+    return new InetSocketAddress(host, (int) range(text.substring(colon + 1), 0, 65535));
+  }
+
+  static Duration duration(String text) {
+    String t = text.toLowerCase(Locale.ROOT);
+    if (t.endsWith("ms")) {
+      return Duration.ofMillis(range(t.substring(0, t.length() - 2), 0, Long.MAX_VALUE));
+    }
+    if (t.endsWith("s")) {
+      return Duration.ofSeconds(range(t.substring(0, t.length() - 1), 0, Long.MAX_VALUE));
+    }
+    if (t.endsWith("m")) {
+      return Duration.ofMinutes(range(t.substring(0, t.length() - 1), 0, Long.MAX_VALUE));
+    }
+    throw new IllegalArgumentException("expected a duration such as 500ms, 30s or 2m, got '" + text + "'");
+  }
+
+  static Duration positiveDuration(String text) {
+    Duration value = duration(text);
+    if (value.isZero()) {
+      throw new IllegalArgumentException("must be more than zero");
+    }
+    return value;
+  }
+
+  static Duration wholeSeconds(String text) {
+    Duration value = positiveDuration(text);
+    if (value.toMillis() % 1000 != 0) {
+      throw new IllegalArgumentException("must be whole seconds, got '" + text + "'");
+    }
+    return value;
+  }
+
+  /** A duration parser that refuses values under {@code min}, saying why ({@code what}). */
+  static Function<String, Duration> atLeast(Duration min, String what) {
+    return text -> {
+      Duration value = duration(text);
+      if (value.compareTo(min) < 0) {
+        throw new IllegalArgumentException("must be at least " + text(min) + " (" + what
+            + "), got '" + text + "'");
+      }
+      return value;
+    };
+  }
+
+  private static String text(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  static int positive(String text) {
+    return (int) range(text, 1, Integer.MAX_VALUE);
+  }
+
+  static boolean bool(String text) {
+    if (text.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (text.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+  }
+
+  static EnforcementMode mode(String text) {
+    switch (text.toLowerCase(Locale.ROOT)) {
+      case "enforce":
+        return EnforcementMode.ENFORCE;
+      case "dry_run":
+      case "dry-run":
+        return EnforcementMode.DRY_RUN;
+      default:
+        throw new IllegalArgumentException("expected enforce or dry_run, got '" + text + "'");
+    }
+  }
+
+  static long range(String text, long min, long max) {
+    long value;
+    try {
+      value = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a number, got '" + text + "'");
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(value + " is outside " + min + ".." + max);
+    }
+    return value;
+  }
+}
