@@ -63,7 +63,7 @@ class JwksRotationEndToEndTest {
     Path policy = Files.writeString(dir.resolve("rotation-policy.yaml"), POLICY);
     proxy = InJvmProxy.start(dir, policy, "127.0.0.1:" + temporalPort, "--jwks", idp.url(),
         "--jwt-issuer", TestJwks.ISSUER, "--jwt-audience", TestJwks.AUDIENCE,
-        "--jwks-refresh-interval", "1h", "--jwks-refetch-interval", "200ms");
+        "--jwks-refresh-interval", "60m", "--jwks-refetch-interval", "200ms");
     channel = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port).usePlaintext().build();
   }
 

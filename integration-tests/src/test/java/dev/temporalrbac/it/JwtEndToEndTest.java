@@ -201,7 +201,7 @@ class JwtEndToEndTest {
   private static OperatorServiceStubs operator(String token) {
     OperatorServiceStubs stubs = OperatorServiceStubs.newServiceStubs(
         OperatorServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + proxy.port)
-            .setEnableHttps(false).addApiKey(() -> token).build());
+            .setEnableHttps(false).addApiKey(() -> token).validateAndBuildWithDefaults());
     CLOSE_LATER.add(stubs::shutdownNow);
     return stubs;
   }

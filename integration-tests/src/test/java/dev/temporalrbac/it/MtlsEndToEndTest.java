@@ -4,6 +4,8 @@ import static dev.temporalrbac.it.ItSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import dev.temporalrbac.it.ItSupport.InJvmProxy;
 import dev.temporalrbac.it.ItSupport.Sdk;
 import dev.temporalrbac.it.OrderFlow.OrderWorkflow;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * server) serves TLS and requires client certificates signed by a CA minted for the test
  * ({@link TestPki}); Temporal's Java SDK connects as worker and as client with certificates whose
  * SPIFFE URI SAN names a policy principal, and a workflow completes. A certificate naming no
- * principal is UNAUTHENTICATED; a principal's certificate filters are enforced.
+ * principal is UNAUTHENTICATED; a principal's certificate filters are enforced; a connection
+ * without a certificate is refused; and a JWT (keys from a JWKS file) sent over a certificate's
+ * connection identifies the caller, as the README's precedence says.
  */
 @Timeout(120)
 class MtlsEndToEndTest {
@@ -53,6 +57,8 @@ class MtlsEndToEndTest {
             - organization: Acme
       """.formatted(WORKER, CLIENT, ACME_ONLY);
 
+  private static final RSAKey IDP_KEY = TestJwks.rsaKey("mtls-idp-1");
+
   private static TestPki pki;
   private static TestServer.PortBoundTestServer temporal;
   private static InJvmProxy proxy;
@@ -64,9 +70,12 @@ class MtlsEndToEndTest {
     int temporalPort = ItSupport.freePort();
     temporal = TestServer.createPortBoundServer(temporalPort);
     Path policy = Files.writeString(dir.resolve("mtls-policy.yaml"), POLICY);
+    Path jwks = Files.writeString(dir.resolve("jwks.json"),
+        new JWKSet(IDP_KEY).toPublicJWKSet().toString());
     proxy = InJvmProxy.start(dir, policy, "127.0.0.1:" + temporalPort,
         "--tls-cert", server[0].toString(), "--tls-key", server[1].toString(),
-        "--tls-client-ca", pki.writeCa(dir, "ca").toString(), "--tls-client-auth", "require");
+        "--tls-client-ca", pki.writeCa(dir, "ca").toString(), "--tls-client-auth", "require",
+        "--jwks", jwks.toString());
   }
 
   @AfterAll
@@ -132,11 +141,42 @@ class MtlsEndToEndTest {
     }
   }
 
+  @Test
+  void aBearerTokenOverAClientCertificateIdentifiesTheCaller() throws Exception {
+    String subject = "carol@idp.example.test";
+    String token = TestJwks.permissionsToken(IDP_KEY, subject, "billing:read");
+    Issued stranger = pki.client("CN=laptop", TRUST_DOMAIN + "/host/not-in-policy");
+    try (Sdk sdk = connect(stranger, token, "billing")) {
+      describe(sdk, "billing"); // the certificate alone names no principal: the token decides
+      OrderWorkflow workflow = sdk.client().newWorkflowStub(OrderWorkflow.class,
+          ItSupport.orderOptions(unique("none"), unique("bill")));
+      StatusRuntimeException denied = ItSupport.refused(Status.Code.PERMISSION_DENIED,
+          () -> WorkflowClient.start(workflow::process, "b-1"));
+      assertTrue(String.valueOf(denied.getStatus().getDescription()).contains(subject),
+          "the caller is the token's subject: " + denied.getStatus());
+    }
+  }
+
+  @Test
+  void aConnectionWithoutAClientCertificateIsRefused() throws Exception {
+    try (Sdk sdk = connect(null, "billing")) {
+      ItSupport.refused(Status.Code.UNAVAILABLE, () -> describe(sdk, "billing"));
+    }
+  }
+
   private static Sdk connect(Issued certificate, String namespace) {
-    return Sdk.connect(WorkflowServiceStubsOptions.newBuilder()
+    return Sdk.connect(options(certificate).build(), namespace);
+  }
+
+  /** TLS with {@code certificate} and {@code token} as the bearer credential. */
+  private static Sdk connect(Issued certificate, String token, String namespace) {
+    return Sdk.connect(options(certificate).addApiKey(() -> token).build(), namespace);
+  }
+
+  private static WorkflowServiceStubsOptions.Builder options(Issued certificate) {
+    return WorkflowServiceStubsOptions.newBuilder()
         .setTarget("127.0.0.1:" + proxy.port)
-        .setSslContext(pki.clientContext(certificate))
-        .build(), namespace);
+        .setSslContext(pki.clientContext(certificate));
   }
 
   private static void describe(Sdk sdk, String namespace) {
