@@ -68,12 +68,14 @@ class JwtEndToEndTest {
   /** Clients opened by a test, shut down after the class. */
   private static final List<Runnable> CLOSE_LATER = new CopyOnWriteArrayList<>();
 
+  private static LogCapture logs;
   private static TestJwks idp;
   private static TestServer.PortBoundTestServer temporal;
   private static InJvmProxy proxy;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
+    logs = LogCapture.start();
     idp = TestJwks.serving(RSA, EC);
     int temporalPort = ItSupport.freePort();
     temporal = TestServer.createPortBoundServer(temporalPort);
@@ -93,6 +95,9 @@ class JwtEndToEndTest {
     }
     if (idp != null) {
       idp.close();
+    }
+    if (logs != null) {
+      logs.close();
     }
   }
 
@@ -131,6 +136,8 @@ class JwtEndToEndTest {
       assertTrue(message.toLowerCase(Locale.ROOT).contains("jwt") && message.contains(subject),
           "the deny message should say the caller was identified by a JWT and name " + subject
               + ": " + message);
+      assertFalse(message.contains(reader.substring(reader.lastIndexOf('.') + 1)),
+          "the deny message holds the token");
     }
     ItSupport.await("an audit record of the refused start naming the JWT subject",
         Duration.ofSeconds(10), () -> proxy.audit().stream().anyMatch(line ->
@@ -192,6 +199,22 @@ class JwtEndToEndTest {
         () -> policyAdmin(writer).getPolicyStatus(GetPolicyStatusRequest.getDefaultInstance()));
   }
 
+  @Test
+  void aTokenForAnotherAudienceIsUnauthenticatedAndNeverWrittenDown() throws Exception {
+    String elsewhere = TestJwks.token(RSA, "jwt-orders-worker",
+        Map.of("aud", "another-service", "permissions", List.of("orders:admin")));
+    try (Sdk sdk = Sdk.connect(proxy.port, elsewhere, "orders")) {
+      StatusRuntimeException refused = ItSupport.refused(Status.Code.UNAUTHENTICATED,
+          () -> describe(sdk, "orders"));
+      assertTrue(String.valueOf(refused.getStatus().getDescription()).contains("audience"),
+          "the message should name the failed check: " + refused.getStatus());
+    }
+    ItSupport.await("the refusal counted by reason", Duration.ofSeconds(10),
+        () -> proxy.metric("temporal_rbac_authentication_failures_total",
+            ItSupport.label("reason", "token_wrong_audience")) >= 1);
+    assertNoTokenLeaked(elsewhere);
+  }
+
   private static void describe(Sdk sdk, String namespace) {
     assertEquals(namespace, sdk.stubs().blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS)
         .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(namespace).build())
@@ -218,9 +241,13 @@ class JwtEndToEndTest {
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  /** No token (its signature, the part only the issuer could make) shows in logs or audit. */
+  /**
+   * No token (its signature, the part only the issuer could make) shows in serve's output, the
+   * JUL log records of this JVM or the audit log.
+   */
   private static void assertNoTokenLeaked(String... tokens) {
-    String everything = proxy.output() + String.join("\n", proxy.audit());
+    assertTrue(logs.text().contains("dev.temporalrbac.proxy"), "serve's log records were not seen");
+    String everything = proxy.output() + logs.text() + String.join("\n", proxy.audit());
     for (String token : tokens) {
       String signature = token.substring(token.lastIndexOf('.') + 1);
       assertFalse(everything.contains(signature), "a token was written to serve's output or audit");
