@@ -9,8 +9,11 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -140,6 +143,21 @@ final class ItSupport {
     assertEquals(Status.Code.PERMISSION_DENIED, statusIn(thrown), () -> String.valueOf(thrown));
   }
 
+  /**
+   * Fails unless {@code call} throws with {@code code} as the first status in its cause chain;
+   * returns that status exception, for its message.
+   */
+  static StatusRuntimeException refused(Status.Code code, Executable call) {
+    Throwable thrown = assertThrows(Throwable.class, call);
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException e) {
+        assertEquals(code, e.getStatus().getCode(), () -> String.valueOf(e));
+        return e;
+      }
+    }
+    throw new AssertionError("expected " + code + ", got " + thrown, thrown);
+  }
+
   /** A name no other test uses (task queues, workflow ids). */
   static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID();
@@ -158,11 +176,39 @@ final class ItSupport {
           WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
     }
 
+    /** Temporal's SDK connected with {@code options} (TLS, client certificates and the like). */
+    static Sdk connect(WorkflowServiceStubsOptions options, String namespace) {
+      WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options);
+      return new Sdk(stubs, WorkflowClient.newInstance(stubs,
+          WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
+    }
+
     @Override
     public void close() throws InterruptedException {
       stubs.shutdownNow();
       stubs.awaitTermination(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** Starts an SDK worker on {@code queue} running {@link OrderFlow}'s workflow and activity. */
+  static WorkerFactory startOrderWorker(Sdk sdk, String queue) {
+    WorkerFactory factory = WorkerFactory.newInstance(sdk.client());
+    Worker worker = factory.newWorker(queue);
+    worker.registerWorkflowImplementationTypes(OrderFlow.OrderWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new OrderFlow.ChargeActivityImpl());
+    factory.start();
+    return factory;
+  }
+
+  static void shutdown(WorkerFactory factory) {
+    factory.shutdownNow();
+    factory.awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  /** Options for one {@link OrderFlow} run that no worker has to pick up within the test. */
+  static WorkflowOptions orderOptions(String queue, String workflowId) {
+    return WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(workflowId)
+        .setWorkflowExecutionTimeout(Duration.ofMinutes(2)).build();
   }
 
   /** The proxy's {@code serve} command running in this JVM until closed. */
