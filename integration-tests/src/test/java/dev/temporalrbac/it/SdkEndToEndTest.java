@@ -87,10 +87,10 @@ class SdkEndToEndTest {
     int heartbeats = ChargeActivityImpl.HEARTBEATS.get();
     try (Sdk worker = Sdk.connect(proxy.port, WORKER, "orders");
         Sdk client = Sdk.connect(proxy.port, WRITER, "orders")) {
-      WorkerFactory factory = startWorker(worker, queue);
+      WorkerFactory factory = ItSupport.startOrderWorker(worker, queue);
       try {
         String id = unique("order");
-        OrderWorkflow workflow = client.client().newWorkflowStub(OrderWorkflow.class, options(queue, id));
+        OrderWorkflow workflow = client.client().newWorkflowStub(OrderWorkflow.class, ItSupport.orderOptions(queue, id));
         assertEquals("charged o-1", workflow.process("o-1"));
 
         List<EventType> events = client.client().fetchHistory(id).getEvents().stream()
@@ -102,7 +102,7 @@ class SdkEndToEndTest {
             EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
             EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
       } finally {
-        shutdown(factory);
+        ItSupport.shutdown(factory);
       }
     }
     assertTrue(ChargeActivityImpl.HEARTBEATS.get() >= heartbeats + 3, "the activity did not run");
@@ -117,7 +117,7 @@ class SdkEndToEndTest {
     String queue = unique("no-worker");
     try (Sdk writer = Sdk.connect(proxy.port, WRITER, "orders");
         Sdk reader = Sdk.connect(proxy.port, READER, "orders")) {
-      OrderWorkflow started = writer.client().newWorkflowStub(OrderWorkflow.class, options(queue, id));
+      OrderWorkflow started = writer.client().newWorkflowStub(OrderWorkflow.class, ItSupport.orderOptions(queue, id));
       WorkflowClient.start(started::process, "o-2");
 
       WorkflowStub seen = reader.client().newUntypedWorkflowStub(id, Optional.empty(), Optional.empty());
@@ -127,7 +127,7 @@ class SdkEndToEndTest {
           reader.client().fetchHistory(id).getEvents().get(0).getEventType());
 
       OrderWorkflow another = reader.client().newWorkflowStub(OrderWorkflow.class,
-          options(queue, unique("order")));
+          ItSupport.orderOptions(queue, unique("order")));
       assertDenied(() -> WorkflowClient.start(another::process, "o-3"));
       START_DENIALS.incrementAndGet();
       assertDenied(() -> seen.signal("note", "hello"));
@@ -149,7 +149,7 @@ class SdkEndToEndTest {
     double pollDenials = pollDenials("PollWorkflowTaskQueue") + pollDenials("PollActivityTaskQueue");
     try (Sdk payments = Sdk.connect(proxy.port, WORKER, "payments")) {
       OrderWorkflow workflow = payments.client().newWorkflowStub(OrderWorkflow.class,
-          options(queue, unique("payment")));
+          ItSupport.orderOptions(queue, unique("payment")));
       assertDenied(() -> WorkflowClient.start(workflow::process, "p-1"));
       START_DENIALS.incrementAndGet();
 
@@ -159,7 +159,7 @@ class SdkEndToEndTest {
         factory.newWorker(queue).registerWorkflowImplementationTypes(OrderWorkflowImpl.class);
         assertDenied(factory::start);
       } finally {
-        shutdown(factory);
+        ItSupport.shutdown(factory);
       }
       // The polls that worker would make, sent through the same SDK stubs, are refused too.
       var stub = payments.stubs().blockingStub();
@@ -191,7 +191,7 @@ class SdkEndToEndTest {
         await("the proxy to refuse the SDK worker's repeated polls", Duration.ofSeconds(60),
             () -> pollDenials("PollWorkflowTaskQueue") >= before + 3);
       } finally {
-        shutdown(factory);
+        ItSupport.shutdown(factory);
       }
     }
     await("an audit record of a refused poll", Duration.ofSeconds(10),
@@ -207,17 +207,17 @@ class SdkEndToEndTest {
     assertTrue(original.endsWith(TOGGLE_ENABLED + "\n"), "the toggle key must come last");
     try (Sdk worker = Sdk.connect(proxy.port, TOGGLE, "orders");
         Sdk client = Sdk.connect(proxy.port, WRITER, "orders")) {
-      WorkerFactory factory = startWorker(worker, queue);
+      WorkerFactory factory = ItSupport.startOrderWorker(worker, queue);
       try {
         OrderWorkflow first = client.client().newWorkflowStub(OrderWorkflow.class,
-            options(queue, unique("order")));
+            ItSupport.orderOptions(queue, unique("order")));
         assertEquals("charged o-4", first.process("o-4"), "the worker must work before the change");
 
         double keyDenials = proxy.metric(ItSupport.DECISIONS, label("reason", "key_disabled"));
         reload(original.replace(TOGGLE_ENABLED + "\n", "    disabled: true\n"));
         String id = unique("order");
         OrderWorkflow pending = client.client().newWorkflowStub(OrderWorkflow.class,
-            WorkflowOptions.newBuilder(options(queue, id))
+            WorkflowOptions.newBuilder(ItSupport.orderOptions(queue, id))
                 .setWorkflowTaskTimeout(Duration.ofSeconds(2)).build());
         WorkflowClient.start(pending::process, "o-5"); // the client's key is still valid
         await("the disabled worker key to be refused", Duration.ofSeconds(60),
@@ -234,7 +234,7 @@ class SdkEndToEndTest {
             "the pending workflow did not complete once the key was enabled again");
       } finally {
         ItSupport.rewrite(policy, original);
-        shutdown(factory);
+        ItSupport.shutdown(factory);
       }
     }
   }
@@ -272,25 +272,6 @@ class SdkEndToEndTest {
     ItSupport.rewrite(policy, content);
     await("the proxy to reload the policy", Duration.ofSeconds(10), () -> proxy.metric(
         "temporal_rbac_policy_reloads_total", label("result", "success")) > reloads);
-  }
-
-  private static WorkerFactory startWorker(Sdk sdk, String queue) {
-    WorkerFactory factory = WorkerFactory.newInstance(sdk.client());
-    var worker = factory.newWorker(queue);
-    worker.registerWorkflowImplementationTypes(OrderWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new ChargeActivityImpl());
-    factory.start();
-    return factory;
-  }
-
-  private static void shutdown(WorkerFactory factory) {
-    factory.shutdownNow();
-    factory.awaitTermination(10, TimeUnit.SECONDS);
-  }
-
-  private static WorkflowOptions options(String queue, String workflowId) {
-    return WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(workflowId)
-        .setWorkflowExecutionTimeout(Duration.ofMinutes(2)).build();
   }
 
   /** {@code expected} occur in {@code events} in this order (other events may come between). */
