@@ -23,18 +23,32 @@ final class SettingValues {
     return new InetSocketAddress(host, (int) range(text.substring(colon + 1), 0, 65535));
   }
 
+  /** At most this long: a year is more than any timeout or interval needs, and never overflows. */
+  private static final long MAX_DURATION_SECONDS = 366L * 24 * 3600;
+
   static Duration duration(String text) {
     String t = text.toLowerCase(Locale.ROOT);
     if (t.endsWith("ms")) {
-      return Duration.ofMillis(range(t.substring(0, t.length() - 2), 0, Long.MAX_VALUE));
+      return Duration.ofMillis(range(t.substring(0, t.length() - 2), 0,
+          MAX_DURATION_SECONDS * 1000));
     }
-    if (t.endsWith("s")) {
-      return Duration.ofSeconds(range(t.substring(0, t.length() - 1), 0, Long.MAX_VALUE));
+    long unit;
+    switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      default:
+        throw new IllegalArgumentException(
+            "expected a duration such as 500ms, 30s, 2m or 1h, got '" + text + "'");
     }
-    if (t.endsWith("m")) {
-      return Duration.ofMinutes(range(t.substring(0, t.length() - 1), 0, Long.MAX_VALUE));
-    }
-    throw new IllegalArgumentException("expected a duration such as 500ms, 30s or 2m, got '" + text + "'");
+    return Duration.ofSeconds(unit * range(t.substring(0, t.length() - 1), 0,
+        MAX_DURATION_SECONDS / unit));
   }
 
   static Duration positiveDuration(String text) {

@@ -85,6 +85,9 @@ class ConfigLoaderTest {
         Arguments.of(Map.of("listen", "nohost"), "host:port"),
         Arguments.of(Map.of("listen", "h:70000"), "outside"),
         Arguments.of(Map.of("shutdown-grace", "soon"), "duration"),
+        Arguments.of(Map.of("shutdown-grace", "1d"), "500ms, 30s, 2m or 1h"),
+        Arguments.of(Map.of("shutdown-grace", "99999999999999999m"), "outside"),
+        Arguments.of(Map.of("idle-timeout", "9223372036854775807ms"), "outside"),
         Arguments.of(Map.of("max-request-bytes", "0"), "outside"),
         Arguments.of(Map.of("audit", "loud"), "deny, all or off"),
         Arguments.of(Map.of("credentials", "borrow"), "passthrough, replace or strip"),
@@ -101,6 +104,16 @@ class ConfigLoaderTest {
         Arguments.of(Map.of("idle-timeout", "500ms"),
             "limits.idle_timeout: must be at least 1s"),
         Arguments.of(Map.of("reset-window", "1500ms"), "whole seconds"));
+  }
+
+  @Test
+  void durationsTakeMillisecondsSecondsMinutesAndHours() throws Exception {
+    ProxyConfig config = new ConfigLoader(Map.of()).load(null, flags("shutdown-grace", "2h",
+        "idle-timeout", "90m", "reload-interval", "250ms", "handshake-timeout", "7s"));
+    assertEquals(Duration.ofHours(2), config.shutdownGrace());
+    assertEquals(Duration.ofMinutes(90), config.limits().idleTimeout());
+    assertEquals(Duration.ofMillis(250), config.reloadInterval());
+    assertEquals(Duration.ofSeconds(7), config.limits().handshakeTimeout());
   }
 
   @Test
