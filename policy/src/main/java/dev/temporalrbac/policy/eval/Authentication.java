@@ -25,7 +25,8 @@ public record Authentication(EffectiveRights rights, IdentifiedBy identifiedBy,
     if ((rights == null) == (reason == null)) {
       throw new IllegalArgumentException("exactly one of rights and reason");
     }
-    if (reason != null && reason.status() != StatusCode.UNAUTHENTICATED) {
+    if (reason != null && reason.status() != StatusCode.UNAUTHENTICATED
+        && reason != Reason.TOKEN_VERIFICATIONS_EXHAUSTED) {
       throw new IllegalArgumentException(reason + " is not an authentication failure");
     }
     if (reason != null) {

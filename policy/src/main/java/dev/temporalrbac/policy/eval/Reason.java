@@ -27,6 +27,11 @@ public enum Reason {
   TOKEN_NOT_YET_VALID(StatusCode.UNAUTHENTICATED),
   TOKEN_WRONG_ISSUER(StatusCode.UNAUTHENTICATED),
   TOKEN_WRONG_AUDIENCE(StatusCode.UNAUTHENTICATED),
+  /**
+   * A token not yet verified arrived while {@code identity.jwt.max_verifications_per_second} was
+   * spent: refused unchecked, so bogus tokens cannot take the proxy's CPU; the caller retries.
+   */
+  TOKEN_VERIFICATIONS_EXHAUSTED(StatusCode.RESOURCE_EXHAUSTED),
   /** A valid JWT whose subject is no principal, with {@code identity.jwt.default_role: none}. */
   TOKEN_UNKNOWN_SUBJECT(StatusCode.UNAUTHENTICATED),
   /** A client certificate without a name of the kinds {@code identity.mtls.principal_from} lists. */

@@ -96,7 +96,7 @@ final class IdentityConfigReader {
             ? parse(s, "identity.jwt.permissions_regex", "(?<namespace>.*):(?<role>.*)",
                 JwtSettings::permissionsPattern)
             : null,
-        defaultRole);
+        defaultRole, JwtSettings.DEFAULT_MAX_VERIFICATIONS_PER_SECOND);
   }
 
   private ClientAuth clientAuth(Map<String, String> s, boolean serverTls) {

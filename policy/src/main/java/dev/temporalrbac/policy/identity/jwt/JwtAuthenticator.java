@@ -40,13 +40,8 @@ public final class JwtAuthenticator implements TokenAuthenticator {
   private final long skewMillis;
   /** Verified tokens by text; null when the cache is off. */
   private final Cache<String, VerifiedToken> verified;
-  /**
-   * This thread's last refused token (the very string instance) and its refusal: the proxy asks
-   * about a call's credential at its headers and again when it answers the refusal, and a bad
-   * token should cost one signature check, not two. Identity comparison only, so a different
-   * token never matches.
-   */
-  private static final ThreadLocal<Object[]> LAST_REFUSAL = new ThreadLocal<>();
+  /** Signature checks of tokens not yet verified, per second. */
+  private final VerificationBudget budget;
 
   public JwtAuthenticator(JwtSettings settings, JwksKeys keys, Clock clock) {
     this(settings, keys, clock, DEFAULT_CACHE_CHARS);
@@ -66,6 +61,7 @@ public final class JwtAuthenticator implements TokenAuthenticator {
     this.clock = clock;
     this.verifier = new TokenVerifier(settings, keys);
     this.skewMillis = settings.clockSkew().toMillis();
+    this.budget = new VerificationBudget(clock, settings.maxVerificationsPerSecond());
     this.verified = cacheChars == 0 ? null : Caffeine.newBuilder()
         .maximumWeight(cacheChars)
         .<String, VerifiedToken>weigher((token, entry) -> token.length())
@@ -83,17 +79,14 @@ public final class JwtAuthenticator implements TokenAuthenticator {
     if (hit != null && keys.current().get(hit.key().kid()) == hit.key()) {
       return admit(policy, hit);
     }
-    Object[] last = LAST_REFUSAL.get();
-    if (last != null && last[0] == token && last[1] == this) {
-      return (Authentication) last[2];
+    if (!budget.tryTake()) {
+      return refused(Reason.TOKEN_VERIFICATIONS_EXHAUSTED, "", "the proxy is checking more new"
+          + " tokens than identity.jwt.max_verifications_per_second (" + budget.perSecond()
+          + ") allows; this one was not checked: retry shortly");
     }
     TokenVerifier.Result result = verifier.verify(token);
     if (result.token() == null) {
-      Authentication refusal = refused(result.reason(), result.subject(), result.message());
-      if (result.reason() != Reason.TOKEN_UNKNOWN_KEY) { // a refetch may make it known any moment
-        LAST_REFUSAL.set(new Object[] {token, this, refusal});
-      }
-      return refusal;
+      return refused(result.reason(), result.subject(), result.message());
     }
     Authentication admitted = admit(policy, result.token());
     if (admitted.authenticated() && verified != null) {

@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  *     {@code role}; null splits at the first colon, as Temporal's default claim mapper does
  * @param defaultRole the account role of a token whose subject is no policy principal; null
  *     refuses such tokens ({@code none})
+ * @param maxVerificationsPerSecond signature checks of tokens not yet verified, per second, across
+ *     all callers; past it a new token is refused RESOURCE_EXHAUSTED (a bogus token costs a
+ *     signature check, so this bounds the CPU unauthenticated callers can spend)
  */
 public record JwtSettings(
     String jwks,
@@ -40,8 +43,11 @@ public record JwtSettings(
     String groupsClaim,
     String permissionsClaim,
     Pattern permissionsRegex,
-    AccountRole defaultRole) {
+    AccountRole defaultRole,
+    int maxVerificationsPerSecond) {
 
+  /** Signature checks of new tokens per second, by default: ~0.2 core of RS256 on one core. */
+  public static final int DEFAULT_MAX_VERIFICATIONS_PER_SECOND = 1000;
   /** The algorithms accepted when none are configured. */
   public static final List<String> DEFAULT_ALGORITHMS = List.of("RS256", "ES256");
   /** The asymmetric JWS algorithms that may be configured; {@code none} and HMAC never. */
@@ -51,6 +57,9 @@ public record JwtSettings(
   public JwtSettings {
     Objects.requireNonNull(jwks, "jwks");
     algorithms = List.copyOf(algorithms);
+    if (maxVerificationsPerSecond < 1) {
+      throw new IllegalArgumentException("max_verifications_per_second must be positive");
+    }
     for (String algorithm : algorithms) {
       if (!ALLOWED_ALGORITHMS.contains(algorithm)) {
         throw new IllegalArgumentException("algorithm " + algorithm + " is not accepted (allowed: "
@@ -75,8 +84,13 @@ public record JwtSettings(
       throw new IllegalArgumentException("permissions_regex does not compile: "
           + e.getDescription());
     }
+    java.util.regex.Matcher probe = pattern.matcher("");
     for (String group : List.of("namespace", "role")) {
-      if (!java.contains("(?<" + group + ">")) {
+      try {
+        probe.start(group); // throws IllegalArgumentException when there is no such group
+      } catch (IllegalStateException noMatchYet) {
+        // the group exists; there is just no match to read it from
+      } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("permissions_regex needs a named group '" + group
             + "', written (?<" + group + ">...) or (?P<" + group + ">...)");
       }
@@ -88,6 +102,6 @@ public record JwtSettings(
   public static JwtSettings defaults(String jwks) {
     return new JwtSettings(jwks, Duration.ofMinutes(5), Duration.ofSeconds(30),
         Duration.ofSeconds(5), null, null, Duration.ofSeconds(60), DEFAULT_ALGORITHMS, "sub",
-        "groups", "permissions", null, AccountRole.READ_ONLY);
+        "groups", "permissions", null, AccountRole.READ_ONLY, DEFAULT_MAX_VERIFICATIONS_PER_SECOND);
   }
 }

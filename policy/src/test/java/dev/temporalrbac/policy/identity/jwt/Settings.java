@@ -15,6 +15,7 @@ final class Settings {
   private String permissionsClaim = "permissions";
   private Duration refresh = Duration.ofHours(1);
   private java.util.List<String> algorithms = JwtSettings.DEFAULT_ALGORITHMS;
+  private int maxVerificationsPerSecond = JwtSettings.DEFAULT_MAX_VERIFICATIONS_PER_SECOND;
 
   static Settings of(String jwks) {
     Settings s = new Settings();
@@ -62,9 +63,14 @@ final class Settings {
     return this;
   }
 
+  Settings maxVerificationsPerSecond(int perSecond) {
+    maxVerificationsPerSecond = perSecond;
+    return this;
+  }
+
   JwtSettings build() {
     return new JwtSettings(jwks, refresh, Duration.ofSeconds(30), Duration.ofSeconds(5), issuer,
         audience, Duration.ofSeconds(60), algorithms, "sub", groupsClaim, permissionsClaim, regex,
-        defaultRole);
+        defaultRole, maxVerificationsPerSecond);
   }
 }
