@@ -121,6 +121,10 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
       case "/metrics":
         scrape(ctx, head, keepAlive);
         break;
+      case "/.well-known/jwks.json":
+      case "/jwks.json":
+        answer(ctx, pages.jwks(), head, keepAlive);
+        break;
       default:
         answer(ctx, AdminPages.NOT_FOUND, head, keepAlive);
     }

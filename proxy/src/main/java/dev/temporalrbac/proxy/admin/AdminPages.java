@@ -19,6 +19,9 @@ import java.util.logging.Logger;
  *   <li>{@code /healthz}: 200 {@code ok} while the process serves at all
  *   <li>{@code /readyz}: 200 when a policy is loaded and the upstream is ready, else 503 naming
  *       what is missing
+ *   <li>{@code /.well-known/jwks.json} and {@code /jwks.json}: in
+ *       {@code upstream.credentials.mode: mint}, the public key the upstream tokens are signed
+ *       with ({@code application/json}), so the upstream can verify them; 404 in other modes
  * </ul>
  *
  * Thread-safe: {@link #metrics()} runs on the scrape thread, the rest on the event loop.
@@ -26,6 +29,7 @@ import java.util.logging.Logger;
 final class AdminPages {
   static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
+  static final String JSON = "application/json";
   private static final Logger LOG = Logger.getLogger(AdminPages.class.getName());
 
   static final Page HEALTHY = new Page(HttpResponseStatus.OK, TEXT, "ok\n");
@@ -42,15 +46,24 @@ final class AdminPages {
   private final Supplier<String> scrape;
   private final PolicyHolder policy;
   private final BooleanSupplier upstreamReady;
+  private final Page jwks;
 
   /**
    * @param upstreamReady asked on each {@code /readyz}, on the event loop: must not block (read a
    *     state that a probe keeps up to date)
+   * @param publicJwks the minting key's public JWKS as JSON; null when the proxy mints nothing
    */
-  AdminPages(Supplier<String> scrape, PolicyHolder policy, BooleanSupplier upstreamReady) {
+  AdminPages(Supplier<String> scrape, PolicyHolder policy, BooleanSupplier upstreamReady,
+      String publicJwks) {
     this.scrape = scrape;
     this.policy = policy;
     this.upstreamReady = upstreamReady;
+    this.jwks = publicJwks == null ? NOT_FOUND : new Page(HttpResponseStatus.OK, JSON, publicJwks);
+  }
+
+  /** The minting key's JWKS, or {@link #NOT_FOUND} when the proxy mints no tokens. */
+  Page jwks() {
+    return jwks;
   }
 
   Page metrics() {

@@ -24,8 +24,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The admin port, HTTP/1.1 only: {@code GET /metrics}, {@code /healthz}, {@code /readyz} (see
- * {@link AdminPages}); by default on {@code 127.0.0.1:9090}. Other paths are 404, other methods
+ * The admin port, HTTP/1.1 only: {@code GET /metrics}, {@code /healthz}, {@code /readyz} and, when
+ * the proxy mints upstream tokens, their key's JWKS (see {@link AdminPages}); by default on
+ * {@code 127.0.0.1:9090}. Other paths are 404, other methods
  * 405. The PolicyAdmin gRPC service is not here: it is on the main port, behind the same
  * authorization as every other call.
  *
@@ -67,7 +68,24 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics,
       PolicyHolder policy, BooleanSupplier upstreamReady) throws IOException {
-    return start(address, metrics::scrape, policy, upstreamReady, AdminLimits.DEFAULTS);
+    return start(address, metrics::scrape, policy, upstreamReady, AdminLimits.DEFAULTS, null);
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, ProxyMetrics, PolicyHolder, BooleanSupplier)}, also
+   * serving {@code publicJwks} (the minting key's public JWKS; null for none, then 404).
+   */
+  public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics,
+      PolicyHolder policy, BooleanSupplier upstreamReady, String publicJwks) throws IOException {
+    return start(address, metrics::scrape, policy, upstreamReady, AdminLimits.DEFAULTS,
+        publicJwks);
+  }
+
+  /** The admin port without a JWKS (see the next method). */
+  public static AdminServer start(InetSocketAddress address, Supplier<String> scrape,
+      PolicyHolder policy, BooleanSupplier upstreamReady, AdminLimits limits)
+      throws IOException {
+    return start(address, scrape, policy, upstreamReady, limits, null);
   }
 
   /**
@@ -76,16 +94,18 @@ public final class AdminServer implements AutoCloseable {
    * @param address where to listen; port 0 picks a free port (see {@link #port()})
    * @param scrape the Prometheus text exposition, asked on each {@code /metrics}
    * @param upstreamReady asked on each {@code /readyz} on the event loop: must not block
+   * @param publicJwks served at {@code /.well-known/jwks.json} and {@code /jwks.json}; null for
+   *     none (404 there)
    * @throws IOException when {@code address} cannot be bound (nothing is left running then)
    */
   public static AdminServer start(InetSocketAddress address, Supplier<String> scrape,
-      PolicyHolder policy, BooleanSupplier upstreamReady, AdminLimits limits)
+      PolicyHolder policy, BooleanSupplier upstreamReady, AdminLimits limits, String publicJwks)
       throws IOException {
     EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("admin-io", true));
     ThreadPoolExecutor scrapes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(limits.maxPendingScrapes()),
         new DefaultThreadFactory("admin-metrics", true));
-    AdminPages pages = new AdminPages(scrape, policy, upstreamReady);
+    AdminPages pages = new AdminPages(scrape, policy, upstreamReady, publicJwks);
     // confined to the loop's one thread, like every connection's handler
     ConnectionBudget budget = new ConnectionBudget(limits.maxConnections());
     ServerBootstrap bootstrap = new ServerBootstrap()

@@ -152,7 +152,8 @@ public final class ServeCommand implements Command {
     AdminServer admin;
     try {
       metrics.upstreamReadiness(proxy::upstreamReady);
-      admin = AdminServer.start(config.admin(), metrics, holder, proxy::upstreamReady);
+      admin = AdminServer.start(config.admin(), metrics, holder, proxy::upstreamReady,
+          config.credentials().publicJwks());
     } catch (IOException e) {
       proxy.shutdown(java.time.Duration.ZERO);
       identity.close();
@@ -172,7 +173,7 @@ public final class ServeCommand implements Command {
     });
     identity.start(jwksScheduler);
     LOG.info(() -> "ready: proxy on port " + proxy.port() + ", admin on " + admin.address()
-        + ", policy " + holder.current().version());
+        + ", policy " + holder.current().version() + ", upstream " + config.credentials());
 
     awaitStop();
     LOG.info(() -> "stopping: draining calls in flight for up to " + config.shutdownGrace());

@@ -39,6 +39,10 @@ public final class ConfigLoader {
       "credentials", "upstream.credentials.mode",
       "upstream-api-key-file", "upstream.credentials.api_key_file",
       "upstream-api-key-env", "upstream.credentials.api_key_env",
+      "upstream-token-issuer", MintConfigReader.ISSUER,
+      "upstream-token-audience", MintConfigReader.AUDIENCE,
+      "upstream-token-ttl", MintConfigReader.TOKEN_TTL,
+      "upstream-signing-key-file", MintConfigReader.SIGNING_KEY_FILE,
       "tls-cert", "tls.cert",
       "tls-key", "tls.key",
       "tls-client-ca", "tls.client_ca",
@@ -277,6 +281,7 @@ public final class ConfigLoader {
 
   private UpstreamCredentials credentials(Map<String, String> s) {
     String mode = s.getOrDefault("upstream.credentials.mode", "passthrough").toLowerCase(Locale.ROOT);
+    UpstreamCredentials minting = new MintConfigReader(errors).read(s, mode); // null unless mint
     switch (mode) {
       case "passthrough":
         return UpstreamCredentials.passthrough();
@@ -285,8 +290,11 @@ public final class ConfigLoader {
       case "replace":
         String key = replacementKey(s);
         return key == null ? UpstreamCredentials.strip() : UpstreamCredentials.replace(key);
+      case "mint":
+        return minting;
       default:
-        errors.add("upstream.credentials.mode must be passthrough, replace or strip, not '" + mode + "'");
+        errors.add("upstream.credentials.mode must be passthrough, replace, strip or mint, not '"
+            + mode + "'");
         return UpstreamCredentials.strip();
     }
   }

@@ -244,7 +244,7 @@ final class ProxiedCall implements TimerTask {
     }
     upstream = forwarder.upstream().newCall(method, options);
     upstreamStart = System.nanoTime();
-    upstream.start(new UpstreamListener(), forwarder.credentials().upstreamHeaders(headers));
+    upstream.start(new UpstreamListener(), forwarder.credentials().upstreamHeaders(headers, decision));
     upstream.request(1);
   }
 

@@ -1,5 +1,7 @@
 package dev.temporalrbac.proxy.server;
 
+import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.proxy.mint.TokenMinter;
 import io.grpc.Metadata;
 import java.util.Objects;
 import java.util.List;
@@ -8,15 +10,17 @@ import java.util.stream.Stream;
 
 /**
  * What the proxy sends upstream as {@code authorization}: the caller's own header
- * ({@link Mode#PASSTHROUGH}), the proxy's API key instead ({@link Mode#REPLACE}), or nothing
- * ({@link Mode#STRIP}). Also drops the headers that belong to one HTTP/2 hop. Immutable.
+ * ({@link Mode#PASSTHROUGH}), the proxy's API key instead ({@link Mode#REPLACE}), nothing
+ * ({@link Mode#STRIP}), or a token the proxy mints for the decided principal
+ * ({@link Mode#MINT}). Also drops the headers that belong to one HTTP/2 hop. Immutable.
  */
 public final class UpstreamCredentials {
   /** How the caller's credentials travel upstream. */
   public enum Mode {
     PASSTHROUGH,
     REPLACE,
-    STRIP
+    STRIP,
+    MINT
   }
 
   static final Metadata.Key<String> AUTHORIZATION =
@@ -36,21 +40,27 @@ public final class UpstreamCredentials {
 
   private final Mode mode;
   private final String replacement;
+  /** Mint mode's minter; null in every other mode. */
+  private final TokenMinter minter;
 
-  private UpstreamCredentials(Mode mode, String apiKey) {
+  private UpstreamCredentials(Mode mode, String apiKey, TokenMinter minter) {
     this.mode = Objects.requireNonNull(mode, "mode");
     this.replacement = apiKey == null ? null : "Bearer " + apiKey;
+    this.minter = minter;
     if ((mode == Mode.REPLACE) != (apiKey != null)) {
       throw new IllegalArgumentException("an API key goes with replace mode, and only with it");
+    }
+    if ((mode == Mode.MINT) != (minter != null)) {
+      throw new IllegalArgumentException("a token minter goes with mint mode, and only with it");
     }
   }
 
   public static UpstreamCredentials passthrough() {
-    return new UpstreamCredentials(Mode.PASSTHROUGH, null);
+    return new UpstreamCredentials(Mode.PASSTHROUGH, null, null);
   }
 
   public static UpstreamCredentials strip() {
-    return new UpstreamCredentials(Mode.STRIP, null);
+    return new UpstreamCredentials(Mode.STRIP, null, null);
   }
 
   /** Sends {@code apiKey} upstream in place of whatever the caller sent. */
@@ -58,11 +68,37 @@ public final class UpstreamCredentials {
     if (apiKey == null || apiKey.isBlank()) {
       throw new IllegalArgumentException("replace mode needs a non-empty API key");
     }
-    return new UpstreamCredentials(Mode.REPLACE, apiKey.strip());
+    return new UpstreamCredentials(Mode.REPLACE, apiKey.strip(), null);
+  }
+
+  /** Sends a token {@code minter} mints for each call's principal, never the caller's. */
+  public static UpstreamCredentials mint(TokenMinter minter) {
+    return new UpstreamCredentials(Mode.MINT, null, Objects.requireNonNull(minter, "minter"));
   }
 
   public Mode mode() {
     return mode;
+  }
+
+  /** The public JWKS of the minting key, as JSON, in mint mode; null in the other modes. */
+  public String publicJwks() {
+    return minter == null ? null : minter.publicJwks();
+  }
+
+  /**
+   * As {@link #upstreamHeaders(Metadata)}, for a call decided by {@code decision}: in mint mode
+   * the token minted for its rights goes upstream, or no {@code authorization} at all when the
+   * decision holds no rights (a method open to anyone, decided without a caller). A dry run's
+   * denied call of a known principal is forwarded with that principal's token, so the upstream's
+   * own check sees who it is. The other modes do exactly what {@link #upstreamHeaders(Metadata)}
+   * does.
+   */
+  Metadata upstreamHeaders(Metadata inbound, Decision decision) {
+    upstreamHeaders(inbound);
+    if (minter != null && decision.rights() != null) {
+      inbound.put(AUTHORIZATION, minter.authorization(decision.rights()));
+    }
+    return inbound;
   }
 
   /**
@@ -87,6 +123,6 @@ public final class UpstreamCredentials {
 
   @Override
   public String toString() {
-    return "UpstreamCredentials[" + mode + "]";
+    return "UpstreamCredentials[" + mode + (minter == null ? "" : ", " + minter) + "]";
   }
 }

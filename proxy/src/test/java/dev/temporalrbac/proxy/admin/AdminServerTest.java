@@ -93,6 +93,28 @@ class AdminServerTest {
   }
 
   @Test
+  void jwksIsNotFoundWhenTheProxyMintsNothing() throws Exception {
+    assertEquals(404, get(server, "/.well-known/jwks.json").statusCode());
+    assertEquals(404, get(server, "/jwks.json").statusCode());
+  }
+
+  @Test
+  void servesTheMintingKeysJwksAsJson() throws Exception {
+    String jwks = "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"k1\"}]}";
+    try (AdminServer minting = AdminServer.start(loopback(), () -> "", new PolicyHolder(snapshot),
+        upstreamUp::get, AdminLimits.DEFAULTS, jwks)) {
+      for (String path : List.of("/.well-known/jwks.json", "/jwks.json")) {
+        HttpResponse<String> response = get(minting, path);
+        assertEquals(200, response.statusCode(), path);
+        assertEquals("application/json", response.headers().firstValue("content-type")
+            .orElse(""), path);
+        assertEquals(jwks, response.body(), path);
+      }
+      assertEquals(405, send(minting, "POST", "/jwks.json").statusCode());
+    }
+  }
+
+  @Test
   void servesMetrics() throws Exception {
     metrics.decided(new Decision(Outcome.DENY, Reason.UNKNOWN_KEY, "unknown key", START, "", "",
         "", "", "", List.of(), "namespace:write", snapshot.version(), false, null),

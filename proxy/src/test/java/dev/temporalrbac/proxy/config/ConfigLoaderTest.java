@@ -90,7 +90,7 @@ class ConfigLoaderTest {
         Arguments.of(Map.of("idle-timeout", "9223372036854775807ms"), "outside"),
         Arguments.of(Map.of("max-request-bytes", "0"), "outside"),
         Arguments.of(Map.of("audit", "loud"), "deny, all or off"),
-        Arguments.of(Map.of("credentials", "borrow"), "passthrough, replace or strip"),
+        Arguments.of(Map.of("credentials", "borrow"), "passthrough, replace, strip or mint"),
         Arguments.of(Map.of("credentials", "replace"), "exactly one of"),
         Arguments.of(Map.of("credentials", "replace", "upstream-api-key-env", "UNSET"), "empty"),
         Arguments.of(Map.of("tls-cert", "c.pem"), "both tls.cert and tls.key"),
