@@ -11,9 +11,10 @@ import java.util.HexFormat;
 
 /**
  * Resolves a {@link Caller} to its effective rights under one snapshot, by the precedence
- * {@link Identities} documents: a bearer credential shaped as a JWT goes to the token
- * authenticator (when JWTs are accepted), any other to the API keys, found by the SHA-256 of
- * their secret and refused when unknown, disabled or expired (by the injected clock); without a
+ * {@link Identities} documents: a bearer credential is looked up among the API keys by the
+ * SHA-256 of its secret (refused when unknown, disabled or expired by the injected clock) unless
+ * no key matches and it is shaped as a JWT, which then goes to the token authenticator (when JWTs
+ * are accepted); without a
  * bearer credential, a verified client certificate goes to the certificate authenticator.
  * Thread-safe; hashing uses a per-thread digest and buffers, so authenticating an API key
  * allocates nothing.
@@ -51,14 +52,7 @@ final class Authenticator {
       }
       return rights;
     }
-    if (caller.credentialCount() > 1) {
-      out.fail(Reason.MULTIPLE_CREDENTIALS, "the call carries " + caller.credentialCount()
-          + " authorization headers; send exactly one ('authorization: Bearer <credential>')");
-      return null;
-    }
-    if (caller.malformedProblem() != null) {
-      out.fail(Reason.MALFORMED_CREDENTIALS, "the authorization header "
-          + caller.malformedProblem() + ": " + identities.accepted());
+    if (!wellFormed(caller, out)) {
       return null;
     }
     String bearer = caller.bearer();
@@ -70,10 +64,30 @@ final class Authenticator {
       out.fail(Reason.NO_CREDENTIALS, "no credentials: " + identities.accepted());
       return null;
     }
-    if (identities.tokens() != null && CompactJws.looksLike(bearer)) {
+    int slot = policy.findKey(HASHERS.get().digest(bearer));
+    if (slot < 0 && identities.tokens() != null && CompactJws.looksLike(bearer)) {
+      // shaped as a JWT and no API key of the policy: a token (an API key may be JWT-shaped too,
+      // as Temporal Cloud's are, and is found by its hash first; a hash match cannot be forged)
       return record(identities.tokens().authenticate(policy, bearer), out);
     }
-    return apiKey(policy, bearer, out);
+    return apiKey(policy, slot, out);
+  }
+
+  /**
+   * Whether the authorization headers are well formed: at most one, of the form {@code Bearer
+   * <credential>}. Checked on every method, those open to anyone too, since the upstream might
+   * read a malformed or second header otherwise. Records the failure in {@code out}.
+   */
+  boolean wellFormed(Caller caller, DecisionContext out) {
+    if (caller.credentialCount() > 1) {
+      return out.fail(Reason.MULTIPLE_CREDENTIALS, "the call carries " + caller.credentialCount()
+          + " authorization headers; send exactly one ('authorization: Bearer <credential>')");
+    }
+    if (caller.malformedProblem() != null) {
+      return out.fail(Reason.MALFORMED_CREDENTIALS, "the authorization header "
+          + caller.malformedProblem() + ": " + identities.accepted());
+    }
+    return true;
   }
 
   /** Copies a token or certificate authenticator's verdict into {@code out}. */
@@ -86,9 +100,9 @@ final class Authenticator {
     return result.rights();
   }
 
-  private EffectiveRights apiKey(PolicySnapshot policy, String secret, DecisionContext out) {
+  /** The rights of the API key in {@code slot} (from {@link PolicySnapshot#findKey}; -1: none). */
+  private EffectiveRights apiKey(PolicySnapshot policy, int slot, DecisionContext out) {
     out.identifiedBy = IdentifiedBy.API_KEY;
-    int slot = policy.findKey(HASHERS.get().digest(secret));
     if (slot < 0) {
       out.fail(Reason.UNKNOWN_KEY, "the API key is not in the policy (version "
           + policy.version() + "); check the key or ask for it to be added");

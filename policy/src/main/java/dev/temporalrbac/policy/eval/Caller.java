@@ -73,17 +73,6 @@ public final class Caller {
     return fromRequest(List.of(), chain);
   }
 
-  /**
-   * A caller that sent {@code count} (more than one) authorization headers: refused, since the
-   * proxy would check one and the upstream might act on another.
-   */
-  public static Caller conflicting(int count) {
-    if (count < 2) {
-      throw new IllegalArgumentException("conflicting credentials need at least two");
-    }
-    return new Caller(null, null, count, null, List.of());
-  }
-
   /** A caller named by principal id, trusted as is (for {@code explain}). */
   public static Caller principal(String id) {
     return id == null || id.isEmpty() ? ANONYMOUS : new Caller(null, id, 1, null, List.of());

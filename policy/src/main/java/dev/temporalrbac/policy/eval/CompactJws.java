@@ -2,9 +2,10 @@ package dev.temporalrbac.policy.eval;
 
 /**
  * Tells a JWT from an API key by shape alone: a compact JWS (RFC 7515 §7.1) is three base64url
- * segments joined by two dots, the first an encoded JSON object (so it begins {@code ey}). The
- * signature may be empty, so an unsigned ({@code alg: none}) token is still read as a JWT and
- * refused as one, never looked up as an API key. Allocates nothing.
+ * segments joined by two dots, the first an encoded JSON object (its first non-blank character
+ * is <code>{</code>). The signature may be empty, so an unsigned ({@code alg: none}) token is still
+ * read as a JWT and refused as one. Asked only about bearer values that are no API key of the
+ * policy (those are found by hash first).
  */
 final class CompactJws {
   private CompactJws() {}
@@ -24,7 +25,20 @@ final class CompactJws {
         return false;
       }
     }
-    return dots == 2 && credential.startsWith("ey");
+    return dots == 2 && headerOpensAnObject(credential);
+  }
+
+  /** The decoded header's first non-blank character is an opening brace. */
+  private static boolean headerOpensAnObject(String credential) {
+    int end = credential.indexOf('.');
+    byte[] start = java.util.Base64.getUrlDecoder().decode(
+        credential.substring(0, Math.min(end - end % 4, 16)));
+    for (byte b : start) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return b == '{';
+      }
+    }
+    return false;
   }
 
   private static boolean isBase64Url(char c) {

@@ -5,9 +5,9 @@ package dev.temporalrbac.policy.eval;
  * {@code tokens} is set, and TLS client certificates, when {@code certificates} is set.
  * Immutable.
  *
- * <p>Precedence: a bearer credential, when sent, identifies the caller (a compact JWS is a JWT
- * when tokens are accepted, anything else an API key); the certificate then only authenticated
- * the connection. Without a bearer credential, a verified client certificate identifies the
+ * <p>Precedence: a bearer credential, when sent, identifies the caller (an API key of the policy
+ * when its hash matches one; otherwise a compact JWS is a JWT when tokens are accepted, anything
+ * else an unknown API key); the certificate then only authenticates the connection. Without a bearer credential, a verified client certificate identifies the
  * caller.
  *
  * @param tokens verifies JWTs; null when JWTs are not accepted (every bearer value is an API key)

@@ -42,6 +42,13 @@ final class RuntimeBehaviours {
       return true;
     }
     String me = ctx.rights.principalId();
+    if (policy.principal(me) == null) {
+      // a token user: its subject is the identity provider's word, not a principal the policy
+      // vouches for, so it cannot prove any key its own
+      return ctx.fail(Reason.NOT_OWN_API_KEY, ctx.who() + " is a token user, not a user or service"
+          + " account of the policy, so no API key can be shown to be its own; only " + ADMINS
+          + " manage API keys for it");
+    }
     boolean named = false;
     if (facts.present(Fact.OWNER_ID)) {
       named = true;

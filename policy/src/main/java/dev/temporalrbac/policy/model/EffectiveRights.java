@@ -1,8 +1,10 @@
 package dev.temporalrbac.policy.model;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -80,29 +82,23 @@ public final class EffectiveRights {
    * As {@link #compute(Principal, Map, Iterable, UnaryOperator)}, with a token's claims folded in
    * when {@code claims} is not null: its groups join the principal's, its namespace grants and
    * its everywhere grant add to the principal's, and a system admin claim adds Global Admin. A
-   * namespace-scoped service account keeps its scope at account level (no group or role is
-   * added); only namespace grants are added to it.
+   * namespace-scoped service account keeps exactly its one namespace: a token naming it adds
+   * nothing (its scope is what the policy promises about it).
    */
   static EffectiveRights compute(Principal principal, Map<String, Group> groups,
       Iterable<String> createdNamespaces, UnaryOperator<String> canonical,
       ClaimedRights claims) {
     if (principal.isNamespaceScoped()) {
       ScopedGrant scoped = principal.scoped();
-      Map<String, NamespacePermission> grants = new HashMap<>();
-      grants.put(canonical.apply(scoped.namespace()), scoped.permission());
-      if (claims != null) {
-        claims.namespaces().forEach((ns, permission) ->
-            grants.merge(canonical.apply(ns), permission, NamespacePermission::max));
-      }
-      return new EffectiveRights(principal, EnumSet.noneOf(AccountRole.class), grants,
-          claims == null ? null : claims.everywhere());
+      return new EffectiveRights(principal, EnumSet.noneOf(AccountRole.class),
+          Map.of(canonical.apply(scoped.namespace()), scoped.permission()));
     }
     EnumSet<AccountRole> roles = EnumSet.of(principal.role());
     Map<String, NamespacePermission> grants = new HashMap<>();
     principal.namespaces().forEach((ns, permission) -> grants.put(canonical.apply(ns), permission));
-    java.util.List<String> memberOf = principal.groups();
+    List<String> memberOf = principal.groups();
     if (claims != null) {
-      memberOf = new java.util.ArrayList<>(memberOf);
+      memberOf = new ArrayList<>(memberOf);
       memberOf.addAll(claims.groups());
       claims.namespaces().forEach((ns, permission) ->
           grants.merge(canonical.apply(ns), permission, NamespacePermission::max));

@@ -1,5 +1,6 @@
 package dev.temporalrbac.policy.model;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.temporalrbac.policy.wire.NamespaceNames;
@@ -51,7 +52,7 @@ public final class PolicySnapshot {
   private final NamespaceNames namespaceNames;
   private final LoadingCache<String, EffectiveRights> rights;
   /** Rights of verified tokens, by what they claim; bounded, since claims come from callers. */
-  private final com.github.benmanes.caffeine.cache.Cache<ClaimKey, EffectiveRights> claimedRights =
+  private final Cache<ClaimKey, EffectiveRights> claimedRights =
       Caffeine.newBuilder().maximumSize(MAX_CLAIMED_RIGHTS).build();
   /** {@link #rightsOf}, held once for the key table's first-use lookups. */
   private final java.util.function.Function<String, EffectiveRights> rightsLookup = this::rightsOf;

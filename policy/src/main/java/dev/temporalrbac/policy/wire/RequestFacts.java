@@ -26,14 +26,6 @@ import java.util.List;
  * parsers differ on which occurrence they keep. Presence facts are present when any occurrence is.
  */
 public final class RequestFacts implements FactSink {
-  /**
-   * More than {@link #MAX_UNLISTED} distinct unlisted names were named and some were dropped
-   * (possibly with a few repeated ones counted; a false positive only makes the check stricter).
-   */
-  public boolean unlistedDropped() {
-    return unlistedDropped;
-  }
-
   /** Up to this many distinct names are deduplicated by a linear scan; beyond, by a hash set. */
   private static final int LINEAR_LIMIT = 8;
   /** Distinct namespace names the policy does not list that are kept (for messages, audit). */
@@ -67,6 +59,14 @@ public final class RequestFacts implements FactSink {
     unlistedDropped = false;
     Arrays.fill(values, null);
     present.clear();
+  }
+
+  /**
+   * More than {@link #MAX_UNLISTED} distinct unlisted names were named and some were dropped
+   * (possibly with a few repeated ones counted; a false positive only makes the check stricter).
+   */
+  public boolean unlistedDropped() {
+    return unlistedDropped;
   }
 
   /** Distinct non-empty namespace names of the body, in order of first occurrence. Read-only. */

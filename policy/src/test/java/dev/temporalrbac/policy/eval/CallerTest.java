@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.temporalrbac.policy.model.PolicySnapshot;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,10 +65,28 @@ class CallerTest {
   }
 
   @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"Basic x|malformed_credentials", "junk|malformed_credentials",
+      "Bearer|malformed_credentials"})
+  void methodsOpenToAnyoneStillRefuseMalformedHeaders(String header, String reason) {
+    PolicySnapshot policy = Fixtures.standard().build();
+    Decision denial = Fixtures.AUTHORIZER.decide(policy,
+        Caller.fromRequest(List.of(header), List.of()), Fixtures.HEALTH_CHECK, null, null);
+    assertEquals(reason, denial.reason().label(), denial::message);
+    Decision twice = Fixtures.AUTHORIZER.decide(policy,
+        Caller.fromRequest(List.of("Bearer a", "Bearer b"), List.of()), Fixtures.HEALTH_CHECK,
+        null, null);
+    assertEquals(Reason.MULTIPLE_CREDENTIALS, twice.reason(), twice::message);
+    assertTrue(Fixtures.AUTHORIZER.decide(policy, Caller.anonymous(), Fixtures.HEALTH_CHECK, null,
+        null).allowed(), "open to anyone who sends no credential");
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {
       "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
       "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", // alg none: no signature, still a JWT
-      "eyJ-_.eyJ-_.abc-_"})
+      "eyJ-_.eyJ-_.abc-_",
+      "IHsiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiJ4In0.c2ln", // header JSON opening with a blank
+      "CnsiYWxnIjoiRVMyNTYifQ.eyJzdWIiOiJ4In0.c2ln"})
   void aCompactJwsIsAJwt(String credential) {
     assertTrue(CompactJws.looksLike(credential), credential);
   }
@@ -76,7 +95,9 @@ class CallerTest {
   @ValueSource(strings = {
       "tk_live_abc123", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0", "a.b.c",
       "eyJhbGciOiJSUzI1NiJ9..c2ln", ".eyJzdWIiOiJ4In0.c2ln", "eyJ.eyJ.c2ln.d",
-      "eyJhbGci+OiJ9.eyJzdWIi.c2ln", "eyJhbGci=.eyJzdWIi.c2ln"})
+      "eyJhbGci+OiJ9.eyJzdWIi.c2ln", "eyJhbGci=.eyJzdWIi.c2ln",
+      "WzFd.eyJzdWIiOiJ4In0.c2ln", // the header is JSON, but no object
+      "abcd.efgh.ijkl"})
   void anythingElseIsAnApiKey(String credential) {
     assertFalse(CompactJws.looksLike(credential), credential);
   }

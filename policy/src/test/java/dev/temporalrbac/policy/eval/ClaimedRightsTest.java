@@ -84,13 +84,18 @@ class ClaimedRightsTest {
   }
 
   @Test
-  void aNamespaceScopedAccountKeepsItsScopeAtAccountLevel() {
+  void aNamespaceScopedAccountKeepsExactlyItsOneNamespace() {
     EffectiveRights rights = POLICY.rightsOf(claims("sa-ns1", List.of("ops"),
-        Map.of("ns2", NamespacePermission.READ), null, true), AccountRole.READ_ONLY);
+        Map.of("ns2", NamespacePermission.READ, "unlisted", NamespacePermission.ADMIN),
+        NamespacePermission.WRITE, true), AccountRole.READ_ONLY);
     assertTrue(rights.principal().isNamespaceScoped());
     assertTrue(rights.roles().isEmpty());
+    assertFalse(rights.isAdminEverywhere());
+    assertNull(rights.everywhere());
     assertEquals(NamespacePermission.WRITE, rights.permissionOn("ns1"));
-    assertEquals(NamespacePermission.READ, rights.permissionOn("ns2"));
+    assertNull(rights.permissionOn("ns2"));
+    assertNull(rights.permissionOn("unlisted"));
+    assertNull(rights.permissionOn("zzz"));
   }
 
   private static Authorizer authorizerFor(ClaimedRights token) {
@@ -126,6 +131,63 @@ class ClaimedRightsTest {
         Fixtures.withNamespace(START, "ns1"), null);
     assertEquals(Reason.UNKNOWN_KEY, decision.reason(), decision::message);
     assertEquals("api_key", decision.identifiedBy());
+  }
+
+  @Test
+  void aJwtShapedApiKeyOfThePolicyStaysAnApiKeyWhenJwtsAreOn() {
+    String cloudStyleKey = "eyJhbGciOiJFUzI1NiJ9.eyJhY2NvdW50IjoiYTEifQ.c2lnbmF0dXJl";
+    PolicySnapshot policy = Fixtures.standard()
+        .apiKey("key-cloud", "writer", cloudStyleKey, null, false).build();
+    TokenAuthenticator never = (p, jwt) -> {
+      throw new AssertionError("a key of the policy must not reach the token authenticator");
+    };
+    Authorizer authorizer = new Authorizer(Fixtures.CATALOG,
+        Clock.fixed(Fixtures.NOW, ZoneOffset.UTC), new Identities(never, null));
+    Decision decision = authorizer.decide(policy, Caller.bearer(cloudStyleKey), START,
+        Fixtures.withNamespace(START, "ns1"), null);
+    assertTrue(decision.allowed(), decision::message);
+    assertEquals("api_key", decision.identifiedBy());
+    assertEquals("key-cloud", decision.credentialId());
+  }
+
+  @Test
+  void aTokenUserCannotProveAnApiKeyItsOwn() {
+    String createKey = Fixtures.CLOUD + "CreateApiKey";
+    byte[] body = io.temporal.api.cloud.cloudservice.v1.CreateApiKeyRequest.newBuilder()
+        .setSpec(io.temporal.api.cloud.identity.v1.ApiKeySpec.newBuilder()
+            .setOwnerId("mallory@idp").setDisplayName("k"))
+        .build().toByteArray();
+    Decision tokenUser = authorizerFor(claims("mallory@idp", List.of(), Map.of(), null, false))
+        .decide(POLICY, Caller.bearer(JWT), createKey, body, null);
+    assertEquals(Reason.NOT_OWN_API_KEY, tokenUser.reason(), tokenUser::message);
+    assertTrue(tokenUser.message().contains("token user"), tokenUser::message);
+
+    byte[] own = io.temporal.api.cloud.cloudservice.v1.CreateApiKeyRequest.newBuilder()
+        .setSpec(io.temporal.api.cloud.identity.v1.ApiKeySpec.newBuilder()
+            .setOwnerId("ci").setDisplayName("k"))
+        .build().toByteArray();
+    Decision principal = authorizerFor(claims("ci", List.of(), Map.of(), null, false))
+        .decide(POLICY, Caller.bearer(JWT), createKey, own, null);
+    assertTrue(principal.allowed(), "a policy principal named by a token may: "
+        + principal.message());
+  }
+
+  @Test
+  void aRefusedTokenIsRefusedAtHeadersWithOneAuthentication() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    TokenAuthenticator bad = (policy, jwt) -> {
+      asked.incrementAndGet();
+      return Authentication.refused(Reason.TOKEN_BAD_SIGNATURE, IdentifiedBy.JWT, "",
+          "the JWT's signature does not verify");
+    };
+    Authorizer authorizer = new Authorizer(Fixtures.CATALOG,
+        Clock.fixed(Fixtures.NOW, ZoneOffset.UTC), new Identities(bad, null));
+    Decision refusal = authorizer.refusalAtHeaders(POLICY, Caller.bearer(JWT), START);
+    assertEquals(Reason.TOKEN_BAD_SIGNATURE, refusal.reason());
+    assertEquals(START, refusal.method());
+    assertEquals(1, asked.get());
+    assertNull(authorizer.refusalAtHeaders(POLICY, Caller.apiKey(Fixtures.secretOf("writer")),
+        START), "a caller that authenticates is not refused at its headers");
   }
 
   @Test

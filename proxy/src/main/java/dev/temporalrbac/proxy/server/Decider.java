@@ -17,11 +17,12 @@ public interface Decider {
       List<String> headerNamespaces);
 
   /**
-   * Whether {@code caller} would pass authentication, asked at a call's headers so a caller that
-   * will be refused holds no request budget. The default says yes: {@link #decide} still decides.
+   * The denial of a call whose caller does not authenticate, asked at its headers so a caller that
+   * will be refused holds no request budget and is authenticated once; null when it
+   * authenticates. The default refuses nothing here: {@link #decide} still decides.
    */
-  default boolean authenticates(PolicySnapshot policy, Caller caller) {
-    return true;
+  default Decision refusalAtHeaders(PolicySnapshot policy, Caller caller, String fullMethod) {
+    return null;
   }
 
   /** The production decider: {@code authorizer}, authentication at headers included. */
@@ -34,8 +35,8 @@ public interface Decider {
       }
 
       @Override
-      public boolean authenticates(PolicySnapshot policy, Caller caller) {
-        return authorizer.authenticates(policy, caller);
+      public Decision refusalAtHeaders(PolicySnapshot policy, Caller caller, String fullMethod) {
+        return authorizer.refusalAtHeaders(policy, caller, fullMethod);
       }
     };
   }

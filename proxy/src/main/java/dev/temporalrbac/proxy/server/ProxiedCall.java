@@ -110,11 +110,19 @@ final class ProxiedCall implements TimerTask {
     if (openToAnyone || forwarder.mode() != EnforcementMode.ENFORCE) {
       return false;
     }
-    if (forwarder.decider().authenticates(forwarder.policy().current(), caller())) {
+    long started = System.nanoTime();
+    Decision refusal;
+    try {
+      refusal = forwarder.decider().refusalAtHeaders(forwarder.policy().current(), caller(),
+          method.getFullMethodName());
+    } catch (RuntimeException e) {
+      return !failed(e);
+    }
+    if (refusal == null) {
       return false;
     }
-    if (decide(EMPTY)) {
-      decision = null; // not expected (the caller does not authenticate): decide again on the body
+    if (settle(refusal, started)) {
+      decision = null; // not expected (a refusal allows nothing): decide again on the body
       return false;
     }
     return true;
@@ -219,14 +227,29 @@ final class ProxiedCall implements TimerTask {
   /** Decides on the first message; false when the call was answered here (denied or failed). */
   private boolean decide(byte[] body) {
     long started = System.nanoTime();
+    Decision decided;
     try {
-      decision = forwarder.decider().decide(forwarder.policy().current(), caller(),
+      decided = forwarder.decider().decide(forwarder.policy().current(), caller(),
           method.getFullMethodName(), body, headerValues(NAMESPACE_HEADER));
     } catch (RuntimeException e) {
-      closeDownstream(Status.INTERNAL.withDescription(
-          "the proxy could not decide this call, so it was not forwarded").withCause(e));
-      return false;
+      return failed(e);
     }
+    return settle(decided, started);
+  }
+
+  /** The decider threw: the call ends INTERNAL, unforwarded. Returns false. */
+  private boolean failed(RuntimeException e) {
+    closeDownstream(Status.INTERNAL.withDescription(
+        "the proxy could not decide this call, so it was not forwarded").withCause(e));
+    return false;
+  }
+
+  /**
+   * Records and observes a decision reached since {@code started}; answers a denial when
+   * enforcing. False when the call was answered here.
+   */
+  private boolean settle(Decision decided, long started) {
+    decision = decided;
     forwarder.observer().decisionTime(System.nanoTime() - started);
     boolean enforce = forwarder.mode() == EnforcementMode.ENFORCE;
     forwarder.observer().decided(decision, info, enforce);

@@ -41,7 +41,7 @@ class MintRoundTripTest {
         defaults.unknownKeyRefetchInterval(), defaults.fetchTimeout(), "temporal-rbac-proxy",
         "temporal", defaults.clockSkew(), defaults.algorithms(), defaults.subjectClaim(),
         defaults.groupsClaim(), defaults.permissionsClaim(), defaults.permissionsRegex(),
-        defaults.defaultRole());
+        defaults.defaultRole(), defaults.maxVerificationsPerSecond());
     PolicySnapshot strangers = PolicyLoader.parse(
         "users:\n  - id: someone-else\n    role: read_only\n".getBytes(StandardCharsets.UTF_8),
         "other.yaml", MintedTokenTest.NOW);

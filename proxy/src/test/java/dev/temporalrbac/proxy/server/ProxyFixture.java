@@ -209,8 +209,8 @@ public final class ProxyFixture implements AutoCloseable {
       }
 
       @Override
-      public boolean authenticates(PolicySnapshot policy, Caller caller) {
-        return authorizer.authenticates(policy, caller);
+      public Decision refusalAtHeaders(PolicySnapshot policy, Caller caller, String method) {
+        return authorizer.refusalAtHeaders(policy, caller, method);
       }
     };
   }

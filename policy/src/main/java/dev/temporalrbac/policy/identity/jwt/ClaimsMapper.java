@@ -29,8 +29,11 @@ final class ClaimsMapper {
   ClaimedRights rightsOf(String subject, Map<String, Object> claims) {
     List<String> groups = List.copyOf(new LinkedHashSet<>(
         strings(claim(claims, settings.groupsClaim()))));
+    // as in Temporal's default claim mapper, the permissions claim counts only as a JSON array
+    Object permissionsClaim = claim(claims, settings.permissionsClaim());
     TemporalPermissions permissions = TemporalPermissions.read(
-        strings(claim(claims, settings.permissionsClaim())), settings.permissionsRegex());
+        permissionsClaim instanceof List<?> ? strings(permissionsClaim) : List.of(),
+        settings.permissionsRegex());
     return new ClaimedRights(subject, groups, permissions.namespaces(), permissions.everywhere(),
         permissions.systemAdmin());
   }

@@ -84,12 +84,12 @@ public record JwtSettings(
       throw new IllegalArgumentException("permissions_regex does not compile: "
           + e.getDescription());
     }
-    java.util.regex.Matcher probe = pattern.matcher("");
+    // an empty alternative always matches "", which lets the matcher say which groups exist
+    java.util.regex.Matcher probe = Pattern.compile("(?:" + java + ")|").matcher("");
+    probe.matches();
     for (String group : List.of("namespace", "role")) {
       try {
-        probe.start(group); // throws IllegalArgumentException when there is no such group
-      } catch (IllegalStateException noMatchYet) {
-        // the group exists; there is just no match to read it from
+        probe.start(group); // -1 when the group exists, IllegalArgumentException when it does not
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("permissions_regex needs a named group '" + group
             + "', written (?<" + group + ">...) or (?P<" + group + ">...)");

@@ -271,4 +271,34 @@ class JwtAuthenticatorTest {
     assertTrue(before == keys.current().get("rsa-1"), "an unchanged key keeps its instance");
     assertTrue(auth.authenticate(policy, token).authenticated());
   }
+
+  @Test
+  void newTokensAreCheckedWithinABudgetWhileRememberedOnesNeedNone() {
+    MutableClock clock = new MutableClock(Tokens.NOW);
+    JwtAuthenticator auth = new JwtAuthenticator(
+        Settings.of(server.url()).maxVerificationsPerSecond(1).build(), keys, clock);
+    String first = Tokens.sign(RSA, Tokens.claims("viewer").build());
+    String second = Tokens.sign(RSA, Tokens.claims("writer").build());
+    assertTrue(auth.authenticate(policy, first).authenticated());
+    Authentication spent = auth.authenticate(policy, second);
+    assertRefused(spent, Reason.TOKEN_VERIFICATIONS_EXHAUSTED, second,
+        "max_verifications_per_second (1)", "retry");
+    assertEquals(dev.temporalrbac.policy.eval.StatusCode.RESOURCE_EXHAUSTED,
+        spent.reason().status());
+    // the first token is remembered: accepted again although no check is left this second
+    assertTrue(auth.authenticate(policy, first).authenticated());
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(auth.authenticate(policy, second).authenticated());
+  }
+
+  @Test
+  void aRememberedTokenIsCheckedAgainWhenItsKidNowNamesOtherKeyMaterial() throws Exception {
+    JwtAuthenticator auth = authenticator(Settings.of(server.url()));
+    String token = Tokens.sign(RSA, Tokens.claims("viewer").build());
+    assertTrue(auth.authenticate(policy, token).authenticated());
+    server.serve(Tokens.rsa("rsa-1"), EC); // same kid, new key pair
+    keys.loadInitial();
+    assertRefused(auth.authenticate(policy, token), Reason.TOKEN_BAD_SIGNATURE, token,
+        "'rsa-1'");
+  }
 }
