@@ -34,8 +34,12 @@ import java.util.Map;
 public final class PolicySnapshot {
   /** No explicit bound: the policy's own size bounds the caches. */
   public static final long UNBOUNDED = 0;
-  /** Distinct token claims whose rights one snapshot keeps computed. */
-  public static final long MAX_CLAIMED_RIGHTS = 10_000;
+  /**
+   * How much computed token rights one snapshot keeps, in claim entries: each distinct claims
+   * weighs one plus its groups and namespace grants, so a few tokens with long permission lists
+   * cannot hold as much memory as many short ones.
+   */
+  public static final long MAX_CLAIMED_RIGHTS_WEIGHT = 200_000;
 
   private final String version;
   private final String source;
@@ -53,7 +57,10 @@ public final class PolicySnapshot {
   private final LoadingCache<String, EffectiveRights> rights;
   /** Rights of verified tokens, by what they claim; bounded, since claims come from callers. */
   private final Cache<ClaimKey, EffectiveRights> claimedRights =
-      Caffeine.newBuilder().maximumSize(MAX_CLAIMED_RIGHTS).build();
+      Caffeine.newBuilder().maximumWeight(MAX_CLAIMED_RIGHTS_WEIGHT)
+          .<ClaimKey, EffectiveRights>weigher((key, rights) -> 1 + key.claims().groups().size()
+              + key.claims().namespaces().size())
+          .build();
   /** {@link #rightsOf}, held once for the key table's first-use lookups. */
   private final java.util.function.Function<String, EffectiveRights> rightsLookup = this::rightsOf;
 
