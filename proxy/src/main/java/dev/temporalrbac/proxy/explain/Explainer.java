@@ -84,6 +84,10 @@ public final class Explainer {
    * Explains one call of {@code caller}, who may present a JWT, an API key or a client
    * certificate chain exactly as on the wire. The answer never contains any of {@code secrets}
    * (the bearer credential the caller holds), even where a parser message would quote it.
+   *
+   * <p>The caller's chain is taken as verified, as the handshake leaves it: check a chain from
+   * outside (a PEM file) with {@link ClientChainCheck} first, and refuse it there when it would
+   * have failed the handshake.
    */
   public Explanation explain(Caller caller, List<String> secrets, String method,
       String namespace, byte[] body, String json) {

@@ -15,10 +15,12 @@ import java.util.Objects;
 
 /**
  * Names policy principals from verified TLS client certificates ({@code identity.mtls}). The
- * principal is the first name, of the first kind in {@link MtlsSettings#principalFrom()} the leaf
+ * principal is the name of the first kind in {@link MtlsSettings#principalFrom()} the leaf
  * certificate has (a later kind is never tried once an earlier one is present, so a certificate
  * cannot pick which of its names identifies it); it must be the id of a policy user or service
- * account, and the leaf must satisfy that principal's certificate filters.
+ * account, and the leaf must satisfy that principal's certificate filters. When that kind is
+ * ambiguous (several SPIFFE ids or common names) or unreadable, the certificate is refused rather
+ * than one of its names picked; of several DNS names, the first is taken.
  *
  * <p>The chain was verified by the TLS layer against {@code tls.client_ca}; nothing here checks
  * signatures. Names are read once per certificate object and kept in a bounded cache with weak
@@ -44,12 +46,18 @@ public final class CertificateIdentities implements CertificateAuthenticator {
       return Authentication.refused(Reason.CERTIFICATE_NO_NAME, IdentifiedBy.MTLS,
           leaf.subject(), "the client certificate names no principal: " + leaf.problem());
     }
-    String name = principalName(leaf);
-    if (name == null) {
+    CertificateName kind = principalKind(leaf);
+    if (kind == null) {
       return Authentication.refused(Reason.CERTIFICATE_NO_NAME, IdentifiedBy.MTLS,
           leaf.subject(), "the client certificate has no " + kinds()
               + " to name a principal by (identity.mtls.principal_from)");
     }
+    if (leaf.unusable(kind) != null) {
+      return Authentication.refused(Reason.CERTIFICATE_NO_NAME, IdentifiedBy.MTLS,
+          leaf.subject(), "the client certificate names no principal: " + leaf.unusable(kind)
+              + "; it is the first kind of identity.mtls.principal_from the certificate has");
+    }
+    String name = leaf.name(kind);
     Principal principal = policy.principal(name);
     EffectiveRights rights = principal == null ? null : policy.rightsOf(name);
     if (rights == null) {
@@ -66,11 +74,15 @@ public final class CertificateIdentities implements CertificateAuthenticator {
     return Authentication.of(rights, IdentifiedBy.MTLS, name);
   }
 
-  private String principalName(CertificateNames leaf) {
+  /**
+   * The first kind of {@code principal_from} that {@code leaf} carries, usable or not (an
+   * ambiguous name stops the search rather than letting a later kind name the caller); null when
+   * it carries none.
+   */
+  private CertificateName principalKind(CertificateNames leaf) {
     for (CertificateName kind : principalFrom) {
-      String name = leaf.name(kind);
-      if (name != null) {
-        return name;
+      if (leaf.name(kind) != null || leaf.unusable(kind) != null) {
+        return kind;
       }
     }
     return null;

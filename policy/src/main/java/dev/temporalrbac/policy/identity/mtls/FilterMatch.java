@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Whether a certificate's names satisfy a principal's certificate filters, as Temporal Cloud
  * applies them: no filters admit any certificate; otherwise one filter must match, and a filter
- * matches when each field it sets equals the certificate's (exact, case-sensitive). Stateless.
+ * matches when each field it sets equals the certificate's (exact, case-sensitive). A subject with
+ * several different or unreadable common names matches no {@code common_name}. Stateless.
  */
 final class FilterMatch {
   private FilterMatch() {}

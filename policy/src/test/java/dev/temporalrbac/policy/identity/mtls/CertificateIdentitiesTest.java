@@ -25,6 +25,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -124,8 +128,7 @@ class CertificateIdentitiesTest {
   @Test
   void spiffeIdNamesThePrincipalBeforeDnsAndCommonName() {
     List<X509Certificate> chain = CA.chain("CN=billing-worker",
-        dns("worker.orders.example.com"), uri("https://example.org/not-spiffe"), uri(WORKER),
-        uri("spiffe://example.org/second"));
+        dns("worker.orders.example.com"), uri("https://example.org/not-spiffe"), uri(WORKER));
     assertAllowedAs(decide(chain, "orders"), WORKER);
   }
 
@@ -156,12 +159,65 @@ class CertificateIdentitiesTest {
         "billing"), "billing-worker");
   }
 
+  // ------------------------------------------------------------------ ambiguous names
+
   @Test
-  void theMostSpecificCommonNameOfSeveral() {
-    List<X509Certificate> chain = CA.chain("CN=outer,CN=billing-worker"); // encoded in this order
-    assertEquals("CN=billing-worker,CN=outer",
-        chain.get(0).getSubjectX500Principal().getName(), "RFC 2253 lists the last RDN first");
-    assertAllowedAs(decide(chain, "billing"), "billing-worker");
+  void severalSpiffeIdsAreRefusedNotPicked() {
+    List<X509Certificate> chain = CA.chain("CN=billing-worker", uri(WORKER),
+        uri("spiffe://example.org/second"), dns("worker.orders.example.com"));
+    Decision decision = decide(chain, "orders");
+    assertRefused(decision, Reason.CERTIFICATE_NO_NAME, "CN=billing-worker");
+    assertTrue(decision.message().contains("spiffe name is ambiguous"), decision.message());
+    assertTrue(decision.message().contains("2 spiffe:// URI SANs"), decision.message());
+  }
+
+  @Test
+  void severalCommonNamesAreRefusedNotPicked() {
+    List<X509Certificate> chain = CA.chain("CN=outer,CN=billing-worker");
+    Decision decision = decide(chain, "billing");
+    assertRefused(decision, Reason.CERTIFICATE_NO_NAME,
+        chain.get(0).getSubjectX500Principal().getName());
+    assertTrue(decision.message().contains("cn name is ambiguous"), decision.message());
+
+    Decision multiValued = decide(CA.chain("CN=billing-worker+CN=outer"), "billing");
+    assertRefused(multiValued, Reason.CERTIFICATE_NO_NAME, multiValued.credentialId());
+    assertTrue(multiValued.message().contains("cn name is ambiguous"), multiValued.message());
+  }
+
+  @Test
+  void onlyTheKindThatNamesTheCallerMustBeUnambiguous() {
+    List<X509Certificate> chain = CA.chain("CN=billing-worker,CN=outer", uri(WORKER));
+    assertAllowedAs(decide(chain, "orders"), WORKER); // spiffe comes first: the CNs are unused
+
+    MtlsSettings cnFirst = new MtlsSettings(List.of(CertificateName.CN, CertificateName.SPIFFE));
+    Decision decision = decide(cnFirst, Caller.certificate(chain), "orders");
+    assertRefused(decision, Reason.CERTIFICATE_NO_NAME,
+        chain.get(0).getSubjectX500Principal().getName());
+    assertTrue(decision.message().contains("cn name is ambiguous"), decision.message());
+
+    List<X509Certificate> twoSpiffe = CA.chain("CN=billing-worker", uri(WORKER), uri(PAYMENTS));
+    assertAllowedAs(decide(cnFirst, Caller.certificate(twoSpiffe), "billing"), "billing-worker");
+  }
+
+  @Test
+  void anUnusableKindIsNotSkippedForALaterOne() {
+    List<X509Certificate> chain = CA.chain("CN=billing-worker", uri(WORKER), uri(PAYMENTS));
+    MtlsSettings spiffeThenCn =
+        new MtlsSettings(List.of(CertificateName.SPIFFE, CertificateName.CN));
+    assertRefused(decide(spiffeThenCn, Caller.certificate(chain), "billing"),
+        Reason.CERTIFICATE_NO_NAME, "CN=billing-worker");
+  }
+
+  @Test
+  void anUnreadableCommonNameIsRefused() {
+    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.CN, new DEROctetString("billing-worker".getBytes(StandardCharsets.UTF_8)))
+        .build();
+    List<X509Certificate> chain = CA.chain(subject);
+    Decision decision = decide(chain, "billing");
+    assertRefused(decision, Reason.CERTIFICATE_NO_NAME,
+        chain.get(0).getSubjectX500Principal().getName());
+    assertTrue(decision.message().contains("cn name is unreadable"), decision.message());
   }
 
   @Test

@@ -56,7 +56,12 @@ final class TestCertificates {
    * {@code "CN=worker,O=Example"}; may be empty) with {@code sans}.
    */
   List<X509Certificate> chain(String subject, GeneralName... sans) {
-    X509Certificate leaf = sign(new X500Name(subject), keyPair(), name, keys, false, sans);
+    return chain(new X500Name(subject), sans);
+  }
+
+  /** As {@link #chain(String, GeneralName...)}, for a subject built value by value. */
+  List<X509Certificate> chain(X500Name subject, GeneralName... sans) {
+    X509Certificate leaf = sign(subject, keyPair(), name, keys, false, sans);
     return List.of(leaf, certificate);
   }
 
