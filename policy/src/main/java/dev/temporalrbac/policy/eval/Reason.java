@@ -34,7 +34,10 @@ public enum Reason {
   TOKEN_VERIFICATIONS_EXHAUSTED(StatusCode.RESOURCE_EXHAUSTED),
   /** A valid JWT whose subject is no principal, with {@code identity.jwt.default_role: none}. */
   TOKEN_UNKNOWN_SUBJECT(StatusCode.UNAUTHENTICATED),
-  /** A client certificate without a name of the kinds {@code identity.mtls.principal_from} lists. */
+  /**
+   * A client certificate without a usable name of the kinds {@code identity.mtls.principal_from}
+   * lists: none, or the first kind present is ambiguous (two SPIFFE ids, two CNs) or unreadable.
+   */
   CERTIFICATE_NO_NAME(StatusCode.UNAUTHENTICATED),
   /** A client certificate naming no principal of the policy. */
   CERTIFICATE_UNKNOWN_PRINCIPAL(StatusCode.UNAUTHENTICATED),
