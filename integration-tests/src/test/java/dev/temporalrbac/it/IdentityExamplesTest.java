@@ -45,10 +45,12 @@ class IdentityExamplesTest {
   private static final String SPIFFE_ID = "spiffe://example.org/ns/payments/sa/worker";
 
   static final String CI_BOT = JAR + "explain --policy examples/policy.yaml"
-      + " --jwks examples/identity/jwks.json --jwt \"$(cat examples/identity/ci-bot.jwt)\""
+      + " --jwks examples/identity/jwks.json --jwt-issuer https://idp.example.com/"
+      + " --jwt-audience temporal --jwt \"$(cat examples/identity/ci-bot.jwt)\""
       + " --method " + WORKFLOW_SERVICE + "StartWorkflowExecution --namespace payments";
   static final String ALICE = JAR + "explain --policy examples/policy.yaml"
-      + " --jwks examples/identity/jwks.json --jwt \"$(cat examples/identity/alice.jwt)\""
+      + " --jwks examples/identity/jwks.json --jwt-issuer https://idp.example.com/"
+      + " --jwt-audience temporal --jwt \"$(cat examples/identity/alice.jwt)\""
       + " --method " + WORKFLOW_SERVICE + "UpdateNamespace --namespace payments";
   static final String WORKER = JAR + "explain --policy examples/policy.yaml"
       + " --tls-client-ca examples/identity/ca.pem --cert examples/identity/worker.pem"

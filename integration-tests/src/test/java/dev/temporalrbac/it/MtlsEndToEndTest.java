@@ -75,7 +75,8 @@ class MtlsEndToEndTest {
     proxy = InJvmProxy.start(dir, policy, "127.0.0.1:" + temporalPort,
         "--tls-cert", server[0].toString(), "--tls-key", server[1].toString(),
         "--tls-client-ca", pki.writeCa(dir, "ca").toString(), "--tls-client-auth", "require",
-        "--jwks", jwks.toString());
+        "--jwks", jwks.toString(), "--jwt-issuer", TestJwks.ISSUER,
+        "--jwt-audience", TestJwks.AUDIENCE);
   }
 
   @AfterAll

@@ -7,6 +7,7 @@ import dev.temporalrbac.policy.identity.jwt.JwksKeys;
 import dev.temporalrbac.policy.identity.jwt.JwtAuthenticator;
 import dev.temporalrbac.policy.identity.mtls.CertificateIdentities;
 import dev.temporalrbac.proxy.config.IdentitySettings;
+import dev.temporalrbac.proxy.config.JwksLocation;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +45,8 @@ final class IdentityEngine implements AutoCloseable {
         keys.loadInitial();
       } catch (IOException e) {
         keys.close();
-        throw new IOException("cannot load the JWKS " + settings.jwt().jwks()
+        // the location may hold user:pass@ or ?token=: only its shown form is printed
+        throw new IOException("cannot load the JWKS " + JwksLocation.shown(settings.jwt().jwks())
             + " (identity.jwt.jwks): " + e.getMessage(), e);
       }
       tokens = new JwtAuthenticator(settings.jwt(), keys, clock);

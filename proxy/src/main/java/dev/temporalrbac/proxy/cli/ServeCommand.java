@@ -129,6 +129,7 @@ public final class ServeCommand implements Command {
       metrics.close();
       return ExitCode.POLICY_ERROR;
     }
+    config.identity().warnings().forEach(LOG::warning);
     IdentityEngine identity;
     try {
       identity = IdentityEngine.load(config.identity(), clock);

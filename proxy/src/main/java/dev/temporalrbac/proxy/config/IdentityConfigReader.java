@@ -4,6 +4,7 @@ import dev.temporalrbac.policy.identity.jwt.JwtSettings;
 import dev.temporalrbac.policy.identity.mtls.CertificateName;
 import dev.temporalrbac.policy.identity.mtls.MtlsSettings;
 import dev.temporalrbac.policy.model.AccountRole;
+import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +27,15 @@ final class IdentityConfigReader {
   static final Set<String> LIST_KEYS = Set.of("identity.jwt.algorithms",
       "identity.mtls.principal_from");
 
+  /** The value of {@code identity.jwt.issuer} or {@code audience} that accepts every value. */
+  static final String ANY = "any";
+  /** 2^20 - 1: far above what the proxy's CPU can check, low enough never to overflow a bucket. */
+  static final int MAX_VERIFICATIONS_PER_SECOND = (1 << 20) - 1;
+  /** Longer tolerances keep expired tokens valid too long for an access decision. */
+  static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(10);
+
   private static final String JWKS = "identity.jwt.jwks";
+  private static final String ALLOW_INSECURE = "identity.jwt.allow_insecure_jwks";
   private static final String JWT_PREFIX = "identity.jwt.";
   private static final String PRINCIPAL_FROM = "identity.mtls.principal_from";
 
@@ -69,14 +78,8 @@ final class IdentityConfigReader {
       }
       return null;
     }
-    jwks = jwks.trim();
-    int scheme = jwks.indexOf("://");
-    if (scheme > 0) {
-      String name = jwks.substring(0, scheme).toLowerCase(Locale.ROOT);
-      if (!name.equals("http") && !name.equals("https")) {
-        errors.add(JWKS + ": expected a file path or an http(s) URL, got a " + name + ": URL");
-      }
-    }
+    boolean allowInsecure = parse(s, ALLOW_INSECURE, "false", SettingValues::bool);
+    jwks = parse(s, JWKS, "keys.json", text -> JwksLocation.check(text, allowInsecure));
     AccountRole defaultRole = parse(s, "identity.jwt.default_role", "read_only",
         IdentityConfigReader::defaultRole);
     return new JwtSettings(jwks,
@@ -84,9 +87,14 @@ final class IdentityConfigReader {
         parse(s, "identity.jwt.unknown_key_refetch_interval", "30s",
             SettingValues::positiveDuration),
         parse(s, "identity.jwt.fetch_timeout", "5s", SettingValues::positiveDuration),
-        optional(s, "identity.jwt.issuer"),
-        optional(s, "identity.jwt.audience"),
-        parse(s, "identity.jwt.clock_skew", "60s", SettingValues::duration),
+        required(s, "identity.jwt.issuer", "--jwt-issuer", "issuer",
+            "the iss claim of your tokens (e.g. https://idp.example.com/)",
+            "a shared identity provider's keys also sign its other tenants' tokens"),
+        required(s, "identity.jwt.audience", "--jwt-audience", "audience",
+            "a value the aud claim of tokens meant for this proxy holds",
+            "without it a token the identity provider issued to any other application is"
+                + " accepted here"),
+        parse(s, "identity.jwt.clock_skew", "60s", IdentityConfigReader::clockSkew),
         parse(s, "identity.jwt.algorithms", String.join(",", JwtSettings.DEFAULT_ALGORITHMS),
             IdentityConfigReader::algorithms),
         parse(s, "identity.jwt.subject_claim", "sub", IdentityConfigReader::claim),
@@ -96,7 +104,25 @@ final class IdentityConfigReader {
             ? parse(s, "identity.jwt.permissions_regex", "(?<namespace>.*):(?<role>.*)",
                 JwtSettings::permissionsPattern)
             : null,
-        defaultRole, JwtSettings.DEFAULT_MAX_VERIFICATIONS_PER_SECOND);
+        defaultRole,
+        parse(s, "identity.jwt.max_verifications_per_second",
+            String.valueOf(JwtSettings.DEFAULT_MAX_VERIFICATIONS_PER_SECOND),
+            text -> (int) SettingValues.range(text, 1, MAX_VERIFICATIONS_PER_SECOND)));
+  }
+
+  /**
+   * A setting that must be given whenever JWTs are accepted; {@code any} opts out (null, and
+   * serve warns at start).
+   */
+  private String required(Map<String, String> s, String key, String flag, String noun,
+      String what, String why) {
+    String value = optional(s, key);
+    if (value == null) {
+      errors.add(key + " (" + flag + ") is required with " + JWKS + ": " + why + ". Set it to "
+          + what + ", or to '" + ANY + "' to accept every " + noun + " explicitly");
+      return null;
+    }
+    return value.equalsIgnoreCase(ANY) ? null : value;
   }
 
   private ClientAuth clientAuth(Map<String, String> s, boolean serverTls) {
@@ -167,14 +193,33 @@ final class IdentityConfigReader {
     return List.copyOf(accepted);
   }
 
-  /** An account role, or null for {@code none} (tokens of unknown subjects are refused). */
+  /**
+   * The account role of tokens whose subject is no policy principal, or null for {@code none}
+   * (such tokens are refused). Never an admin role: every valid token would be an admin.
+   */
   static AccountRole defaultRole(String text) {
     if (text.equalsIgnoreCase("none")) {
       return null;
     }
-    return AccountRole.parse(text).orElseThrow(() -> new IllegalArgumentException("expected an"
-        + " account role (" + Arrays.stream(AccountRole.values()).map(AccountRole::yamlName)
-        .collect(Collectors.joining(", ")) + ") or none, got '" + text + "'"));
+    String expected = "expected read_only, developer, finance_admin or none";
+    AccountRole role = AccountRole.parse(text).orElseThrow(() -> new IllegalArgumentException(
+        expected + ", got '" + text + "'"));
+    if (role.isAdminEverywhere()) {
+      throw new IllegalArgumentException(role.yamlName() + " is not allowed: every valid token"
+          + " of the identity provider would be an admin of every namespace (make admins policy"
+          + " principals, or grant temporal-system:admin in their tokens); " + expected);
+    }
+    return role;
+  }
+
+  /** A clock skew of at most {@link #MAX_CLOCK_SKEW}. */
+  static Duration clockSkew(String text) {
+    Duration skew = SettingValues.duration(text);
+    if (skew.compareTo(MAX_CLOCK_SKEW) > 0) {
+      throw new IllegalArgumentException("must be at most 10m (a larger tolerance keeps expired"
+          + " tokens valid that much longer), got '" + text + "'");
+    }
+    return skew;
   }
 
   static ClientAuth clientAuth(String text) {

@@ -47,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ExplainIdentityTest {
   private static final String START = WORKFLOW + "StartWorkflowExecution";
   private static final String WORKER = "spiffe://example.org/ns/payments/sa/worker";
+  private static final String ISSUER = "https://idp.example.com/";
+  private static final String AUDIENCE = "temporal";
   private static final String POLICY_YAML = """
       users:
         - id: alice@example.com
@@ -76,11 +78,17 @@ class ExplainIdentityTest {
     policy = Files.writeString(dir.resolve("policy.yaml"), POLICY_YAML);
   }
 
-  /** A token signed by the JWKS's key, expiring {@code expiresIn} from now. */
+  /** A token for this proxy signed by the JWKS's key, expiring {@code expiresIn} from now. */
   private static String token(String subject, List<String> permissions, Duration expiresIn)
       throws Exception {
+    return token(subject, permissions, expiresIn, AUDIENCE);
+  }
+
+  private static String token(String subject, List<String> permissions, Duration expiresIn,
+      String audience) throws Exception {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("test-key")
-        .build(), new JWTClaimsSet.Builder().subject(subject).claim("permissions", permissions)
+        .build(), new JWTClaimsSet.Builder().issuer(ISSUER).audience(audience).subject(subject)
+        .claim("permissions", permissions)
         .expirationTime(Date.from(Instant.now().plus(expiresIn))).build());
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
@@ -95,7 +103,8 @@ class ExplainIdentityTest {
   @Test
   void aTemporalPermissionsTokenIsDecidedAsOnTheWire() throws Exception {
     String token = token("ci-runner", List.of("payments:write"), Duration.ofHours(1));
-    CliRun allowed = explain("--jwks", jwks.toString(), "--jwt", token, "--method", START,
+    CliRun allowed = explain("--jwks", jwks.toString(), "--jwt-issuer", ISSUER,
+        "--jwt-audience", AUDIENCE, "--jwt", token, "--method", START,
         "--namespace", "payments");
     assertEquals(ExitCode.OK, allowed.code(), allowed.out() + allowed.err());
     Struct answer = allowed.answer();
@@ -103,7 +112,8 @@ class ExplainIdentityTest {
     assertEquals("jwt", field(answer, "identified_by"));
     assertEquals("ci-runner", field(answer, "credential_id"));
 
-    CliRun denied = explain("--jwks", jwks.toString(), "--jwt", token, "--method", START,
+    CliRun denied = explain("--jwks", jwks.toString(), "--jwt-issuer", ISSUER,
+        "--jwt-audience", AUDIENCE, "--jwt", token, "--method", START,
         "--namespace", "billing");
     assertEquals(ExitCode.DENY, denied.code(), denied.out() + denied.err());
     assertEquals("missing_namespace_permission", field(denied.answer(), "reason_code"));
@@ -113,7 +123,8 @@ class ExplainIdentityTest {
   @Test
   void aTokenWhoseSubjectIsAPrincipalGetsItsRights() throws Exception {
     String token = token("alice@example.com", List.of(), Duration.ofHours(1));
-    CliRun run = explain("--jwks", jwks.toString(), "--jwt", token, "--method", START,
+    CliRun run = explain("--jwks", jwks.toString(), "--jwt-issuer", ISSUER,
+        "--jwt-audience", AUDIENCE, "--jwt", token, "--method", START,
         "--namespace", "payments");
     assertEquals(ExitCode.OK, run.code(), run.out() + run.err());
     assertEquals("alice@example.com", field(run.answer(), "principal"));
@@ -122,7 +133,8 @@ class ExplainIdentityTest {
   @Test
   void anExpiredTokenIsUnauthenticatedAndNeverPrinted() throws Exception {
     String token = token("ci-runner", List.of("payments:write"), Duration.ofHours(-1));
-    CliRun run = explain("--jwks", jwks.toString(), "--jwt", token, "--method", START,
+    CliRun run = explain("--jwks", jwks.toString(), "--jwt-issuer", ISSUER,
+        "--jwt-audience", AUDIENCE, "--jwt", token, "--method", START,
         "--namespace", "payments");
     assertEquals(ExitCode.DENY, run.code(), run.out() + run.err());
     assertEquals("UNAUTHENTICATED", field(run.answer(), "status"));
@@ -133,7 +145,8 @@ class ExplainIdentityTest {
   @Test
   void theIdentitySettingsComeFromTheConfigFileToo() throws Exception {
     Path config = Files.writeString(dir.resolve("proxy.yaml"),
-        "identity:\n  jwt:\n    jwks: " + jwks + "\n    default_role: none\n");
+        "identity:\n  jwt:\n    jwks: " + jwks + "\n    issuer: " + ISSUER
+            + "\n    audience: " + AUDIENCE + "\n    default_role: none\n");
     String token = token("ci-runner", List.of("payments:write"), Duration.ofHours(1));
     CliRun run = explain("--config", config.toString(), "--jwt", token, "--method", START,
         "--namespace", "payments");
@@ -153,10 +166,46 @@ class ExplainIdentityTest {
   @Test
   void aJwksThatCannotBeLoadedIsRejected() throws Exception {
     String token = token("ci-runner", List.of(), Duration.ofHours(1));
-    CliRun run = explain("--jwks", dir.resolve("missing.json").toString(), "--jwt", token,
-        "--method", START);
+    CliRun run = explain("--jwks", dir.resolve("missing.json").toString(), "--jwt-issuer",
+        ISSUER, "--jwt-audience", AUDIENCE, "--jwt", token, "--method", START);
     assertEquals(ExitCode.POLICY_ERROR, run.code(), run.out() + run.err());
     assertTrue(run.err().contains("cannot load the JWKS"), run.err());
+  }
+
+  @Test
+  void aJwksUrlsCredentialsAreNeverPrinted() throws Exception {
+    String token = token("ci-runner", List.of(), Duration.ofHours(1));
+    CliRun run = explain("--jwks", "http://svc:pa55word@127.0.0.1:1/keys.json?token=t0ken",
+        "--jwt-issuer", ISSUER, "--jwt-audience", AUDIENCE, "--jwks-fetch-timeout", "2s",
+        "--jwt", token, "--method", START);
+    assertEquals(ExitCode.POLICY_ERROR, run.code(), run.out() + run.err());
+    assertTrue(run.err().contains("cannot load the JWKS http://127.0.0.1:1/keys.json"
+        + " (identity.jwt.jwks)"), run.err());
+    String printed = run.out() + run.err();
+    assertFalse(printed.contains("pa55word") || printed.contains("t0ken"), printed);
+  }
+
+  @Test
+  void aTokenForAnotherAudienceIsRefusedAndAnyAcceptsIt() throws Exception {
+    String token = token("ci-runner", List.of("payments:write"), Duration.ofHours(1), "other-app");
+    CliRun refused = explain("--jwks", jwks.toString(), "--jwt-issuer", ISSUER,
+        "--jwt-audience", AUDIENCE, "--jwt", token, "--method", START, "--namespace", "payments");
+    assertEquals(ExitCode.DENY, refused.code(), refused.out() + refused.err());
+    assertEquals("token_wrong_audience", field(refused.answer(), "reason_code"));
+
+    CliRun anyAudience = explain("--jwks", jwks.toString(), "--jwt-issuer", ISSUER,
+        "--jwt-audience", "any", "--jwt", token, "--method", START, "--namespace", "payments");
+    assertEquals(ExitCode.OK, anyAudience.code(), anyAudience.out() + anyAudience.err());
+  }
+
+  @Test
+  void aJwksWithoutIssuerAndAudienceIsRejected() throws Exception {
+    String token = token("ci-runner", List.of(), Duration.ofHours(1));
+    CliRun run = explain("--jwks", jwks.toString(), "--jwt", token, "--method", START);
+    assertEquals(ExitCode.POLICY_ERROR, run.code(), run.out() + run.err());
+    assertTrue(run.err().contains("identity.jwt.issuer (--jwt-issuer) is required"), run.err());
+    assertTrue(run.err().contains("identity.jwt.audience (--jwt-audience) is required"),
+        run.err());
   }
 
   @Test
@@ -196,7 +245,8 @@ class ExplainIdentityTest {
   void aBearerCredentialBesideACertificateIdentifiesTheCaller() throws Exception {
     Path cert = certificate("worker-2", WORKER);
     String token = token("alice@example.com", List.of(), Duration.ofHours(1));
-    CliRun run = explain("--jwks", jwks.toString(), "--tls-client-ca", cert.toString(),
+    CliRun run = explain("--jwks", jwks.toString(), "--jwt-issuer", ISSUER,
+        "--jwt-audience", AUDIENCE, "--tls-client-ca", cert.toString(),
         "--cert", cert.toString(), "--jwt", token, "--method", START, "--namespace", "payments");
     assertEquals(ExitCode.OK, run.code(), run.out() + run.err());
     assertEquals("alice@example.com", field(run.answer(), "principal"));

@@ -36,6 +36,12 @@ class IdentityConfigReaderTest {
     return map;
   }
 
+  /** {@code --jwks j} with the issuer and audience it requires, then {@code more}. */
+  private static String[] jwt(String... more) {
+    return Stream.concat(Stream.of("jwks", "j", "jwt-issuer", "https://idp.example.com/",
+        "jwt-audience", "temporal"), Stream.of(more)).toArray(String[]::new);
+  }
+
   private static ProxyConfig load(String... pairs) throws ConfigException {
     return new ConfigLoader(Map.of()).load(null, flags(pairs));
   }
@@ -59,21 +65,23 @@ class IdentityConfigReaderTest {
   }
 
   @Test
-  void aJwksAloneTurnsJwtsOnWithEveryDefault() throws Exception {
-    JwtSettings jwt = load("jwks", "https://idp.example.com/.well-known/jwks.json").identity().jwt();
+  void aJwksWithItsIssuerAndAudienceTurnsJwtsOnWithEveryDefault() throws Exception {
+    JwtSettings jwt = load("jwks", "https://idp.example.com/.well-known/jwks.json",
+        "jwt-issuer", "https://idp.example.com/", "jwt-audience", "temporal").identity().jwt();
     assertEquals("https://idp.example.com/.well-known/jwks.json", jwt.jwks());
     assertEquals(Duration.ofMinutes(5), jwt.refreshInterval());
     assertEquals(Duration.ofSeconds(30), jwt.unknownKeyRefetchInterval());
     assertEquals(Duration.ofSeconds(5), jwt.fetchTimeout());
     assertEquals(Duration.ofSeconds(60), jwt.clockSkew());
-    assertNull(jwt.issuer());
-    assertNull(jwt.audience());
+    assertEquals("https://idp.example.com/", jwt.issuer());
+    assertEquals("temporal", jwt.audience());
     assertEquals(List.of("RS256", "ES256"), jwt.algorithms());
     assertEquals("sub", jwt.subjectClaim());
     assertEquals("groups", jwt.groupsClaim());
     assertEquals("permissions", jwt.permissionsClaim());
     assertNull(jwt.permissionsRegex());
     assertEquals(AccountRole.READ_ONLY, jwt.defaultRole());
+    assertEquals(1000, jwt.maxVerificationsPerSecond());
   }
 
   @Test
@@ -83,7 +91,8 @@ class IdentityConfigReaderTest {
         "jwks-refresh-interval", "10m", "jwks-refetch-interval", "1m",
         "jwks-fetch-timeout", "2s", "jwt-subject-claim", "email", "jwt-groups-claim", "roles",
         "jwt-permissions-claim", "perms", "jwt-default-role", "developer",
-        "jwt-permissions-regex", "^(?P<namespace>[a-z-]+)\\.(?P<role>\\w+)$").identity().jwt();
+        "jwt-permissions-regex", "^(?P<namespace>[a-z-]+)\\.(?P<role>\\w+)$",
+        "jwt-max-verifications-per-second", "250").identity().jwt();
     assertEquals("/etc/jwks.json", jwt.jwks());
     assertEquals("https://idp", jwt.issuer());
     assertEquals("temporal", jwt.audience());
@@ -100,17 +109,19 @@ class IdentityConfigReaderTest {
     assertTrue(m.matches());
     assertEquals("orders", m.group("namespace"));
     assertEquals("writer", m.group("role"));
+    assertEquals(250, jwt.maxVerificationsPerSecond());
   }
 
   @Test
   void defaultRoleNoneRefusesUnknownSubjects() throws Exception {
-    assertNull(load("jwks", "j.json", "jwt-default-role", "none").identity().jwt().defaultRole());
+    assertNull(load(jwt("jwt-default-role", "none")).identity().jwt().defaultRole());
   }
 
   @Test
   void listsInTheFileAreReadAsLists() throws Exception {
     ProxyConfig config = loadFile("tls:\n  cert: c.pem\n  key: k.pem\n  client_ca: ca.pem\n"
-        + "identity:\n  jwt:\n    jwks: j.json\n    algorithms: [ES256, RS256]\n"
+        + "identity:\n  jwt:\n    jwks: j.json\n    issuer: i\n    audience: a\n"
+        + "    algorithms: [ES256, RS256]\n"
         + "  mtls:\n    principal_from:\n      - cn\n      - spiffe\n");
     assertEquals(List.of("ES256", "RS256"), config.identity().jwt().algorithms());
     assertEquals(new MtlsSettings(List.of(CertificateName.CN, CertificateName.SPIFFE)),
@@ -119,8 +130,8 @@ class IdentityConfigReaderTest {
 
   @Test
   void aCommaStringInTheFileIsAListToo() throws Exception {
-    ProxyConfig config = loadFile("identity:\n  jwt:\n    jwks: j.json\n"
-        + "    algorithms: RS256,EdDSA\n");
+    ProxyConfig config = loadFile("identity:\n  jwt:\n    jwks: j.json\n    issuer: i\n"
+        + "    audience: a\n    algorithms: RS256,EdDSA\n");
     assertEquals(List.of("RS256", "EdDSA"), config.identity().jwt().algorithms());
   }
 
@@ -143,24 +154,40 @@ class IdentityConfigReaderTest {
 
   static Stream<Arguments> invalid() {
     return Stream.of(
-        Arguments.of(new String[] {"jwks", "j", "jwt-algorithms", "none"},
+        Arguments.of(jwt("jwt-algorithms", "none"),
             "identity.jwt.algorithms: 'none' is never accepted"),
-        Arguments.of(new String[] {"jwks", "j", "jwt-algorithms", "RS256,HS256"},
+        Arguments.of(jwt("jwt-algorithms", "RS256,HS256"),
             "identity.jwt.algorithms: HS256 is never accepted"),
-        Arguments.of(new String[] {"jwks", "j", "jwt-algorithms", "RS999"},
+        Arguments.of(jwt("jwt-algorithms", "RS999"),
             "'RS999' is not a JWS algorithm"),
-        Arguments.of(new String[] {"jwks", "j", "jwt-algorithms", " , "},
+        Arguments.of(jwt("jwt-algorithms", " , "),
             "needs at least one algorithm"),
-        Arguments.of(new String[] {"jwks", "j", "jwt-permissions-regex", "(?<namespace>\\w+):"},
+        Arguments.of(jwt("jwt-permissions-regex", "(?<namespace>\\w+):"),
             "identity.jwt.permissions_regex: permissions_regex needs a named group 'role'"),
-        Arguments.of(new String[] {"jwks", "j", "jwt-permissions-regex", "(?<namespace>"},
+        Arguments.of(jwt("jwt-permissions-regex", "(?<namespace>"),
             "identity.jwt.permissions_regex: permissions_regex does not compile"),
-        Arguments.of(new String[] {"jwks", "j", "jwt-default-role", "boss"},
-            "identity.jwt.default_role: expected an account role"),
-        Arguments.of(new String[] {"jwks", "j", "jwt-clock-skew", "soon"}, "duration"),
-        Arguments.of(new String[] {"jwks", "j", "jwks-refresh-interval", "0s"},
+        Arguments.of(jwt("jwt-default-role", "boss"),
+            "identity.jwt.default_role: expected read_only, developer, finance_admin or none"),
+        Arguments.of(jwt("jwt-default-role", "global_admin"), "identity.jwt.default_role:"
+            + " global_admin is not allowed: every valid token of the identity provider would be"
+            + " an admin"),
+        Arguments.of(jwt("jwt-default-role", "Account-Owner"),
+            "identity.jwt.default_role: account_owner is not allowed"),
+        Arguments.of(jwt("jwt-clock-skew", "11m"), "identity.jwt.clock_skew: must be at most 10m"),
+        Arguments.of(jwt("jwt-clock-skew", "601s"), "identity.jwt.clock_skew: must be at most"),
+        Arguments.of(jwt("jwt-max-verifications-per-second", "0"),
+            "identity.jwt.max_verifications_per_second: 0 is outside 1..1048575"),
+        Arguments.of(jwt("jwt-max-verifications-per-second", "1048576"),
+            "identity.jwt.max_verifications_per_second: 1048576 is outside 1..1048575"),
+        Arguments.of(jwt("jwt-max-verifications-per-second", "lots"), "expected a number"),
+        Arguments.of(jwt("jwks-allow-insecure", "maybe"),
+            "identity.jwt.allow_insecure_jwks: expected true or false"),
+        Arguments.of(jwt("jwks", "https:///jwks.json"),
+            "identity.jwt.jwks: not a valid URL with a host"),
+        Arguments.of(jwt("jwt-clock-skew", "soon"), "duration"),
+        Arguments.of(jwt("jwks-refresh-interval", "0s"),
             "identity.jwt.refresh_interval: must be more than zero"),
-        Arguments.of(new String[] {"jwks", "j", "jwt-subject-claim", " "},
+        Arguments.of(jwt("jwt-subject-claim", " "),
             "identity.jwt.subject_claim: a claim name must not be empty"),
         Arguments.of(new String[] {"jwks", "ftp://idp/jwks"}, "got a ftp: URL"),
         Arguments.of(new String[] {"jwt-issuer", "https://idp", "jwt-audience", "a"},
@@ -182,6 +209,90 @@ class IdentityConfigReaderTest {
   void invalidIdentitySettingsAreRejectedWithAClearMessage(String[] bad, String expected) {
     ConfigException e = rejected(bad);
     assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void issuerAndAudienceAreRequiredWithAJwks() {
+    List<String> errors = rejected("jwks", "j").errors();
+    assertEquals(2, errors.size(), errors.toString());
+    assertTrue(errors.get(0).startsWith("identity.jwt.issuer (--jwt-issuer) is required with"
+        + " identity.jwt.jwks: a shared identity provider's keys also sign"), errors.get(0));
+    assertTrue(errors.get(1).startsWith("identity.jwt.audience (--jwt-audience) is required with"
+        + " identity.jwt.jwks: without it a token"), errors.get(1));
+    for (String error : errors) {
+      assertTrue(error.endsWith("or to 'any' to accept every " + (error == errors.get(0)
+          ? "issuer" : "audience") + " explicitly"), error);
+    }
+  }
+
+  @Test
+  void anyAcceptsEveryIssuerOrAudienceAndServeIsWarned() throws Exception {
+    IdentitySettings identity = load("jwks", "j", "jwt-issuer", "any", "jwt-audience", "ANY")
+        .identity();
+    assertNull(identity.jwt().issuer());
+    assertNull(identity.jwt().audience());
+    List<String> warnings = identity.warnings();
+    assertEquals(2, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).startsWith("identity.jwt.issuer is any: tokens of every issuer"),
+        warnings.get(0));
+    assertTrue(warnings.get(1).startsWith("identity.jwt.audience is any: tokens the identity"
+        + " provider issued to any application are accepted"), warnings.get(1));
+
+    IdentitySettings oneAny = load("jwks", "j", "jwt-issuer", "https://idp.example.com/",
+        "jwt-audience", "any").identity();
+    assertEquals("https://idp.example.com/", oneAny.jwt().issuer());
+    assertEquals(1, oneAny.warnings().size(), oneAny.warnings().toString());
+    assertEquals(List.of(), load(jwt()).identity().warnings());
+  }
+
+  @Test
+  void adminDefaultRolesAreRefusedButTheOthersAreAccepted() throws Exception {
+    assertEquals(AccountRole.FINANCE_ADMIN,
+        load(jwt("jwt-default-role", "finance_admin")).identity().jwt().defaultRole());
+    assertEquals(AccountRole.DEVELOPER,
+        load(jwt("jwt-default-role", "developer")).identity().jwt().defaultRole());
+  }
+
+  @Test
+  void aClockSkewOfTenMinutesIsTheMost() throws Exception {
+    assertEquals(Duration.ofMinutes(10),
+        load(jwt("jwt-clock-skew", "10m")).identity().jwt().clockSkew());
+    assertEquals(Duration.ZERO, load(jwt("jwt-clock-skew", "0s")).identity().jwt().clockSkew());
+  }
+
+  @Test
+  void theMostVerificationsPerSecondIsAccepted() throws Exception {
+    assertEquals(1048575, load(jwt("jwt-max-verifications-per-second", "1048575")).identity()
+        .jwt().maxVerificationsPerSecond());
+  }
+
+  @Test
+  void plainHttpToAnotherHostNeedsTheOptInAndIsWarnedAbout() throws Exception {
+    IdentitySettings identity = load(jwt("jwks", "http://user:pw@idp.internal:8080/keys?token=t1",
+        "jwks-allow-insecure", "true")).identity();
+    assertEquals("http://user:pw@idp.internal:8080/keys?token=t1", identity.jwt().jwks());
+    assertEquals(List.of("identity.jwt.jwks http://idp.internal:8080/keys is plain http"
+        + " (allow_insecure_jwks): whoever can answer on the network path chooses the keys"),
+        identity.warnings());
+  }
+
+  @Test
+  void aRefusedUrlIsShownWithoutItsCredentials() {
+    ConfigException e = rejected(jwt("jwks", "http://svc:s3cret@idp.example.com/jwks?key=k3y#f"));
+    assertEquals(List.of("identity.jwt.jwks: http://idp.example.com/jwks is plain http: anyone"
+        + " on the network path could serve their own keys and sign any token. Use https, a"
+        + " loopback host (127.0.0.1, ::1, localhost), or set identity.jwt.allow_insecure_jwks:"
+        + " true (--jwks-allow-insecure true) if the path is otherwise protected"), e.errors());
+  }
+
+  @Test
+  void theNewJwtSettingsAreReadFromTheFile() throws Exception {
+    JwtSettings jwt = loadFile("identity:\n  jwt:\n    jwks: http://jwks.internal/keys\n"
+        + "    issuer: https://idp.example.com/\n    audience: temporal\n"
+        + "    allow_insecure_jwks: true\n    max_verifications_per_second: 50\n")
+        .identity().jwt();
+    assertEquals("http://jwks.internal/keys", jwt.jwks());
+    assertEquals(50, jwt.maxVerificationsPerSecond());
   }
 
   @Test
