@@ -12,6 +12,7 @@ import dev.temporalrbac.proto.v1.ExplainRequest;
 import dev.temporalrbac.proxy.config.ConfigException;
 import dev.temporalrbac.proxy.config.ConfigLoader;
 import dev.temporalrbac.proxy.config.IdentitySettings;
+import dev.temporalrbac.proxy.explain.ClientChainCheck;
 import dev.temporalrbac.proxy.explain.Explainer;
 import dev.temporalrbac.proxy.explain.Explanation;
 import dev.temporalrbac.proxy.explain.Json;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -74,7 +76,7 @@ public final class ExplainCommand implements Command {
         + ").\n"
         + "  --jwt needs identity.jwt.jwks (the JWKS is loaded once); --cert a PEM file holding\n"
         + "  the client certificate chain, leaf first, and tls.client_auth optional or require;\n"
-        + "  the chain is taken as verified (explain does not check it against tls.client_ca).\n"
+        + "  the chain must verify against tls.client_ca as in the TLS handshake (else exit 1).\n"
         + "  With --cert and --api-key or --jwt the bearer credential identifies the caller, as\n"
         + "  on the wire. --api-key and --jwt show the secret to other local users (process\n"
         + "  list); for API keys prefer the stdin form below.\n"
@@ -132,6 +134,12 @@ public final class ExplainCommand implements Command {
     if (args.has("cert")) {
       try {
         chain = PemChain.read(Path.of(args.get("cert")));
+        // as the TLS handshake would: a chain that does not verify never reaches a decision
+        String problem = ClientChainCheck.load(settings.clientCa()).problem(chain, Instant.now());
+        if (problem != null) {
+          err.println("explain: " + problem);
+          return ExitCode.POLICY_ERROR;
+        }
       } catch (IOException e) {
         err.println("explain: " + e.getMessage());
         return ExitCode.POLICY_ERROR;

@@ -62,7 +62,9 @@ final class IdentityConfigReader {
       errors.add(PRINCIPAL_FROM + " is set but tls.client_auth is none (no client certificate"
           + " is asked for)");
     }
-    return new IdentitySettings(jwt, mtls, clientAuth);
+    String clientCa = optional(s, "tls.client_ca");
+    return new IdentitySettings(jwt, mtls, clientAuth,
+        clientCa == null ? null : java.nio.file.Path.of(clientCa));
   }
 
   private JwtSettings jwt(Map<String, String> s) {

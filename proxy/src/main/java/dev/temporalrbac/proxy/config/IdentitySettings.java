@@ -12,8 +12,16 @@ import java.util.List;
  * @param jwt JWT bearer tokens; null when {@code identity.jwt.jwks} is not set
  * @param mtls client certificates name principals; null when {@code tls.client_auth} is none
  * @param clientAuth whether callers' TLS connections present client certificates
+ * @param clientCa {@code tls.client_ca}, the roots client certificates are verified against;
+ *     null when unset
  */
-public record IdentitySettings(JwtSettings jwt, MtlsSettings mtls, ClientAuth clientAuth) {
+public record IdentitySettings(JwtSettings jwt, MtlsSettings mtls, ClientAuth clientAuth,
+    java.nio.file.Path clientCa) {
+  /** Settings without the client CA's location (tests that build the TLS side themselves). */
+  public IdentitySettings(JwtSettings jwt, MtlsSettings mtls, ClientAuth clientAuth) {
+    this(jwt, mtls, clientAuth, null);
+  }
+
   public static IdentitySettings apiKeysOnly() {
     return new IdentitySettings(null, null, ClientAuth.NONE);
   }

@@ -254,6 +254,17 @@ class ExplainIdentityTest {
   }
 
   @Test
+  void aCertificateThatDoesNotVerifyAgainstTheClientCaIsNeverDecided() throws Exception {
+    Path worker = certificate("worker-4", WORKER);
+    Path otherCa = certificate("other-ca", "spiffe://example.org/ca");
+    CliRun run = explain("--tls-client-ca", otherCa.toString(), "--cert", worker.toString(),
+        "--method", START, "--namespace", "payments");
+    assertEquals(ExitCode.POLICY_ERROR, run.code(), run.out() + run.err());
+    assertTrue(run.err().contains("does not verify against tls.client_ca"), run.err());
+    assertFalse(run.out().contains("\"decision\""), "no decision is printed: " + run.out());
+  }
+
+  @Test
   void aCertificateNeedsClientCertificatesAccepted() throws Exception {
     Path cert = certificate("worker-3", WORKER);
     CliRun run = explain("--cert", cert.toString(), "--method", START);
@@ -270,7 +281,7 @@ class ExplainIdentityTest {
     assertTrue(run.err().contains("not.pem"), run.err());
   }
 
-  /** A self-signed P-256 certificate with a URI SAN, as PEM (explain takes the chain as verified). */
+  /** A self-signed P-256 certificate with a URI SAN, as PEM (its own trust anchor). */
   private static Path certificate(String name, String uri) throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
