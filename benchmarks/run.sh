@@ -751,6 +751,17 @@ if os.path.exists(jfr):
     w(text[idx:].strip()[:6000] if idx >= 0 else text.strip()[:6000])
     w("```")
     w("")
+def jmh_table(path):
+    """The JMH result table of one run, without its per-second GC rows."""
+    t = open(path).read()
+    m = re.search(r"^Benchmark\s.*Mode\s+Cnt.*$", t, re.M)
+    table = t[m.start():].strip().splitlines() if m else t[-4000:].splitlines()
+    keep = [l for l in table if not re.search(r":(gc\.alloc\.rate|gc\.count|gc\.time) ", l)
+            and not l.startswith("Benchmark result is saved")]
+    w("```")
+    w("\n".join(keep))
+    w("```")
+    w("")
 jmh = os.path.join(work, "jmh.txt")
 if os.path.exists(jmh):
     w("## JMH decision benchmark")
@@ -759,15 +770,7 @@ if os.path.exists(jmh):
       "harness's own cost (picking a user, and reading its cold 256-character secret at 100 000 users), included in the "
       "`decide*` figures.")
     w("")
-    w("```")
-    t = open(jmh).read()
-    m = re.search(r"^Benchmark\s.*Mode\s+Cnt.*$", t, re.M)
-    table = t[m.start():].strip().splitlines() if m else t[-4000:].splitlines()
-    keep = [l for l in table if not re.search(r":(gc\.alloc\.rate|gc\.count|gc\.time) ", l)
-            and not l.startswith("Benchmark result is saved")]
-    w("\n".join(keep))
-    w("```")
-    w("")
+    jmh_table(jmh)
 jmh_jwt = os.path.join(work, "jmh-jwt.txt")
 if os.path.exists(jmh_jwt):
     w("## JMH decision benchmark, JWT callers")
@@ -776,15 +779,7 @@ if os.path.exists(jmh_jwt):
       "`Cached`: the token was verified before (verified-token cache hit); `Uncached`: the cache is off, so every "
       "decision verifies the signature, as a token's first call does.")
     w("")
-    w("```")
-    t = open(jmh_jwt).read()
-    m = re.search(r"^Benchmark\s.*Mode\s+Cnt.*$", t, re.M)
-    table = t[m.start():].strip().splitlines() if m else t[-4000:].splitlines()
-    keep = [l for l in table if not re.search(r":(gc\.alloc\.rate|gc\.count|gc\.time) ", l)
-            and not l.startswith("Benchmark result is saved")]
-    w("\n".join(keep))
-    w("```")
-    w("")
+    jmh_table(jmh_jwt)
 pl = os.path.join(work, "policy-load.txt")
 if os.path.exists(pl):
     w("## Policy load time and retained heap")

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -329,14 +328,9 @@ public final class ConfigLoader {
     return key;
   }
 
-  private <T> T parse(Map<String, String> s, String key, String fallback, Function<String, T> parser) {
-    String text = s.getOrDefault(key, fallback);
-    try {
-      return parser.apply(text.trim());
-    } catch (IllegalArgumentException | DateTimeParseException e) {
-      errors.add(key + ": " + e.getMessage());
-      return parser.apply(fallback);
-    }
+  private <T> T parse(Map<String, String> s, String key, String fallback,
+      Function<String, T> parser) {
+    return SettingValues.parse(errors, s, key, fallback, parser);
   }
 
   private static Path path(Map<String, String> s, String key) {

@@ -5,7 +5,6 @@ import dev.temporalrbac.policy.identity.mtls.CertificateName;
 import dev.temporalrbac.policy.identity.mtls.MtlsSettings;
 import dev.temporalrbac.policy.model.AccountRole;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -252,12 +251,6 @@ final class IdentityConfigReader {
 
   private <T> T parse(Map<String, String> s, String key, String fallback,
       Function<String, T> parser) {
-    String text = s.getOrDefault(key, fallback);
-    try {
-      return parser.apply(text.trim());
-    } catch (IllegalArgumentException | DateTimeParseException e) {
-      errors.add(key + ": " + e.getMessage());
-      return parser.apply(fallback);
-    }
+    return SettingValues.parse(errors, s, key, fallback, parser);
   }
 }

@@ -3,7 +3,10 @@ package dev.temporalrbac.proxy.config;
 import dev.temporalrbac.proxy.server.EnforcementMode;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -13,6 +16,22 @@ import java.util.function.Function;
  */
 final class SettingValues {
   private SettingValues() {}
+
+  /**
+   * The setting {@code key} of {@code s} read by {@code parser}, or {@code fallback} when absent.
+   * A bad value is reported in {@code errors} (key and why) and the fallback's reading is
+   * returned, so loading goes on and every problem is reported at once.
+   */
+  static <T> T parse(List<String> errors, Map<String, String> s, String key, String fallback,
+      Function<String, T> parser) {
+    String text = s.getOrDefault(key, fallback);
+    try {
+      return parser.apply(text.trim());
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      errors.add(key + ": " + e.getMessage());
+      return parser.apply(fallback);
+    }
+  }
 
   static InetSocketAddress address(String text) {
     int colon = text.lastIndexOf(':');

@@ -10,7 +10,6 @@ import dev.temporalrbac.proxy.server.UpstreamCredentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,12 +22,7 @@ class ConfigLoaderTest {
   @TempDir Path dir;
 
   private static Map<String, String> flags(String... pairs) {
-    Map<String, String> map = new HashMap<>();
-    map.put("policy", "policy.yaml");
-    for (int i = 0; i < pairs.length; i += 2) {
-      map.put(pairs[i], pairs[i + 1]);
-    }
-    return map;
+    return Flags.of(pairs);
   }
 
   @Test

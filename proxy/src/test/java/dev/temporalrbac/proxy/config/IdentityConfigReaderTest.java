@@ -12,7 +12,6 @@ import dev.temporalrbac.policy.model.AccountRole;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -28,12 +27,7 @@ class IdentityConfigReaderTest {
   @TempDir Path dir;
 
   private static Map<String, String> flags(String... pairs) {
-    Map<String, String> map = new HashMap<>();
-    map.put("policy", "policy.yaml");
-    for (int i = 0; i < pairs.length; i += 2) {
-      map.put(pairs[i], pairs[i + 1]);
-    }
-    return map;
+    return Flags.of(pairs);
   }
 
   /** {@code --jwks j} with the issuer and audience it requires, then {@code more}. */

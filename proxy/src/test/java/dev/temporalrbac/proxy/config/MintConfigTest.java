@@ -14,7 +14,6 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.temporalrbac.proxy.server.UpstreamCredentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,12 +24,7 @@ class MintConfigTest {
   @TempDir Path dir;
 
   private static Map<String, String> flags(String... pairs) {
-    Map<String, String> map = new HashMap<>();
-    map.put("policy", "policy.yaml");
-    for (int i = 0; i < pairs.length; i += 2) {
-      map.put(pairs[i], pairs[i + 1]);
-    }
-    return map;
+    return Flags.of(pairs);
   }
 
   private static List<String> errors(String... pairs) {

@@ -1,5 +1,6 @@
 package dev.temporalrbac.proxy.mint;
 
+import dev.temporalrbac.proxy.policy.SteppedClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -134,13 +135,13 @@ class MintedTokenTest {
 
   @Test
   void reusedUntilHalfItsLifetimeThenMintedAgain() throws Exception {
-    MutableClock clock = new MutableClock(NOW);
+    SteppedClock clock = new SteppedClock(NOW);
     TokenMinter minter = minter(clock);
     EffectiveRights dev = policy().rightsOf("dev@example.com");
     String first = minter.authorization(dev);
-    clock.advance(Duration.ofMinutes(2).plusSeconds(29));
+    clock.step(Duration.ofMinutes(2).plusSeconds(29));
     assertEquals(first, minter.authorization(dev), "renewed before half its lifetime");
-    clock.advance(Duration.ofSeconds(1));
+    clock.step(Duration.ofSeconds(1));
     String second = minter.authorization(dev);
     assertNotEquals(first, second, "still the old token at half its lifetime");
     assertEquals(Date.from(NOW.plusSeconds(150 + 300)),

@@ -7,10 +7,18 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that moves only when a test steps it. Not thread-safe beyond a volatile read. */
-final class SteppedClock extends Clock {
-  private volatile Instant now = Instant.parse("2026-06-01T00:00:00Z");
+public final class SteppedClock extends Clock {
+  private volatile Instant now;
 
-  void step(Duration by) {
+  public SteppedClock() {
+    this(Instant.parse("2026-06-01T00:00:00Z"));
+  }
+
+  public SteppedClock(Instant start) {
+    this.now = start;
+  }
+
+  public void step(Duration by) {
     now = now.plus(by);
   }
 
