@@ -96,7 +96,14 @@ public class JwtDecisionBenchmark {
           : new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
       jwksFile = Files.createTempFile("bench-jwks", ".json");
       Files.writeString(jwksFile, new JWKSet(key).toPublicJWKSet().toString());
-      JwtSettings settings = JwtSettings.defaults(jwksFile.toString());
+      JwtSettings defaults = JwtSettings.defaults(jwksFile.toString());
+      // the verification budget lifted, so the uncached figures measure signature checks, not
+      // refusals once max_verifications_per_second is spent
+      JwtSettings settings = new JwtSettings(defaults.jwks(), defaults.refreshInterval(),
+          defaults.unknownKeyRefetchInterval(), defaults.fetchTimeout(), defaults.issuer(),
+          defaults.audience(), defaults.clockSkew(), defaults.algorithms(),
+          defaults.subjectClaim(), defaults.groupsClaim(), defaults.permissionsClaim(),
+          defaults.permissionsRegex(), defaults.defaultRole(), (1 << 20) - 1);
       keys = new JwksKeys(settings, Clock.systemUTC());
       keys.loadInitial();
       MethodCatalog catalog = MethodCatalog.load();

@@ -64,11 +64,15 @@ final class Authenticator {
       out.fail(Reason.NO_CREDENTIALS, "no credentials: " + identities.accepted());
       return null;
     }
+    TokenAuthenticator tokens = identities.tokens();
+    if (tokens != null && tokens.remembers(bearer)) {
+      return record(tokens.authenticate(policy, bearer), out); // verified before: a JWT
+    }
     int slot = policy.findKey(HASHERS.get().digest(bearer));
-    if (slot < 0 && identities.tokens() != null && CompactJws.looksLike(bearer)) {
+    if (slot < 0 && tokens != null && CompactJws.looksLike(bearer)) {
       // shaped as a JWT and no API key of the policy: a token (an API key may be JWT-shaped too,
       // as Temporal Cloud's are, and is found by its hash first; a hash match cannot be forged)
-      return record(identities.tokens().authenticate(policy, bearer), out);
+      return record(tokens.authenticate(policy, bearer), out);
     }
     return apiKey(policy, slot, out);
   }

@@ -125,11 +125,20 @@ public final class Authorizer {
     if (entry != null) {
       ctx.required = requirements[entry.index()];
     }
+    if (entry != null && entry.rule().scope() == Scope.PUBLIC) {
+      // open to anyone: only malformed or repeated headers are refused, as decide does
+      return authenticator.wellFormed(caller, ctx) ? cleared(ctx) : ctx.toDecision();
+    }
     if (authenticator.authenticate(policy, caller, ctx) != null) {
-      ctx.reset("", ""); // no reference to the snapshot's objects is kept
-      return null;
+      return cleared(ctx);
     }
     return ctx.toDecision();
+  }
+
+  /** No refusal: the context keeps no reference to the snapshot's objects. Returns null. */
+  private static Decision cleared(DecisionContext ctx) {
+    ctx.reset("", "");
+    return null;
   }
 
   /** One header value or a list of them (the single value avoids building a list per call). */

@@ -16,8 +16,11 @@ public enum IdentifiedBy {
   /** A principal id given by an operator ({@code explain --principal}); never on the wire. */
   PRINCIPAL;
 
+  /** The label, made once: it is read on every decision. */
+  private final String label = name().toLowerCase(Locale.ROOT);
+
   /** Audit and metric form, e.g. {@code api_key}. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 }

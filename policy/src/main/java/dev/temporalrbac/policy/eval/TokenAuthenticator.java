@@ -11,4 +11,13 @@ import dev.temporalrbac.policy.model.PolicySnapshot;
 public interface TokenAuthenticator {
   /** The token's rights under {@code policy}, or why it is refused. Never logs the token. */
   Authentication authenticate(PolicySnapshot policy, String token);
+
+  /**
+   * Whether {@code token} verified before and is still remembered: such a token is a JWT, so the
+   * API key lookup (a SHA-256 of the whole token) can be skipped. Cheap; the default remembers
+   * nothing.
+   */
+  default boolean remembers(String token) {
+    return false;
+  }
 }

@@ -78,6 +78,11 @@ class CallerTest {
     assertEquals(Reason.MULTIPLE_CREDENTIALS, twice.reason(), twice::message);
     assertTrue(Fixtures.AUTHORIZER.decide(policy, Caller.anonymous(), Fixtures.HEALTH_CHECK, null,
         null).allowed(), "open to anyone who sends no credential");
+    // and the same at the call's headers
+    assertEquals(null, Fixtures.AUTHORIZER.refusalAtHeaders(policy, Caller.anonymous(),
+        Fixtures.HEALTH_CHECK));
+    assertEquals(reason, Fixtures.AUTHORIZER.refusalAtHeaders(policy,
+        Caller.fromRequest(List.of(header), List.of()), Fixtures.HEALTH_CHECK).reason().label());
   }
 
   @ParameterizedTest

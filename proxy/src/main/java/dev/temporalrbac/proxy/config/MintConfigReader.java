@@ -52,8 +52,13 @@ final class MintConfigReader {
     }
     Duration ttl = null;
     try {
-      ttl = SettingValues.atLeast(TokenMinter.MIN_TTL, "a token is renewed at half its lifetime")
-          .apply(s.getOrDefault(TOKEN_TTL, "5m").trim());
+      Duration read = SettingValues.atLeast(TokenMinter.MIN_TTL,
+          "a token is renewed at half its lifetime").apply(s.getOrDefault(TOKEN_TTL, "5m").trim());
+      if (read.compareTo(TokenMinter.MAX_TTL) > 0) {
+        throw new IllegalArgumentException("must be at most 1h (a minted token cannot be revoked"
+            + " short of rotating the signing key), got '" + s.get(TOKEN_TTL) + "'");
+      }
+      ttl = read;
     } catch (IllegalArgumentException | DateTimeParseException e) {
       errors.add(TOKEN_TTL + ": " + e.getMessage());
     }

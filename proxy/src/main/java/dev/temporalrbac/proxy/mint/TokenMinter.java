@@ -37,6 +37,8 @@ import java.util.Objects;
 public final class TokenMinter {
   /** Shortest token lifetime accepted: a token is renewed at half of it. */
   public static final Duration MIN_TTL = Duration.ofSeconds(30);
+  /** Longest lifetime: a minted token cannot be revoked short of rotating the signing key. */
+  public static final Duration MAX_TTL = Duration.ofHours(1);
   /** The default {@code upstream.credentials.issuer}. */
   public static final String DEFAULT_ISSUER = "temporal-rbac-proxy";
   /** Distinct rights whose tokens are kept; more are minted again when next needed. */
@@ -71,8 +73,9 @@ public final class TokenMinter {
     if (issuer == null || issuer.isBlank()) {
       throw new IllegalArgumentException("the issuer must not be empty");
     }
-    if (ttl.compareTo(MIN_TTL) < 0) {
-      throw new IllegalArgumentException("the token lifetime must be at least " + MIN_TTL);
+    if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+      throw new IllegalArgumentException("the token lifetime must be within " + MIN_TTL + ".."
+          + MAX_TTL);
     }
     try {
       this.signer = new ECDSASigner(key);

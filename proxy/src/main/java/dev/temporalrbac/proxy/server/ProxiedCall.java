@@ -164,7 +164,9 @@ final class ProxiedCall implements TimerTask {
       return;
     } else {
       hold.arrived();
-      openUpstream();
+      if (!openUpstream()) {
+        return;
+      }
       upstream.sendMessage(message);
     }
     hold.shrinkTo(message.length);
@@ -196,14 +198,15 @@ final class ProxiedCall implements TimerTask {
         reject(Refusals.missingRequest(method.getFullMethodName()), Rejection.MISSING_REQUEST);
         return;
       }
-      if (!decide(EMPTY)) {
+      if (!decide(EMPTY) || !openUpstream()) {
         return;
       }
-      openUpstream();
       upstream.halfClose();
     } else if (singleRequest) {
       hold.shrinkTo(request.length);
-      openUpstream();
+      if (!openUpstream()) {
+        return;
+      }
       upstream.sendMessage(request);
       request = null;
       upstream.halfClose();
@@ -260,15 +263,26 @@ final class ProxiedCall implements TimerTask {
     return true;
   }
 
-  private void openUpstream() {
+  /**
+   * Opens the upstream call with the headers to send; false when they could not be made (a
+   * minted credential failed to sign), in which case the call has ended INTERNAL, unforwarded.
+   */
+  private boolean openUpstream() {
+    Metadata upstreamHeaders;
+    try {
+      upstreamHeaders = forwarder.credentials().upstreamHeaders(headers, decision);
+    } catch (RuntimeException e) {
+      return failed(e);
+    }
     CallOptions options = CallOptions.DEFAULT.withExecutor(serial);
     if (deadline != null) {
       options = options.withDeadline(deadline);
     }
     upstream = forwarder.upstream().newCall(method, options);
     upstreamStart = System.nanoTime();
-    upstream.start(new UpstreamListener(), forwarder.credentials().upstreamHeaders(headers, decision));
+    upstream.start(new UpstreamListener(), upstreamHeaders);
     upstream.request(1);
+    return true;
   }
 
   /** The caller as its headers and connection present it; read once, at its first use. */

@@ -23,6 +23,9 @@ public final class UpstreamCredentials {
     MINT
   }
 
+  /** Extra data Temporal's frontend passes to its claim mapper beside the token. */
+  static final Metadata.Key<String> AUTHORIZATION_EXTRAS =
+      Metadata.Key.of("authorization-extras", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -104,7 +107,8 @@ public final class UpstreamCredentials {
   /**
    * Turns the headers a call arrived with into the headers to send upstream, in place: the
    * values are never decoded or copied, only the hop-by-hop ones and, unless passing through,
-   * {@code authorization} are removed. The caller gives up {@code inbound}.
+   * {@code authorization} and {@code authorization-extras} (which Temporal hands to its claim
+   * mapper with the token) are removed. The caller gives up {@code inbound}.
    */
   Metadata upstreamHeaders(Metadata inbound) {
     for (Metadata.Key<String> key : HOP_BY_HOP) {
@@ -114,6 +118,7 @@ public final class UpstreamCredentials {
     }
     if (mode != Mode.PASSTHROUGH) {
       inbound.discardAll(AUTHORIZATION);
+      inbound.discardAll(AUTHORIZATION_EXTRAS);
     }
     if (mode == Mode.REPLACE) {
       inbound.put(AUTHORIZATION, replacement);

@@ -95,6 +95,12 @@ class MintConfigTest {
   }
 
   @Test
+  void aMintedTokenLivesAnHourAtMost() {
+    hasError(errors("credentials", "mint", "upstream-token-ttl", "2h"),
+        "upstream.credentials.token_ttl", "at most 1h");
+  }
+
+  @Test
   void aPublicOnlyKeyFileIsRefused() throws Exception {
     Path keyFile = dir.resolve("public.jwk");
     Files.writeString(keyFile, new ECKeyGenerator(Curve.P_256).keyID("k").generate()

@@ -196,6 +196,9 @@ class MintedTokenTest {
         Duration.ofMinutes(5), clock));
     IllegalArgumentException shortTtl = assertThrows(IllegalArgumentException.class,
         () -> new TokenMinter(KEY, "iss", null, Duration.ofSeconds(29), clock));
-    assertTrue(shortTtl.getMessage().contains("at least"), shortTtl.getMessage());
+    assertTrue(shortTtl.getMessage().contains("within PT30S..PT1H"), shortTtl.getMessage());
+    IllegalArgumentException longTtl = assertThrows(IllegalArgumentException.class,
+        () -> new TokenMinter(KEY, "iss", null, Duration.ofMinutes(61), clock));
+    assertTrue(longTtl.getMessage().contains("within PT30S..PT1H"), longTtl.getMessage());
   }
 }

@@ -97,6 +97,28 @@ class CredentialsTest {
     }
   }
 
+  /** Temporal hands {@code authorization-extras} to its claim mapper: it is the caller's too. */
+  @Test
+  void authorizationExtrasTravelOnlyWithThePassedThroughCredential() throws Exception {
+    Metadata.Key<String> extras =
+        Metadata.Key.of("authorization-extras", Metadata.ASCII_STRING_MARSHALLER);
+    for (UpstreamCredentials credentials : List.of(UpstreamCredentials.strip(),
+        UpstreamCredentials.replace("proxy-own-key"), UpstreamCredentials.passthrough())) {
+      try (ProxyFixture fx = ProxyFixture.builder().credentials(credentials).start()) {
+        Metadata headers = ProxyFixture.auth(DEV);
+        headers.put(extras, "caller-extra-data");
+        assertEquals(Status.Code.OK,
+            fx.unary(headers, START, start("orders")).awaitClose().getCode());
+        String upstream = fx.upstream.calls().get(0).headers.get(extras);
+        if (credentials.mode() == UpstreamCredentials.Mode.PASSTHROUGH) {
+          assertEquals("caller-extra-data", upstream);
+        } else {
+          assertNull(upstream, credentials + " forwarded the caller's authorization-extras");
+        }
+      }
+    }
+  }
+
   /** Records what the proxy tells its observer. */
   static final class RecordingObserver implements CallObserver {
     record Decided(Decision decision, CallInfo call, boolean enforced) {}

@@ -19,7 +19,7 @@ import java.time.Instant;
  * the token.
  *
  * <p>A token that passed the signature and claim checks is remembered by its text (bounded by
- * total token characters, each entry for at most {@code refresh_interval}), so a client
+ * total token characters, an entry dropped once unused for {@code refresh_interval}), so a client
  * repeating its token pays one map lookup instead of a signature check. A remembered token is
  * still checked against the clock ({@code exp}, {@code nbf}) and must have been verified with the
  * key the JWKS holds for its id now; refused tokens are never remembered.
@@ -40,8 +40,11 @@ public final class JwtAuthenticator implements TokenAuthenticator {
   private final long skewMillis;
   /** Verified tokens by text; null when the cache is off. */
   private final Cache<String, VerifiedToken> verified;
-  /** Signature checks of tokens not yet verified, per second. */
-  private final VerificationBudget budget;
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(JwtAuthenticator.class.getName());
+  /** When the spent verification budget was last logged (clock millis); once a minute at most. */
+  private final java.util.concurrent.atomic.AtomicLong lastExhaustedWarning =
+      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
   public JwtAuthenticator(JwtSettings settings, JwksKeys keys, Clock clock) {
     this(settings, keys, clock, DEFAULT_CACHE_CHARS);
@@ -59,13 +62,13 @@ public final class JwtAuthenticator implements TokenAuthenticator {
     this.settings = settings;
     this.keys = keys;
     this.clock = clock;
-    this.verifier = new TokenVerifier(settings, keys);
+    this.verifier = new TokenVerifier(settings, keys,
+        new VerificationBudget(clock, settings.maxVerificationsPerSecond()));
     this.skewMillis = settings.clockSkew().toMillis();
-    this.budget = new VerificationBudget(clock, settings.maxVerificationsPerSecond());
     this.verified = cacheChars == 0 ? null : Caffeine.newBuilder()
         .maximumWeight(cacheChars)
         .<String, VerifiedToken>weigher((token, entry) -> token.length())
-        .expireAfterWrite(settings.refreshInterval())
+        .expireAfterAccess(settings.refreshInterval())
         .build();
   }
 
@@ -79,12 +82,10 @@ public final class JwtAuthenticator implements TokenAuthenticator {
     if (hit != null && keys.current().get(hit.key().kid()) == hit.key()) {
       return admit(policy, hit);
     }
-    if (!budget.tryTake()) {
-      return refused(Reason.TOKEN_VERIFICATIONS_EXHAUSTED, "", "the proxy is checking more new"
-          + " tokens than identity.jwt.max_verifications_per_second (" + budget.perSecond()
-          + ") allows; this one was not checked: retry shortly");
-    }
     TokenVerifier.Result result = verifier.verify(token);
+    if (result.reason() == Reason.TOKEN_VERIFICATIONS_EXHAUSTED) {
+      warnExhausted();
+    }
     if (result.token() == null) {
       return refused(result.reason(), result.subject(), result.message());
     }
@@ -93,6 +94,11 @@ public final class JwtAuthenticator implements TokenAuthenticator {
       verified.put(token, result.token());
     }
     return admitted;
+  }
+
+  @Override
+  public boolean remembers(String token) {
+    return verified != null && verified.getIfPresent(token) != null;
   }
 
   /** The time window by the clock, then the rights under {@code policy}. */
@@ -116,6 +122,21 @@ public final class JwtAuthenticator implements TokenAuthenticator {
           + policy.version() + ") and identity.jwt.default_role is none");
     }
     return Authentication.of(rights, IdentifiedBy.JWT, subject);
+  }
+
+  /**
+   * Says, once a minute at most, that new tokens are being refused unchecked: either many clients
+   * got new tokens at once, or someone is sending bogus ones to lock new logins out.
+   */
+  private void warnExhausted() {
+    long now = clock.millis();
+    long last = lastExhaustedWarning.get();
+    if ((last == Long.MIN_VALUE || now - last >= 60_000)
+        && lastExhaustedWarning.compareAndSet(last, now)) {
+      LOG.warning("new JWTs are being refused unchecked: identity.jwt.max_verifications_per_second"
+          + " (" + settings.maxVerificationsPerSecond() + ") is spent; see"
+          + " temporal_rbac_decisions_total{reason=\"token_verifications_exhausted\"}");
+    }
   }
 
   private static Authentication refused(Reason reason, String subject, String message) {

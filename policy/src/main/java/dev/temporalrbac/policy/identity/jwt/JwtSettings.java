@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  * @param defaultRole the account role of a token whose subject is no policy principal; null
  *     refuses such tokens ({@code none})
  * @param maxVerificationsPerSecond signature checks of tokens not yet verified, per second, across
- *     all callers; past it a new token is refused RESOURCE_EXHAUSTED (a bogus token costs a
- *     signature check, so this bounds the CPU unauthenticated callers can spend)
+ *     all callers, in RS256 checks (an ECDSA check counts 5); past it a new token is refused
+ *     RESOURCE_EXHAUSTED unchecked (a bogus token that passes the cheap checks costs a signature
+ *     check, so this bounds the CPU unauthenticated callers can spend)
  */
 public record JwtSettings(
     String jwks,
@@ -46,7 +47,7 @@ public record JwtSettings(
     AccountRole defaultRole,
     int maxVerificationsPerSecond) {
 
-  /** Signature checks of new tokens per second, by default: ~0.2 core of RS256 on one core. */
+  /** RS256-equivalent checks of new tokens per second, by default: about 0.2 of one core. */
   public static final int DEFAULT_MAX_VERIFICATIONS_PER_SECOND = 1000;
   /** The algorithms accepted when none are configured. */
   public static final List<String> DEFAULT_ALGORITHMS = List.of("RS256", "ES256");

@@ -24,11 +24,14 @@ import java.util.Map;
 final class TokenVerifier {
   private final JwtSettings settings;
   private final JwksKeys keys;
+  /** Signature checks left this second; taken only once every cheap check has passed. */
+  private final VerificationBudget budget;
   private final ClaimsMapper mapper;
 
-  TokenVerifier(JwtSettings settings, JwksKeys keys) {
+  TokenVerifier(JwtSettings settings, JwksKeys keys, VerificationBudget budget) {
     this.settings = settings;
     this.keys = keys;
+    this.budget = budget;
     this.mapper = new ClaimsMapper(settings);
   }
 
@@ -88,6 +91,12 @@ final class TokenVerifier {
       jwt = SignedJWT.parse(token);
     } catch (ParseException e) {
       return Result.refused(Reason.TOKEN_MALFORMED, "the JWT is not a valid compact JWS");
+    }
+    if (!budget.tryTake(VerificationBudget.cost(alg))) {
+      return Result.refused(Reason.TOKEN_VERIFICATIONS_EXHAUSTED, "the proxy is checking more"
+          + " new tokens' signatures than identity.jwt.max_verifications_per_second ("
+          + budget.perSecond() + " RS256-equivalent checks) allows; this one was not checked:"
+          + " retry shortly");
     }
     boolean valid;
     try {

@@ -282,7 +282,7 @@ class JwtAuthenticatorTest {
     assertTrue(auth.authenticate(policy, first).authenticated());
     Authentication spent = auth.authenticate(policy, second);
     assertRefused(spent, Reason.TOKEN_VERIFICATIONS_EXHAUSTED, second,
-        "max_verifications_per_second (1)", "retry");
+        "max_verifications_per_second (1 ", "retry");
     assertEquals(dev.temporalrbac.policy.eval.StatusCode.RESOURCE_EXHAUSTED,
         spent.reason().status());
     // the first token is remembered: accepted again although no check is left this second
@@ -300,5 +300,30 @@ class JwtAuthenticatorTest {
     keys.loadInitial();
     assertRefused(auth.authenticate(policy, token), Reason.TOKEN_BAD_SIGNATURE, token,
         "'rsa-1'");
+  }
+
+  @Test
+  void onlyTokensThatPassTheCheapChecksSpendTheBudget() {
+    JwtAuthenticator auth = new JwtAuthenticator(
+        Settings.of(server.url()).maxVerificationsPerSecond(1).build(), keys, Tokens.CLOCK);
+    for (int i = 0; i < 10; i++) {
+      String unsigned = Tokens.unsigned("{\"alg\":\"none\",\"kid\":\"rsa-1\"}",
+          Tokens.claims("viewer-" + i).build());
+      assertEquals(Reason.TOKEN_FORBIDDEN_ALGORITHM, auth.authenticate(policy, unsigned).reason());
+      String unknown = Tokens.sign(STRANGER, Tokens.claims("viewer-" + i).build());
+      assertEquals(Reason.TOKEN_UNKNOWN_KEY, auth.authenticate(policy, unknown).reason());
+    }
+    assertTrue(auth.authenticate(policy, Tokens.sign(RSA, Tokens.claims("viewer").build()))
+        .authenticated(), "junk that never reached a signature check spent nothing");
+  }
+
+  @Test
+  void anEcdsaCheckCostsFiveRsaChecks() {
+    JwtAuthenticator auth = new JwtAuthenticator(
+        Settings.of(server.url()).maxVerificationsPerSecond(5).build(), keys, Tokens.CLOCK);
+    assertTrue(auth.authenticate(policy, Tokens.sign(EC, Tokens.claims("viewer").build()))
+        .authenticated());
+    assertEquals(Reason.TOKEN_VERIFICATIONS_EXHAUSTED, auth.authenticate(policy,
+        Tokens.sign(RSA, Tokens.claims("writer").build())).reason(), "five units spent");
   }
 }
