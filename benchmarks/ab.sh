@@ -8,6 +8,8 @@
 #
 # Environment: ROUNDS [6]  DURATION [10] s per run  CONNECTIONS [4]  STREAMS [16]
 #   SUT_CPU [1]  LOAD_CPU [0]  (taskset cores of the proxies, and of the upstream and h2load)
+#   DENY_FRACTION [unset]: drive with the load harness instead (64 in flight, 100 users), this
+#     share of calls denied, as run.sh's deny run
 set -euo pipefail
 
 A_JAR=$1
@@ -69,6 +71,17 @@ done
 
 run() { # side seconds -> "calls/s cpu_s_per_1k"
   local side=$1 seconds=$2 before after out rps
+  if [ -n "${DENY_FRACTION:-}" ]; then
+    before=$(cpu_seconds "${PID[$side]}")
+    out=$(taskset -c "$LOAD_CPU" java -Xms512m -Xmx1g -XX:+UseG1GC -cp "$BENCH_JAR" \
+      dev.temporalrbac.bench.load.LoadHarness unary --label ab --target "127.0.0.1:${PORT[$side]}" \
+      --concurrency 64 --prewarm 0 --warmup 2 --duration "$seconds" --principals 100 \
+      --deny-fraction "$DENY_FRACTION" 2>/dev/null | grep '^{')
+    after=$(cpu_seconds "${PID[$side]}")
+    python3 -c "import json, sys; r=json.loads(sys.argv[1]); c=r['calls_per_s']; print(f'{c:.0f}', f'{(float(sys.argv[3])-float(sys.argv[2]))/(c*(float(sys.argv[4])+2))*1000:.4f}')" \
+      "$out" "$before" "$after" "$seconds"
+    return
+  fi
   before=$(cpu_seconds "${PID[$side]}")
   out=$(taskset -c "$LOAD_CPU" h2load -D "$seconds" --warm-up-time=2 -t 1 -c "$CONNECTIONS" -m "$STREAMS" \
     --data="$WORK/start-workflow.grpc" -H 'content-type: application/grpc' -H 'te: trailers' \
