@@ -200,6 +200,21 @@ final class ItSupport {
     return factory;
   }
 
+  /**
+   * Runs one {@link OrderFlow} order on a fresh task queue: {@code worker} polls it, {@code
+   * client} starts the workflow and waits for its result, which is returned.
+   */
+  static String processOneOrder(Sdk worker, Sdk client, String queue, String order) {
+    WorkerFactory factory = startOrderWorker(worker, queue);
+    try {
+      OrderFlow.OrderWorkflow workflow = client.client().newWorkflowStub(
+          OrderFlow.OrderWorkflow.class, orderOptions(queue, "order-" + UUID.randomUUID()));
+      return workflow.process(order);
+    } finally {
+      shutdown(factory);
+    }
+  }
+
   static void shutdown(WorkerFactory factory) {
     factory.shutdownNow();
     factory.awaitTermination(10, TimeUnit.SECONDS);

@@ -26,7 +26,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.testserver.TestServer;
-import io.temporal.worker.WorkerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,14 +107,8 @@ class JwtEndToEndTest {
     String queue = unique("jwt-orders");
     try (Sdk workerSdk = Sdk.connect(proxy.port, worker, "orders");
         Sdk clientSdk = Sdk.connect(proxy.port, client, "orders")) {
-      WorkerFactory factory = ItSupport.startOrderWorker(workerSdk, queue);
-      try {
-        OrderWorkflow workflow = clientSdk.client().newWorkflowStub(OrderWorkflow.class,
-            ItSupport.orderOptions(queue, unique("order")));
-        assertEquals("charged jwt-1", workflow.process("jwt-1"));
-      } finally {
-        ItSupport.shutdown(factory);
-      }
+      assertEquals("charged jwt-1",
+          ItSupport.processOneOrder(workerSdk, clientSdk, queue, "jwt-1"));
     }
     assertTrue(proxy.decisions("PollActivityTaskQueue", ItSupport.label("decision", "allow")) > 0,
         "the worker's polls did not go through the proxy");

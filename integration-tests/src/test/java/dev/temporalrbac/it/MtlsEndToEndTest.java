@@ -16,7 +16,6 @@ import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
-import io.temporal.worker.WorkerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,14 +93,7 @@ class MtlsEndToEndTest {
     String queue = unique("mtls-orders");
     try (Sdk worker = connect(pki.client("CN=orders-worker", WORKER), "orders");
         Sdk client = connect(pki.client("CN=orders-developer", CLIENT), "orders")) {
-      WorkerFactory factory = ItSupport.startOrderWorker(worker, queue);
-      try {
-        OrderWorkflow workflow = client.client().newWorkflowStub(OrderWorkflow.class,
-            ItSupport.orderOptions(queue, unique("order")));
-        assertEquals("charged mtls-1", workflow.process("mtls-1"));
-      } finally {
-        ItSupport.shutdown(factory);
-      }
+      assertEquals("charged mtls-1", ItSupport.processOneOrder(worker, client, queue, "mtls-1"));
     }
     assertTrue(proxy.decisions("PollWorkflowTaskQueue", ItSupport.label("decision", "allow")) > 0,
         "the worker's polls did not go through the proxy");
