@@ -6,6 +6,7 @@ import static dev.temporalrbac.policy.model.AccountRole.FINANCE_ADMIN;
 import static dev.temporalrbac.policy.model.AccountRole.GLOBAL_ADMIN;
 import static dev.temporalrbac.policy.model.AccountRole.READ_ONLY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.temporalrbac.policy.model.AccountRole;
 import dev.temporalrbac.policy.model.NamespacePermission;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +40,8 @@ class SeedTablesTest {
   private static final MethodCatalog CATALOG = MethodCatalog.load();
   private static final String SEED = "shared/seeds/permissions-reference.txt";
   private static final String TICK = "✔";
+  /** The seed's facts, vendored: the test runs in a clone without {@code ../shared} too. */
+  private static final String FACTS = "/seeds/permission-facts.tsv";
 
   /** One table row: the method, its ticks and its runtime-behaviour marker ("*", "†" or ""). */
   record Row(String method, int ticks, String marker) {}
@@ -47,20 +50,68 @@ class SeedTablesTest {
   private static List<Row> namespace;
   private static List<Row> workflow;
 
+  /**
+   * The seed's rows, from the facts vendored in the test resources, so the checks run in any
+   * clone. Where {@code ../shared} is present (a developer's checkout, the session's CI) the seed
+   * itself is read too and must give exactly those facts: the vendored copy cannot drift.
+   */
   @BeforeAll
-  static void parseSeed() throws IOException {
-    Path seed = null;
-    Path dir = Path.of("").toAbsolutePath();
-    for (int up = 0; up <= 5 && dir != null && seed == null; up++, dir = dir.getParent()) {
-      Path candidate = dir.resolve(SEED);
-      seed = Files.isRegularFile(candidate) ? candidate : null;
+  static void readFacts() throws IOException {
+    List<String> vendored = vendoredFacts();
+    Path seed = findSeed();
+    if (seed != null) {
+      List<String> fromSeed = factsOf(Files.readAllLines(seed, StandardCharsets.UTF_8));
+      assertEquals(String.join("\n", fromSeed), String.join("\n", vendored), "the facts in "
+          + FACTS + " differ from " + seed + ": replace its rows with the expected ones above");
     }
-    Assumptions.assumeTrue(seed != null, "seed file " + SEED + " not found in "
-        + Path.of("").toAbsolutePath() + " or up to 5 parents; skipping the seed-table checks");
+    account = new ArrayList<>();
+    namespace = new ArrayList<>();
+    workflow = new ArrayList<>();
+    for (String fact : vendored) {
+      String[] fields = fact.split("\t", -1);
+      Row row = new Row(fields[1], Integer.parseInt(fields[2]), fields[3]);
+      switch (fields[0]) {
+        case "account" -> account.add(row);
+        case "namespace" -> namespace.add(row);
+        case "workflow" -> workflow.add(row);
+        default -> throw new AssertionError("unknown table in " + FACTS + ": " + fact);
+      }
+    }
+    assertFalse(account.isEmpty() || namespace.isEmpty() || workflow.isEmpty(),
+        "account-, namespace- and workflow-level facts");
+  }
 
+  /** The vendored facts, one {@code table\tmethod\tticks\tmarker} line each; never missing. */
+  private static List<String> vendoredFacts() throws IOException {
+    try (InputStream in = SeedTablesTest.class.getResourceAsStream(FACTS)) {
+      assertNotNull(in, "the vendored seed facts " + FACTS + " are missing from the test resources");
+      List<String> facts = new ArrayList<>();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isEmpty() && !line.startsWith("#")) {
+          facts.add(line);
+        }
+      }
+      return facts;
+    }
+  }
+
+  /** {@value #SEED} in this directory or up to 5 parents, or null. */
+  private static Path findSeed() {
+    Path dir = Path.of("").toAbsolutePath();
+    for (int up = 0; up <= 5 && dir != null; up++, dir = dir.getParent()) {
+      Path candidate = dir.resolve(SEED);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** The seed's three tables as fact lines, read right-aligned as PERMISSIONS.md §1 says. */
+  static List<String> factsOf(List<String> seedLines) {
     List<List<Row>> tables = new ArrayList<>();
     List<Row> current = null;
-    for (String line : Files.readAllLines(seed, StandardCharsets.UTF_8)) {
+    for (String line : seedLines) {
       if (line.startsWith("| Permission |")) {
         current = new ArrayList<>();
         tables.add(current);
@@ -75,9 +126,35 @@ class SeedTablesTest {
       }
     }
     assertEquals(3, tables.size(), "account-, namespace- and workflow-level tables");
-    account = tables.get(0);
-    namespace = tables.get(1);
-    workflow = tables.get(2);
+    List<String> facts = new ArrayList<>();
+    String[] names = {"account", "namespace", "workflow"};
+    for (int t = 0; t < 3; t++) {
+      for (Row row : tables.get(t)) {
+        facts.add(names[t] + "\t" + row.method() + "\t" + row.ticks() + "\t" + row.marker());
+      }
+    }
+    return facts;
+  }
+
+  @Test
+  void theSeedReaderTakesTicksRightAlignedAndMarkersPerRow() {
+    List<String> seed = List.of(
+        "Account-level permissions", "",
+        "| Permission | Read-only | Developer | Global Admin |",
+        "|---|---|---|---|",
+        "| GetUsers | ✔ | ✔ | ✔ |",
+        "| CreateUser | | | ✔ |",
+        "",
+        "| Permission | Read | Write |",
+        "|---|---|---|",
+        "| StartWorkflowExecution | | ✔ |",
+        "",
+        "| Permission | Read | Write |",
+        "|---|---|---|",
+        "| CreateApiKey | ✔* | ✔* |");
+    assertEquals(List.of("account\tGetUsers\t3\t", "account\tCreateUser\t1\t",
+        "namespace\tStartWorkflowExecution\t1\t", "workflow\tCreateApiKey\t2\t*"),
+        factsOf(seed));
   }
 
   /** PERMISSIONS.md §1: account-level ticks, right-aligned. */
