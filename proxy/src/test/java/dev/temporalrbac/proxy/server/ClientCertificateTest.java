@@ -24,10 +24,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.stub.MetadataUtils;
-import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
-import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -214,11 +211,7 @@ class ClientCertificateTest {
 
   private static StartWorkflowExecutionResponse start(ManagedChannel channel, String secret,
       String namespace) {
-    return WorkflowServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(ProxyFixture.auth(secret)))
-        .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-        .startWorkflowExecution(StartWorkflowExecutionRequest.newBuilder()
-            .setNamespace(namespace).setWorkflowId("w").build());
+    return ProxyFixture.startWorkflow(channel, secret, namespace, "w", DEADLINE);
   }
 
   private static Status failure(ManagedChannel channel, String secret, String namespace) {

@@ -18,6 +18,11 @@ import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import java.time.Duration;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
@@ -364,5 +369,18 @@ public final class ProxyFixture implements AutoCloseable {
       }
       return all.get(0);
     }
+  }
+
+  /**
+   * A blocking StartWorkflowExecution on {@code channel} with {@code secret} as the bearer
+   * credential (none when null), within {@code deadline}.
+   */
+  static StartWorkflowExecutionResponse startWorkflow(ManagedChannel channel, String secret,
+      String namespace, String workflowId, Duration deadline) {
+    return WorkflowServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth(secret)))
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .startWorkflowExecution(StartWorkflowExecutionRequest.newBuilder()
+            .setNamespace(namespace).setWorkflowId(workflowId).build());
   }
 }

@@ -27,7 +27,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
@@ -368,11 +367,7 @@ class TlsTest {
   /** An allowed StartWorkflowExecution (developer, write on {@code orders}). */
   private static StartWorkflowExecutionResponse start(ManagedChannel channel, String secret,
       String workflowId) {
-    return WorkflowServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(ProxyFixture.auth(secret)))
-        .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-        .startWorkflowExecution(StartWorkflowExecutionRequest.newBuilder()
-            .setNamespace("orders").setWorkflowId(workflowId).build());
+    return ProxyFixture.startWorkflow(channel, secret, "orders", workflowId, CALL_DEADLINE);
   }
 
   private static Status.Code failure(Runnable call) {
