@@ -12,24 +12,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.temporalrbac.policy.catalog.ExpectedPermissions.Expectation;
 import dev.temporalrbac.policy.model.AccountRole;
 import dev.temporalrbac.policy.model.NamespacePermission;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The catalog's rules against Temporal's own permission tables ({@code
@@ -41,7 +37,7 @@ class SeedTablesTest {
   private static final String SEED = "shared/seeds/permissions-reference.txt";
   private static final String TICK = "✔";
   /** The seed's facts, vendored: the test runs in a clone without {@code ../shared} too. */
-  private static final String FACTS = "/seeds/permission-facts.tsv";
+  private static final String FACTS = ExpectedPermissions.FACTS;
 
   /** One table row: the method, its ticks and its runtime-behaviour marker ("*", "†" or ""). */
   record Row(String method, int ticks, String marker) {}
@@ -82,29 +78,13 @@ class SeedTablesTest {
   }
 
   /** The vendored facts, one {@code table\tmethod\tticks\tmarker} line each; never missing. */
-  private static List<String> vendoredFacts() throws IOException {
-    try (InputStream in = SeedTablesTest.class.getResourceAsStream(FACTS)) {
-      assertNotNull(in, "the vendored seed facts " + FACTS + " are missing from the test resources");
-      List<String> facts = new ArrayList<>();
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (!line.isEmpty() && !line.startsWith("#")) {
-          facts.add(line);
-        }
-      }
-      return facts;
-    }
+  private static List<String> vendoredFacts() {
+    return ExpectedPermissions.rows(FACTS);
   }
 
   /** {@value #SEED} in this directory or up to 5 parents, or null. */
   private static Path findSeed() {
-    Path dir = Path.of("").toAbsolutePath();
-    for (int up = 0; up <= 5 && dir != null; up++, dir = dir.getParent()) {
-      Path candidate = dir.resolve(SEED);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
+    return ExpectedPermissions.findShared(SEED);
   }
 
   /** The seed's three tables as fact lines, read right-aligned as PERMISSIONS.md §1 says. */
@@ -159,32 +139,12 @@ class SeedTablesTest {
 
   /** PERMISSIONS.md §1: account-level ticks, right-aligned. */
   static Set<AccountRole> accountRoles(Row row) {
-    switch (row.ticks()) {
-      case 5:
-        return EnumSet.allOf(AccountRole.class);
-      case 3:
-        return row.method().equals("GetUsage")
-            ? EnumSet.of(FINANCE_ADMIN, GLOBAL_ADMIN, ACCOUNT_OWNER)
-            : EnumSet.of(DEVELOPER, GLOBAL_ADMIN, ACCOUNT_OWNER);
-      case 2:
-        return EnumSet.of(GLOBAL_ADMIN, ACCOUNT_OWNER);
-      default:
-        throw new AssertionError("unexpected tick count in " + row);
-    }
+    return ExpectedPermissions.accountRoles(row.method(), row.ticks());
   }
 
   /** PERMISSIONS.md §1: namespace/workflow ticks: the minimal permission that holds them. */
   static NamespacePermission minimalPermission(Row row) {
-    switch (row.ticks()) {
-      case 1:
-        return NamespacePermission.ADMIN;
-      case 2:
-        return NamespacePermission.WRITE;
-      case 3:
-        return NamespacePermission.READ;
-      default:
-        throw new AssertionError("unexpected tick count in " + row);
-    }
+    return ExpectedPermissions.minimalPermission(row.method(), row.ticks());
   }
 
   private static MethodRule rule(TemporalService service, String method) {
@@ -255,60 +215,39 @@ class SeedTablesTest {
   }
 
   /**
-   * PERMISSIONS.md §3, written out. Columns: service, method(s) separated by spaces, scope,
-   * roles (ACCOUNT) or permission (NAMESPACE) separated by spaces, behaviour.
+   * PERMISSIONS.md §3 and the proxy's own service, from the vendored rules ({@link
+   * UnlistedMethodRulesTest} checks them against the document).
    */
-  @ParameterizedTest(name = "{0}/{1}")
-  @CsvSource(delimiter = ';', value = {
-      "HEALTH;   Check;                          PUBLIC;        ;   NONE",
-      "WORKFLOW; GetSystemInfo;                  PUBLIC;        ;   NONE",
-      "WORKFLOW; GetClusterInfo;                 AUTHENTICATED; ;   NONE",
-      "WORKFLOW; ListNamespaces;                 AUTHENTICATED; ;   FILTER_NAMESPACE_LIST",
-      "WORKFLOW; GetSearchAttributes;            NAMESPACE;     READ; NONE",
-      "WORKFLOW; RegisterNamespace;              ACCOUNT; DEVELOPER GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
-      "WORKFLOW; UpdateNamespace DeprecateNamespace; NAMESPACE; ADMIN; NONE",
-      "OPERATOR; DeleteNamespace AddSearchAttributes RemoveSearchAttributes; NAMESPACE; ADMIN; NONE",
-      "OPERATOR; ListSearchAttributes;           NAMESPACE;     READ; NONE",
-      "OPERATOR; CreateNexusEndpoint UpdateNexusEndpoint DeleteNexusEndpoint; ACCOUNT;"
-          + " DEVELOPER GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
-      "OPERATOR; GetNexusEndpoint ListNexusEndpoints; ACCOUNT;"
-          + " READ_ONLY FINANCE_ADMIN DEVELOPER GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
-      "OPERATOR; AddOrUpdateRemoteCluster RemoveRemoteCluster ListClusters; ACCOUNT;"
-          + " GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
-      "CLOUD;    CreateBillingReport GetBillingReport; ACCOUNT; FINANCE_ADMIN ACCOUNT_OWNER; NONE",
-      "CLOUD;    GetCustomRoles GetCustomRole;   ACCOUNT;"
-          + " READ_ONLY FINANCE_ADMIN DEVELOPER GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
-      "CLOUD;    CreateCustomRole UpdateCustomRole DeleteCustomRole; ACCOUNT;"
-          + " GLOBAL_ADMIN ACCOUNT_OWNER; NONE",
-      "WORKFLOW; CountNexusOperationExecutions CountWorkers DescribeDeployment"
-          + " DescribeNexusOperationExecution GetCurrentDeployment GetDeploymentReachability"
-          + " ListArchivedWorkflowExecutions ListDeployments ListNexusOperationExecutions"
-          + " PollNexusOperationExecution PollWorkflowExecutionTimeSkipping ScanWorkflowExecutions"
-          + " ValidateWorkerDeploymentVersionComputeConfig; NAMESPACE; READ; NONE",
-      "WORKFLOW; CreateWorkerDeployment CreateWorkerDeploymentVersion DeleteNexusOperationExecution"
-          + " PauseActivityExecution RequestCancelNexusOperationExecution ResetActivityExecution"
-          + " SetCurrentDeployment StartNexusOperationExecution TerminateNexusOperationExecution"
-          + " UnpauseActivityExecution UpdateActivityExecutionOptions"
-          + " UpdateWorkerDeploymentVersionComputeConfig; NAMESPACE; WRITE; NONE",
-      // where seed and server disagree, the seed wins (PERMISSIONS.md §3)
-      "WORKFLOW; PollWorkflowExecutionUpdate PollActivityExecution; NAMESPACE; WRITE; NONE",
-  })
-  void sectionThreeRules(TemporalService service, String methods, Scope scope, String grant,
-      Behaviour behaviour) {
-    for (String method : methods.trim().split("\\s+")) {
-      MethodRule rule = rule(service, method);
-      assertEquals(scope, rule.scope(), method);
-      assertEquals(behaviour, rule.behaviour(), method);
-      Set<String> granted = grant == null ? Set.of() : Set.of(grant.trim().split("\\s+"));
-      if (scope == Scope.NAMESPACE) {
-        assertEquals(granted, Set.of(rule.permission().name()), method);
-        assertEquals(Set.of(), rule.roles(), method);
-      } else {
-        assertEquals(granted, rule.roles().stream().map(Enum::name).collect(Collectors.toSet()),
-            method);
-        assertNull(rule.permission(), method);
+  @Test
+  void unlistedMethodRulesMatchTheCatalog() {
+    int checked = 0;
+    for (String line : ExpectedPermissions.rows(ExpectedPermissions.UNLISTED)) {
+      Expectation expected = ExpectedPermissions.parseUnlisted(line);
+      TemporalService service = Arrays.stream(TemporalService.values())
+          .filter(s -> s.shortName().equals(expected.service())).findFirst()
+          .orElseThrow(() -> new AssertionError("unknown service in " + line));
+      MethodRule rule = rule(service, expected.method());
+      String row = expected.shortName() + " (" + expected.rule() + ")";
+      switch (expected.access()) {
+        case ANY_CALLER -> assertEquals(Scope.PUBLIC, rule.scope(), row);
+        case ANY_AUTHENTICATED -> assertEquals(Scope.AUTHENTICATED, rule.scope(), row);
+        case ROLES -> {
+          assertEquals(Scope.ACCOUNT, rule.scope(), row);
+          assertEquals(expected.roles(), rule.roles(), row);
+          assertNull(rule.permission(), row);
+        }
+        case NAMESPACE -> {
+          assertEquals(Scope.NAMESPACE, rule.scope(), row);
+          assertEquals(expected.permission(), rule.permission(), row);
+          assertEquals(Set.of(), rule.roles(), row);
+        }
+        default -> fail(row);
       }
+      assertEquals(expected.onlyReadableNamespaces()
+          ? Behaviour.FILTER_NAMESPACE_LIST : Behaviour.NONE, rule.behaviour(), row);
+      checked++;
     }
+    assertEquals(51 + 3 + 2, checked, "§3's rows and PolicyAdmin's two");
   }
 
   /**

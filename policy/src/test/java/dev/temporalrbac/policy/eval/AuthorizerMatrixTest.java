@@ -3,137 +3,120 @@ package dev.temporalrbac.policy.eval;
 import static dev.temporalrbac.policy.eval.Fixtures.AUTHORIZER;
 import static dev.temporalrbac.policy.eval.Fixtures.CATALOG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
-import com.google.protobuf.Descriptors.Descriptor;
-import dev.temporalrbac.policy.catalog.Behaviour;
 import dev.temporalrbac.policy.catalog.CatalogEntry;
-import dev.temporalrbac.policy.catalog.MethodRule;
-import dev.temporalrbac.policy.catalog.Scope;
-import dev.temporalrbac.policy.model.AccountRole;
-import dev.temporalrbac.policy.model.NamespacePermission;
-import dev.temporalrbac.policy.model.PolicySnapshot;
-import io.temporal.api.cloud.cloudservice.v1.CreateApiKeyRequest;
-import io.temporal.api.cloud.cloudservice.v1.DeleteApiKeyRequest;
-import io.temporal.api.cloud.cloudservice.v1.GetApiKeyRequest;
-import io.temporal.api.cloud.cloudservice.v1.GetApiKeysRequest;
-import io.temporal.api.cloud.cloudservice.v1.GetServiceAccountRequest;
-import io.temporal.api.cloud.cloudservice.v1.UpdateApiKeyRequest;
-import io.temporal.api.cloud.identity.v1.ApiKeySpec;
+import dev.temporalrbac.policy.catalog.ExpectedPermissions;
+import dev.temporalrbac.policy.catalog.ExpectedPermissions.RuntimeRequest;
+import dev.temporalrbac.policy.eval.AuthorizerMatrix.Case;
+import dev.temporalrbac.policy.eval.AuthorizerMatrix.Kind;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every catalog method against every kind of principal, the expected outcome worked out from the
- * method's rule alone (not by the authorizer). Calls go through API keys, as on the wire.
+ * Every catalog method against every kind of principal, the expected outcome taken from the
+ * vendored seed facts and PERMISSIONS.md §3 rules ({@link ExpectedPermissions}), never from the
+ * production rules: moving a method to another permission or role fails here, naming the method,
+ * the principal and the row that says otherwise.
  */
 class AuthorizerMatrixTest {
-  private static final PolicySnapshot POLICY = Fixtures.standard().build();
-  private static final String NS = "ns1";
+  private static final AuthorizerMatrix MATRIX =
+      new AuthorizerMatrix(AUTHORIZER, Fixtures.standard().build());
 
-  /** Methods whose outcome depends on the request in ways a generic request cannot satisfy. */
-  private static final Set<String> LEFT_TO_RUNTIME_BEHAVIOURS_TEST = Set.of(
-      "CreateServiceAccount", "UpdateServiceAccount", "DeleteServiceAccount");
-
-  /** The principal kinds of the matrix; {@code ns1} is the permission held on ns1 only. */
-  enum Kind {
-    ACCOUNT_OWNER("owner", AccountRole.ACCOUNT_OWNER, null),
-    GLOBAL_ADMIN("admin", AccountRole.GLOBAL_ADMIN, null),
-    DEVELOPER("dev", AccountRole.DEVELOPER, null),
-    FINANCE_ADMIN("finance", AccountRole.FINANCE_ADMIN, null),
-    READ_ONLY("viewer", AccountRole.READ_ONLY, null),
-    NS1_READ("reader", AccountRole.READ_ONLY, NamespacePermission.READ),
-    NS1_WRITE("writer", AccountRole.READ_ONLY, NamespacePermission.WRITE),
-    NS1_ADMIN("nsadmin", AccountRole.READ_ONLY, NamespacePermission.ADMIN),
-    SCOPED_SA_NS1_WRITE("sa-ns1", null, NamespacePermission.WRITE),
-    ANONYMOUS(null, null, null);
-
-    final String id;
-    final AccountRole role;
-    final NamespacePermission ns1;
-
-    Kind(String id, AccountRole role, NamespacePermission ns1) {
-      this.id = id;
-      this.role = role;
-      this.ns1 = ns1;
-    }
+  static List<Case> matrix() {
+    return MATRIX.cases();
   }
 
-  /** A request to send, and the temporal-namespace header to send with it. */
-  record Request(byte[] body, String header) {}
-
-  static Stream<Arguments> matrix() {
-    List<Arguments> cases = new ArrayList<>();
-    for (CatalogEntry entry : matrixEntries()) {
-      for (Kind kind : Kind.values()) {
-        cases.add(Arguments.of(entry.fullMethodName(), kind));
-      }
-    }
-    return cases.stream();
-  }
-
-  private static List<CatalogEntry> matrixEntries() {
-    return CATALOG.entries().stream()
-        .filter(e -> !(e.rule().behaviour() == Behaviour.SERVICE_ACCOUNT_SCOPE
-            && LEFT_TO_RUNTIME_BEHAVIOURS_TEST.contains(e.rule().method())))
-        .collect(Collectors.toList());
-  }
-
-  @ParameterizedTest(name = "{0} as {1}")
+  @ParameterizedTest(name = "{0}")
   @MethodSource("matrix")
-  void decisionFollowsTheRule(String method, Kind kind) {
-    CatalogEntry entry = Fixtures.entry(method);
-    MethodRule rule = entry.rule();
-    Decision decision = decide(entry, kind);
-    boolean expected = expectedAllowed(rule, kind);
+  void decisionFollowsTheData(Case call) {
+    String mismatch = MATRIX.mismatch(call);
+    if (mismatch != null) {
+      fail(mismatch);
+    }
+  }
 
-    assertEquals(expected, decision.allowed(), () -> rule.requirement() + " as " + kind
-        + " -> " + decision.reason() + ": " + decision.message());
-    assertEquals(method, decision.method());
-    assertEquals(POLICY.version(), decision.policyVersion());
-    if (kind != Kind.ANONYMOUS || rule.scope() == Scope.PUBLIC) {
-      assertEquals(rule.requirement(), decision.required());
+  /** Both ways: no catalog method without an expectation, no expectation without a method. */
+  @Test
+  void everyCatalogMethodHasOneExpectationAndEveryExpectationNamesACatalogMethod() {
+    Set<String> catalog = new TreeSet<>();
+    for (CatalogEntry entry : CATALOG.entries()) {
+      assertTrue(catalog.add(AuthorizerMatrix.shortName(entry)), AuthorizerMatrix.shortName(entry));
     }
-    assertEquals(expected && rule.behaviour() == Behaviour.FILTER_NAMESPACE_LIST,
-        decision.filterNamespaceList(), "only an allowed ListNamespaces filters its response");
-    if (expected) {
-      assertEquals(Reason.ALLOWED, decision.reason());
-      assertEquals(StatusCode.OK, decision.status());
-      if (rule.scope() == Scope.NAMESPACE) {
-        assertEquals(List.of(NS), decision.namespaces(), "the namespaces the call named");
+    Set<String> expected = new TreeSet<>(ExpectedPermissions.all().keySet());
+    Set<String> withoutRow = new TreeSet<>(catalog);
+    withoutRow.removeAll(expected);
+    Set<String> withoutMethod = new TreeSet<>(expected);
+    withoutMethod.removeAll(catalog);
+    assertEquals(Set.of(), withoutRow, "catalog methods with no row in " + ExpectedPermissions.FACTS
+        + " or " + ExpectedPermissions.UNLISTED);
+    assertEquals(Set.of(), withoutMethod, "rows naming no catalog method (a rule missing from"
+        + " the rule table drops its method from the catalog)");
+    assertEquals(49 + 17 + 92 + 51 + 2, catalog.size(), "seed rows, §3's and PolicyAdmin's");
+  }
+
+  /** Both ways: each * and † row of the facts has one runtime row, and each runtime row a fact. */
+  @Test
+  void everyRuntimeBehaviourIsHandledAsItsRowSays() {
+    Map<String, String> marked = new LinkedHashMap<>();
+    Set<String> accountLevel = new TreeSet<>();
+    for (String fact : ExpectedPermissions.rows(ExpectedPermissions.FACTS)) {
+      String[] f = fact.split("\t", -1);
+      if (f[0].equals("account")) {
+        accountLevel.add(f[1]);
+        if (!f[3].isEmpty()) {
+          marked.put(f[1], f[3]);
+        }
       }
-    } else {
-      Reason reason = expectedDenyReason(rule, kind);
-      assertEquals(reason, decision.reason(), decision::message);
-      assertEquals(reason == Reason.NO_CREDENTIALS
-          ? StatusCode.UNAUTHENTICATED : StatusCode.PERMISSION_DENIED, decision.status());
-      assertFalse(decision.message().isBlank());
     }
-    if (kind != Kind.ANONYMOUS && rule.scope() != Scope.PUBLIC) {
-      assertEquals(kind.id, decision.principal(), "decided for the key's owner");
-      assertEquals(Fixtures.keyIdOf(kind.id), decision.keyId());
+    Map<String, String> handled = new LinkedHashMap<>();
+    for (RuntimeRequest row : ExpectedPermissions.runtimeRequests()) {
+      assertTrue(accountLevel.contains(row.method()), row + " names no account-level fact");
+      assertTrue(Set.of("own-key", "service-account-id", "empty",
+          AuthorizerMatrix.LEFT_TO_RUNTIME_BEHAVIOURS_TEST).contains(row.request()), row.toString());
+      if (!row.marker().startsWith("§4")) {
+        assertEquals(null, handled.put(row.method(), row.marker()), "twice: " + row);
+      }
     }
+    assertEquals(marked, handled, ExpectedPermissions.RUNTIME + " against the markers of "
+        + ExpectedPermissions.FACTS);
+    assertEquals(10, marked.size(), "five API key and five service account methods");
+  }
+
+  /** The rows left to RuntimeBehavioursTest, and only those, are sent anonymously only. */
+  @Test
+  void onlyTheRowsLeftToRuntimeBehavioursTestAreSentAnonymouslyOnly() {
+    Map<String, Integer> casesPerMethod = new LinkedHashMap<>();
+    for (Case call : MATRIX.cases()) {
+      casesPerMethod.merge(AuthorizerMatrix.shortName(call.entry()), 1, Integer::sum);
+    }
+    Set<String> anonymousOnly = casesPerMethod.entrySet().stream().filter(e -> e.getValue() == 1)
+        .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> leftInData = ExpectedPermissions.runtimeRequests().stream()
+        .filter(r -> r.request().equals(AuthorizerMatrix.LEFT_TO_RUNTIME_BEHAVIOURS_TEST))
+        .map(r -> "CloudService/" + r.method()).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(leftInData, anonymousOnly);
+    assertEquals(Set.of("CloudService/CreateServiceAccount", "CloudService/DeleteServiceAccount",
+        "CloudService/UpdateServiceAccount"), anonymousOnly);
+    casesPerMethod.values().forEach(n -> assertTrue(n == 1 || n == Kind.values().length));
   }
 
   @Test
   void matrixShowsEveryOutcome() {
     Map<Reason, Integer> counts = new EnumMap<>(Reason.class);
-    for (CatalogEntry entry : matrixEntries()) {
-      for (Kind kind : Kind.values()) {
-        counts.merge(decide(entry, kind).reason(), 1, Integer::sum);
-      }
+    for (Case call : MATRIX.cases()) {
+      counts.merge(MATRIX.decide(call).reason(), 1, Integer::sum);
     }
     assertEquals(EnumSet.of(Reason.ALLOWED, Reason.MISSING_ROLE,
         Reason.MISSING_NAMESPACE_PERMISSION, Reason.NO_CREDENTIALS), counts.keySet(),
@@ -141,128 +124,18 @@ class AuthorizerMatrixTest {
   }
 
   @Test
-  void onlyTheServiceAccountManagementMethodsAreLeftOut() {
-    Set<String> left = new TreeSet<>();
-    List<CatalogEntry> inMatrix = matrixEntries();
-    for (CatalogEntry entry : CATALOG.entries()) {
-      if (!inMatrix.contains(entry)) {
-        left.add(entry.rule().method());
-      }
-    }
-    assertEquals(new TreeSet<>(LEFT_TO_RUNTIME_BEHAVIOURS_TEST), left);
-    assertTrue(CATALOG.size() > 150, "the catalog covers the pinned services");
-  }
-
-  @Test
   void everyKindIsBothAllowedAndDeniedSomewhereExceptTheAccountOwner() {
+    Map<Kind, Set<Boolean>> seen = new EnumMap<>(Kind.class);
+    for (Case call : MATRIX.cases()) {
+      seen.computeIfAbsent(call.kind(), k -> new TreeSet<>()).add(MATRIX.decide(call).allowed());
+    }
+    List<String> wrong = new ArrayList<>();
     for (Kind kind : Kind.values()) {
-      Set<Boolean> seen = new TreeSet<>();
-      for (CatalogEntry entry : matrixEntries()) {
-        seen.add(decide(entry, kind).allowed());
-      }
       Set<Boolean> expected = kind == Kind.ACCOUNT_OWNER ? Set.of(true) : Set.of(false, true);
-      assertEquals(expected, seen, kind.toString());
+      if (!expected.equals(seen.get(kind))) {
+        wrong.add(kind.describe() + ": " + seen.get(kind));
+      }
     }
-  }
-
-  // ---- the expectation, from the rule alone ----
-
-  private static boolean expectedAllowed(MethodRule rule, Kind kind) {
-    switch (rule.scope()) {
-      case PUBLIC:
-        return true;
-      case AUTHENTICATED:
-        return kind != Kind.ANONYMOUS;
-      case ACCOUNT:
-        if (kind == Kind.ANONYMOUS) {
-          return false;
-        }
-        if (kind.role == null) {
-          return rule.roles().containsAll(EnumSet.allOf(AccountRole.class));
-        }
-        return rule.roles().contains(kind.role);
-      case NAMESPACE:
-        if (kind.role == AccountRole.GLOBAL_ADMIN || kind.role == AccountRole.ACCOUNT_OWNER) {
-          return true;
-        }
-        return kind.ns1 != null && rank(kind.ns1) >= rank(rule.permission());
-      default:
-        throw new AssertionError(rule.scope());
-    }
-  }
-
-  private static Reason expectedDenyReason(MethodRule rule, Kind kind) {
-    if (kind == Kind.ANONYMOUS) {
-      return Reason.NO_CREDENTIALS;
-    }
-    return rule.scope() == Scope.ACCOUNT ? Reason.MISSING_ROLE : Reason.MISSING_NAMESPACE_PERMISSION;
-  }
-
-  private static int rank(NamespacePermission permission) {
-    switch (permission) {
-      case READ:
-        return 1;
-      case WRITE:
-        return 2;
-      case ADMIN:
-        return 3;
-      default:
-        throw new AssertionError(permission);
-    }
-  }
-
-  // ---- requests ----
-
-  private static Decision decide(CatalogEntry entry, Kind kind) {
-    Request request = request(entry, kind);
-    Caller caller = kind == Kind.ANONYMOUS
-        ? Caller.anonymous() : Caller.apiKey(Fixtures.secretOf(kind.id));
-    return AUTHORIZER.decide(POLICY, caller, entry.fullMethodName(), request.body(),
-        request.header());
-  }
-
-  /**
-   * Namespace methods name ns1 in the body (or the header when the request has no namespace
-   * field); API key methods act on the caller's own key; everything else sends an empty body.
-   */
-  private static Request request(CatalogEntry entry, Kind kind) {
-    MethodRule rule = entry.rule();
-    Descriptor type = entry.descriptor().getInputType();
-    if (rule.scope() == Scope.NAMESPACE) {
-      return Fixtures.namespaceField(type) != null
-          ? new Request(Fixtures.withNamespace(type, NS), null)
-          : new Request(new byte[0], NS);
-    }
-    if (rule.behaviour() == Behaviour.API_KEY_OWNERSHIP && kind.id != null) {
-      return new Request(ownKeyRequest(rule.method(), kind.id), null);
-    }
-    if (rule.behaviour() == Behaviour.SERVICE_ACCOUNT_SCOPE) {
-      return new Request(
-          GetServiceAccountRequest.newBuilder().setServiceAccountId("sa-ns1").build()
-              .toByteArray(), null);
-    }
-    return new Request(new byte[0], null);
-  }
-
-  private static byte[] ownKeyRequest(String method, String me) {
-    String keyId = Fixtures.keyIdOf(me);
-    switch (method) {
-      case "CreateApiKey":
-        return CreateApiKeyRequest.newBuilder()
-            .setSpec(ApiKeySpec.newBuilder().setOwnerId(me).setDisplayName("mine")).build()
-            .toByteArray();
-      case "GetApiKeys":
-        return GetApiKeysRequest.newBuilder().setOwnerId(me).build().toByteArray();
-      case "GetApiKey":
-        return GetApiKeyRequest.newBuilder().setKeyId(keyId).build().toByteArray();
-      case "DeleteApiKey":
-        return DeleteApiKeyRequest.newBuilder().setKeyId(keyId).build().toByteArray();
-      case "UpdateApiKey":
-        return UpdateApiKeyRequest.newBuilder().setKeyId(keyId)
-            .setSpec(ApiKeySpec.newBuilder().setOwnerId(me).setDisabled(true)).build()
-            .toByteArray();
-      default:
-        throw new AssertionError("no own-key request for " + method);
-    }
+    assertEquals(List.of(), wrong);
   }
 }
