@@ -57,8 +57,8 @@ public final class ExpectedPermissions {
       return roles.equals(EnumSet.allOf(AccountRole.class));
     }
 
-    /** The rule in words, e.g. {@code namespace write} or {@code roles global_admin, account_owner}. */
-    public String rule() {
+    /** The rule in words, e.g. {@code namespace write} or {@code roles global_admin, ...}. */
+    public String inWords() {
       switch (access) {
         case ANY_CALLER:
           return "any caller";
@@ -67,7 +67,8 @@ public final class ExpectedPermissions {
         case NAMESPACE:
           return "namespace " + permission.yamlName();
         default:
-          return everyRole() ? "every account role" : "roles " + String.join(", ", yamlNames(roles));
+          return everyRole()
+              ? "every account role" : "roles " + String.join(", ", yamlNames(roles));
       }
     }
   }
@@ -141,7 +142,7 @@ public final class ExpectedPermissions {
     }
   }
 
-  /** PERMISSIONS.md §1: namespace/workflow ticks, right-aligned: the least permission holding them. */
+  /** PERMISSIONS.md §1: namespace/workflow ticks, right-aligned: the least permission needed. */
   public static NamespacePermission minimalPermission(String method, int ticks) {
     switch (ticks) {
       case 1:
@@ -217,9 +218,9 @@ public final class ExpectedPermissions {
       }
       Expectation fact = all.putIfAbsent(rule.shortName(), rule);
       if (fact != null && !sameRule(fact, rule)) {
-        // a §3 line about a method the seed lists (GetSearchAttributes, "the seed wins") restates it
-        throw new AssertionError(rule.shortName() + ": " + rule.source() + " says " + rule.rule()
-            + " but " + fact.source() + " says " + fact.rule());
+        // a §3 line on a method the seed lists (GetSearchAttributes, "seed wins") restates it
+        throw new AssertionError(rule.shortName() + ": " + rule.source() + " says " + rule.inWords()
+            + " but " + fact.source() + " says " + fact.inWords());
       }
     }
     return Collections.unmodifiableMap(all);
@@ -231,7 +232,7 @@ public final class ExpectedPermissions {
         && a.onlyReadableNamespaces() == b.onlyReadableNamespaces();
   }
 
-  /** A {@value #FACTS} row ({@code table, method, ticks, marker}) as PERMISSIONS.md §1 reads it. */
+  /** A {@value #FACTS} row ({@code table, method, ticks, marker}), read as §1 says. */
   private static Expectation parseFact(String line) {
     String[] f = fields(line, 4, FACTS);
     int ticks = Integer.parseInt(f[2]);

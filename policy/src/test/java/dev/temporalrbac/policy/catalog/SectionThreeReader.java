@@ -180,9 +180,11 @@ final class SectionThreeReader {
 
   /** {@code GetCustomRole(s)} → both names. */
   private static List<String> plural(String token) {
-    return token.endsWith("(s)")
-        ? List.of(token.substring(0, token.length() - 3), token.substring(0, token.length() - 3) + "s")
-        : List.of(token);
+    if (!token.endsWith("(s)")) {
+      return List.of(token);
+    }
+    String singular = token.substring(0, token.length() - 3);
+    return List.of(singular, singular + "s");
   }
 
   /** {@code Create/Update/DeleteCustomRole} → the three names. */

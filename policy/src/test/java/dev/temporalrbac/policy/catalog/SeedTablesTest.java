@@ -29,8 +29,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The catalog's rules against Temporal's own permission tables ({@code
- * shared/seeds/permissions-reference.txt}, read right-aligned as PERMISSIONS.md §1 says) and the
- * PERMISSIONS.md §3 rules for the methods the seeds do not list.
+ * shared/seeds/permissions-reference.txt}, read right-aligned as PERMISSIONS.md §1 says, vendored
+ * as {@value ExpectedPermissions#FACTS}) and the PERMISSIONS.md §3 rules for the methods the seeds
+ * do not list (vendored as {@value ExpectedPermissions#UNLISTED}, see {@link
+ * UnlistedMethodRulesTest}). The production rules are compared with the data here; {@code
+ * AuthorizerMatrixTest} checks the decisions against the same data.
  */
 class SeedTablesTest {
   private static final MethodCatalog CATALOG = MethodCatalog.load();
@@ -227,7 +230,7 @@ class SeedTablesTest {
           .filter(s -> s.shortName().equals(expected.service())).findFirst()
           .orElseThrow(() -> new AssertionError("unknown service in " + line));
       MethodRule rule = rule(service, expected.method());
-      String row = expected.shortName() + " (" + expected.rule() + ")";
+      String row = expected.shortName() + " (" + expected.inWords() + ")";
       switch (expected.access()) {
         case ANY_CALLER -> assertEquals(Scope.PUBLIC, rule.scope(), row);
         case ANY_AUTHENTICATED -> assertEquals(Scope.AUTHENTICATED, rule.scope(), row);

@@ -35,15 +35,27 @@ class UnlistedMethodRulesTest {
     List<String> fromSectionThree = vendored.stream()
         .filter(row -> !row.endsWith("\t" + OWN_SERVICE)).collect(Collectors.toList());
     assertEquals(51 + 3, fromSectionThree.size(),
-        "§3's rows: 51 methods the seeds do not list, GetSearchAttributes and the two 'seed wins'");
+        "§3's rows: 51 methods the seeds do not list, GetSearchAttributes, two 'seed wins'");
     Path document = ExpectedPermissions.findShared(DOCUMENT);
     if (document != null) {
       List<String> expected =
           SectionThreeReader.rowsOf(Files.readAllLines(document, StandardCharsets.UTF_8));
       assertEquals(String.join("\n", expected), String.join("\n", fromSectionThree),
           "the rules in " + ExpectedPermissions.UNLISTED + " differ from §3 of " + document
-              + ": replace its §3 rows with the expected ones above");
+              + firstDifference(expected, fromSectionThree)
+              + "; replace its §3 rows with the expected ones below");
     }
+  }
+
+  private static String firstDifference(List<String> expected, List<String> vendored) {
+    for (int i = 0; i < Math.max(expected.size(), vendored.size()); i++) {
+      String want = i < expected.size() ? expected.get(i) : "(nothing)";
+      String have = i < vendored.size() ? vendored.get(i) : "(nothing)";
+      if (!want.equals(have)) {
+        return " (first at §3 row " + (i + 1) + ": expected '" + want + "', found '" + have + "')";
+      }
+    }
+    return "";
   }
 
   @Test
@@ -70,8 +82,8 @@ class UnlistedMethodRulesTest {
         "| `grpc.health.v1.Health/Check`, `WorkflowService/GetSystemInfo` | any caller (SDKs) |",
         "| `WorkflowService/ListNamespaces` | any authenticated principal; the response lists only"
             + " namespaces the caller may Read |",
-        "| `WorkflowService/UpdateNamespace`, `DeprecateNamespace`; `OperatorService/DeleteNamespace`"
-            + " | Namespace Admin |",
+        "| `WorkflowService/UpdateNamespace`, `DeprecateNamespace`;"
+            + " `OperatorService/DeleteNamespace` | Namespace Admin |",
         "| `OperatorService/GetNexusEndpoint` | every account role |",
         "| `CloudService/CreateBillingReport` | Finance Admin, Account Owner |",
         "| `CloudService/GetCustomRole(s)` | every account role; `Create/DeleteCustomRole`:"

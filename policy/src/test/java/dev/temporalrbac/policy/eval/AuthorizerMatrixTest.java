@@ -66,7 +66,7 @@ class AuthorizerMatrixTest {
     assertEquals(49 + 17 + 92 + 51 + 2, catalog.size(), "seed rows, §3's and PolicyAdmin's");
   }
 
-  /** Both ways: each * and † row of the facts has one runtime row, and each runtime row a fact. */
+  /** Both ways: each * and † fact has one runtime row, and each runtime row names a fact. */
   @Test
   void everyRuntimeBehaviourIsHandledAsItsRowSays() {
     Map<String, String> marked = new LinkedHashMap<>();
@@ -84,7 +84,8 @@ class AuthorizerMatrixTest {
     for (RuntimeRequest row : ExpectedPermissions.runtimeRequests()) {
       assertTrue(accountLevel.contains(row.method()), row + " names no account-level fact");
       assertTrue(Set.of("own-key", "service-account-id", "empty",
-          AuthorizerMatrix.LEFT_TO_RUNTIME_BEHAVIOURS_TEST).contains(row.request()), row.toString());
+          AuthorizerMatrix.LEFT_TO_RUNTIME_BEHAVIOURS_TEST).contains(row.request()),
+          row.toString());
       if (!row.marker().startsWith("§4")) {
         assertEquals(null, handled.put(row.method(), row.marker()), "twice: " + row);
       }
