@@ -1,11 +1,17 @@
 package dev.temporalrbac.proxy.explain;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.temporalrbac.policy.eval.Decision;
 import dev.temporalrbac.policy.eval.Reason;
 import dev.temporalrbac.proto.v1.ExplainResponse;
 import dev.temporalrbac.proto.v1.Outcome;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 
 /**
  * An answer to a what-if question: the {@link ExplainResponse} the admin API would return, plus
@@ -64,18 +70,33 @@ public record Explanation(ExplainResponse response, String reasonCode, String id
   /**
    * One line of JSON: the response's fields under their proto names, every field present (empty
    * strings and arrays included, so consumers need no defaults), then {@code reason_code},
-   * {@code identified_by} and {@code credential_id}.
+   * {@code identified_by} and {@code credential_id}. Protobuf's printer writes the proto's part;
+   * Jackson copies it token by token and adds the three fields, so nothing is spliced as text.
    */
   public String toJson() {
-    String json;
+    String proto;
     try {
-      json = PRINTER.print(response);
+      proto = PRINTER.print(response);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("ExplainResponse has no Any field to fail on", e);
     }
-    // the printed object is never empty (fields are always printed), so a comma may follow
-    return json.substring(0, json.length() - 1) + ",\"reason_code\":" + Json.quote(reasonCode)
-        + ",\"identified_by\":" + Json.quote(identifiedBy)
-        + ",\"credential_id\":" + Json.quote(credentialId) + "}";
+    StringWriter out = new StringWriter(proto.length() + 128);
+    try (JsonParser in = Json.factory().createParser(proto);
+        JsonGenerator json = Json.factory().createGenerator(out)) {
+      if (in.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalStateException("protobuf printed no JSON object: " + proto);
+      }
+      json.writeStartObject();
+      while (in.nextToken() == JsonToken.FIELD_NAME) {
+        json.copyCurrentStructure(in); // the name, then its whole value
+      }
+      json.writeStringField("reason_code", reasonCode);
+      json.writeStringField("identified_by", identifiedBy);
+      json.writeStringField("credential_id", credentialId);
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to a string does not fail", e);
+    }
+    return out.toString();
   }
 }

@@ -1,42 +1,50 @@
 package dev.temporalrbac.proxy.explain;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonpCharacterEscapes;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.Collection;
 
-/** The little JSON the proxy writes by hand: quoted strings (RFC 8259 escaping), redaction. */
+/**
+ * The JSON settings every line the proxy writes shares (audit log, {@code explain}), on Jackson's
+ * streaming API, and the two string helpers the CLI needs. Strings are escaped as RFC 8259 asks:
+ * control characters as six-character escapes with lowercase hex (or their short forms such as
+ * newline's), and U+2028 and U+2029 escaped too, since some JavaScript parsers take them for line
+ * ends. Non-ASCII text is
+ * written as is (the sinks are UTF-8). Thread-safe: the factory is immutable once built.
+ */
 public final class Json {
+  private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+      .characterEscapes(JsonpCharacterEscapes.instance())
+      .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+      // one object per line: the writers add the newline themselves, nothing between objects
+      .rootValueSeparator((String) null)
+      // a generator over a sink the caller owns must not close it
+      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+      .build();
+
   private Json() {}
+
+  /** The factory for generators and parsers with these settings. */
+  public static JsonFactory factory() {
+    return FACTORY;
+  }
 
   /** {@code text} as a JSON string literal, quotes included. */
   public static String quote(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"':
-          out.append("\\\"");
-          break;
-        case '\\':
-          out.append("\\\\");
-          break;
-        case '\n':
-          out.append("\\n");
-          break;
-        case '\r':
-          out.append("\\r");
-          break;
-        case '\t':
-          out.append("\\t");
-          break;
-        default:
-          // control characters, and the two separators some JavaScript parsers choke on
-          if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-      }
+    StringWriter out = new StringWriter(text.length() + 8);
+    try (JsonGenerator json = FACTORY.createGenerator(out)) {
+      json.writeString(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a StringWriter does not fail", e);
     }
-    return out.append('"').toString();
+    return out.toString();
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.temporalrbac.proxy.observe;
 
 import dev.temporalrbac.policy.eval.Decision;
-import dev.temporalrbac.proxy.explain.Json;
 import dev.temporalrbac.proxy.server.CallInfo;
 import dev.temporalrbac.proxy.server.CallObserver;
 import io.grpc.Status;
@@ -38,14 +37,16 @@ import java.util.logging.Logger;
  * or the client certificate's name; never a secret), {@code key_id}, {@code method} (full
  * name), {@code namespaces} (array), {@code required}, {@code peer}, {@code request_id},
  * {@code policy_version}. Lines are built only from the {@link Decision} and {@link CallInfo},
- * which never hold a secret; no header is ever written.
+ * which never hold a secret; no header is ever written. Lines are written with Jackson's
+ * streaming generator ({@link AuditLineWriter}); the escaping is {@link
+ * dev.temporalrbac.proxy.explain.Json}'s.
  *
  * <p>Threading: {@link #decided} may be called from any transport thread and never blocks: it
  * offers the record to a bounded queue and, when the queue is full, drops it and counts the drop
  * ({@link #dropped()}, and {@code temporal_rbac_audit_dropped_total} when a registry is given).
- * One daemon thread formats the lines and writes them to the sink in batches (see {@link
- * #drain()}), one flush per batch. {@link #close()} writes what is queued, flushes and closes
- * the sink.
+ * One daemon thread formats the lines, reusing one generator and one buffer, and writes them to
+ * the sink in batches (see {@link #drain()}), one flush per batch. {@link #close()} writes what
+ * is queued, flushes and closes the sink.
  */
 public final class AuditLog implements CallObserver, AutoCloseable {
   /** Queue bound used by the factory methods. */
@@ -186,6 +187,7 @@ public final class AuditLog implements CallObserver, AutoCloseable {
    * it one record at a time; a line reaches the sink within about {@link #BATCH_PAUSE_NANOS}.
    */
   private void drain() {
+    AuditLineWriter lines = new AuditLineWriter();
     List<Entry> batch = new ArrayList<>();
     while (true) {
       try {
@@ -204,7 +206,7 @@ public final class AuditLog implements CallObserver, AutoCloseable {
         } else if (stop) {
           drop(); // offered while closing, after the stop marker
         } else {
-          write(entry);
+          write(lines, entry);
         }
       }
       batch.clear();
@@ -215,9 +217,9 @@ public final class AuditLog implements CallObserver, AutoCloseable {
     }
   }
 
-  private void write(Entry entry) {
+  private void write(AuditLineWriter lines, Entry entry) {
     try {
-      sink.write(line(entry));
+      lines.write(entry, sink);
     } catch (IOException | RuntimeException e) {
       drop();
       if (!writeFailureLogged) {
@@ -240,43 +242,6 @@ public final class AuditLog implements CallObserver, AutoCloseable {
     if (droppedCounter != null) {
       droppedCounter.increment();
     }
-  }
-
-  /** One audit record as a JSON line, newline included. */
-  static String line(Entry entry) {
-    Decision d = entry.decision;
-    CallInfo call = entry.call;
-    String method = text(d.method()).isEmpty() ? text(call.fullMethod()) : d.method();
-    StringBuilder out = new StringBuilder(512).append('{');
-    field(out, "time", entry.time.toString()).append(',');
-    field(out, "decision", entry.verdict.label()).append(',');
-    field(out, "reason", d.reason().label()).append(',');
-    field(out, "message", d.message()).append(',');
-    field(out, "principal", d.principal()).append(',');
-    field(out, "principal_type", d.principalType()).append(',');
-    field(out, "role", d.role()).append(',');
-    field(out, "identified_by", d.identifiedBy()).append(',');
-    field(out, "credential_id", d.credentialId()).append(',');
-    field(out, "key_id", d.keyId()).append(',');
-    field(out, "method", method).append(',');
-    out.append("\"namespaces\":[");
-    for (int i = 0; i < d.namespaces().size(); i++) {
-      out.append(i == 0 ? "" : ",").append(Json.quote(text(d.namespaces().get(i))));
-    }
-    out.append("],");
-    field(out, "required", d.required()).append(',');
-    field(out, "peer", call.peer()).append(',');
-    field(out, "request_id", call.requestId()).append(',');
-    field(out, "policy_version", d.policyVersion());
-    return out.append("}\n").toString();
-  }
-
-  private static StringBuilder field(StringBuilder out, String name, String value) {
-    return out.append('"').append(name).append("\":").append(Json.quote(text(value)));
-  }
-
-  private static String text(String value) {
-    return value == null ? "" : value;
   }
 
   /** A decision waiting for the writer; formatted there, off the transport thread. */

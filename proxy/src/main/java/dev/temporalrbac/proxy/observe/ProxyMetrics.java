@@ -30,9 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
@@ -41,7 +39,9 @@ import java.util.function.Supplier;
  * The proxy's Prometheus metrics. Labels are bounded: {@code service} and {@code method} come
  * from the catalog ({@code other} for anything else), {@code decision} is a {@link Verdict},
  * {@code reason} a {@link Reason} label, {@code code} a gRPC status; never a principal, key or
- * namespace.
+ * namespace. Every per-method series carries both {@code service} and {@code method}: short
+ * method names repeat across services (CloudService and OperatorService both have {@code
+ * DeleteNamespace}), so the method alone would merge two methods into one series.
  *
  * <ul>
  *   <li>{@code temporal_rbac_decisions_total{service,method,decision,reason}}
@@ -60,7 +60,7 @@ import java.util.function.Supplier;
  *       {@code request_budget}, {@code too_many_requests}, {@code missing_request},
  *       {@code first_message_timeout}, {@code response_too_large})
  *   <li>{@code temporal_rbac_decision_duration_seconds} (histogram)
- *   <li>{@code temporal_rbac_upstream_duration_seconds{method,code}} (histogram)
+ *   <li>{@code temporal_rbac_upstream_duration_seconds{service,method,code}} (histogram)
  *   <li>{@code temporal_rbac_policy_reloads_total{result}} ({@code success}, {@code failure};
  *       the policy loaded at start is not a reload and is not counted)
  *   <li>{@code temporal_rbac_policy_info{version}} = 1 for the version in force only
@@ -72,8 +72,9 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>Threading: the {@link CallObserver} methods run on transport threads and take no lock of
- * their own once a label combination has been seen: they read a cached meter from a concurrent
- * map or an array slot and bump it (the first call of a combination registers the meter). The
+ * their own once a label combination has been seen: they read a cached meter from an array slot
+ * ({@link MethodSlots}: two concurrent-map reads, service then method) and bump it (the first
+ * call of a combination registers the meter). The
  * {@link ReloadListener} methods may be called from any thread; they are serialized internally.
  */
 public final class ProxyMetrics implements CallObserver, ReloadListener, AutoCloseable {
@@ -90,11 +91,11 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
       1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000);
 
   private final PrometheusMeterRegistry registry;
-  /** service label, then method label: one slot per (verdict, reason). */
-  private final Map<String, Map<String, AtomicReferenceArray<Counter>>> decisions =
-      new ConcurrentHashMap<>();
-  /** method label: one slot per status code. */
-  private final Map<String, AtomicReferenceArray<Timer>> upstream = new ConcurrentHashMap<>();
+  /** One slot per (verdict, reason) for each (service, method). */
+  private final MethodSlots<Counter> decisions =
+      new MethodSlots<>(VERDICTS.length * REASONS.length);
+  /** One slot per status code for each (service, method). */
+  private final MethodSlots<Timer> upstream = new MethodSlots<>(CODES.length);
   private final Counter[] authFailures = new Counter[REASONS.length];
   /** One per (verdict, identified_by). */
   private final Counter[] identified = new Counter[VERDICTS.length * IDENTIFIED_BY.length];
@@ -200,15 +201,7 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
   public void decided(Decision decision, CallInfo call, boolean enforced) {
     Verdict verdict = Verdict.of(decision, enforced);
     Reason reason = decision.reason();
-    Map<String, AtomicReferenceArray<Counter>> methods = decisions.get(call.service());
-    if (methods == null) {
-      methods = decisions.computeIfAbsent(call.service(), s -> new ConcurrentHashMap<>());
-    }
-    AtomicReferenceArray<Counter> slots = methods.get(call.method());
-    if (slots == null) {
-      slots = methods.computeIfAbsent(call.method(),
-          m -> new AtomicReferenceArray<>(VERDICTS.length * REASONS.length));
-    }
+    AtomicReferenceArray<Counter> slots = decisions.of(call.service(), call.method());
     int slot = verdict.ordinal() * REASONS.length + reason.ordinal();
     Counter counter = slots.get(slot);
     if (counter == null) {
@@ -231,16 +224,12 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
 
   @Override
   public void upstreamClosed(CallInfo call, Status.Code code, long nanos) {
-    AtomicReferenceArray<Timer> slots = upstream.get(call.method());
-    if (slots == null) {
-      slots = upstream.computeIfAbsent(call.method(),
-          m -> new AtomicReferenceArray<>(CODES.length));
-    }
+    AtomicReferenceArray<Timer> slots = upstream.of(call.service(), call.method());
     Timer timer = slots.get(code.ordinal());
     if (timer == null) {
       timer = Timer.builder("temporal.rbac.upstream.duration")
           .description("Duration of forwarded calls upstream, by final status")
-          .tags("method", call.method(), "code", code.name())
+          .tags("service", call.service(), "method", call.method(), "code", code.name())
           .serviceLevelObjectives(UPSTREAM_BUCKETS)
           .register(registry);
       slots.set(code.ordinal(), timer);

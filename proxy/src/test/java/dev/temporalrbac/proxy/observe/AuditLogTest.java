@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.policy.eval.Outcome;
 import dev.temporalrbac.policy.eval.Reason;
+import dev.temporalrbac.proxy.explain.ParsedJson;
 import dev.temporalrbac.proxy.server.CallInfo;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -15,11 +19,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AuditLogTest {
+  /** The fields the README and {@link AuditLog} document, in the order written. */
+  private static final List<String> FIELDS = List.of("time", "decision", "reason", "message",
+      "principal", "principal_type", "role", "identified_by", "credential_id", "key_id", "method",
+      "namespaces", "required", "peer", "request_id", "policy_version");
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2025-03-04T05:06:07.890Z"), ZoneOffset.UTC);
 
@@ -105,6 +114,79 @@ class AuditLogTest {
     assertTrue(lines.get(0).contains("\"message\":\"say \\\"no\\\"\\nnext\\tline\\u0001\""),
         lines.get(0));
     assertTrue(lines.get(0).contains("\"request_id\":\"id \\\"1\\\"\\r\\n\\\\2\""), lines.get(0));
+  }
+
+  @Test
+  void everyLineIsAJsonObjectWithTheDocumentedFieldsAndTypes() {
+    String odd = ParsedJson.AWKWARD;
+    Decision awkward = new Decision(Outcome.DENY, Reason.MISSING_NAMESPACE_PERMISSION,
+        "message " + odd, "", "principal " + odd, "user", "role " + odd, "jwt", "subject " + odd,
+        List.of("ns " + odd, ""), "namespace:write", "version " + odd, false, null);
+    CallInfo call = new CallInfo("other", "other", "method " + odd, "peer " + odd, "id " + odd);
+    StringWriter sink = new StringWriter();
+    try (AuditLog log = new AuditLog(AuditLevel.ALL, sink, 16, CLOCK, null)) {
+      log.decided(awkward, call, true);
+      log.decided(Decisions.allow(), Decisions.START_CALL, true);
+      log.decided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"), Decisions.START_CALL, false);
+    }
+    List<String> lines = lines(sink);
+    assertEquals(3, lines.size(), sink.toString());
+    for (String line : lines) {
+      Map<String, Object> json = ParsedJson.object(line);
+      assertEquals(FIELDS, List.copyOf(json.keySet()), line);
+      json.forEach((name, value) -> assertEquals(
+          name.equals("namespaces") ? List.class : String.class,
+          value instanceof List ? List.class : value.getClass(), name));
+    }
+    Map<String, Object> first = ParsedJson.object(lines.get(0));
+    assertEquals("2025-03-04T05:06:07.890Z", first.get("time"));
+    assertEquals("deny", first.get("decision"));
+    assertEquals("missing_namespace_permission", first.get("reason"));
+    assertEquals("message " + odd, first.get("message"));
+    assertEquals("principal " + odd, first.get("principal"));
+    assertEquals("role " + odd, first.get("role"));
+    assertEquals("subject " + odd, first.get("credential_id"));
+    assertEquals("", first.get("key_id"), "not an API key");
+    assertEquals("method " + odd, first.get("method"), "the call's name, the decision has none");
+    assertEquals(List.of("ns " + odd, ""), first.get("namespaces"));
+    assertEquals("peer " + odd, first.get("peer"));
+    assertEquals("id " + odd, first.get("request_id"));
+    assertEquals("version " + odd, first.get("policy_version"));
+    assertEquals("dry_run_deny", ParsedJson.object(lines.get(2)).get("decision"));
+  }
+
+  @Test
+  void aSinkThatFailsLosesThatLineOnlyAndTheNextIsWhole() throws Exception {
+    StringWriter written = new StringWriter();
+    CountDownLatch secondWritten = new CountDownLatch(1);
+    Writer failingOnce = new Writer() {
+      private boolean failed;
+
+      @Override
+      public void write(char[] chars, int off, int len) throws IOException {
+        if (!failed) {
+          failed = true;
+          throw new IOException("disk full");
+        }
+        written.write(chars, off, len);
+        secondWritten.countDown();
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    try (AuditLog log = new AuditLog(AuditLevel.DENY, failingOnce, 16, CLOCK, null)) {
+      log.decided(Decisions.deny(Reason.MISSING_ROLE, "lost"), Decisions.START_CALL, true);
+      log.decided(Decisions.deny(Reason.MISSING_ROLE, "kept"), Decisions.START_CALL, true);
+      secondWritten.await();
+      assertEquals(1, log.dropped());
+    }
+    List<String> lines = lines(written);
+    assertEquals(1, lines.size(), written.toString());
+    assertEquals("kept", ParsedJson.object(lines.get(0)).get("message"));
   }
 
   @Test

@@ -178,11 +178,11 @@ class ProxyMetricsTest {
     assertSample("temporal_rbac_decision_duration_seconds_bucket{le=\"2.5E-5\"} 1");
     assertSample("temporal_rbac_decision_duration_seconds_bucket{le=\"0.0025\"} 2");
     assertSample("temporal_rbac_upstream_duration_seconds_count{code=\"OK\","
-        + "method=\"StartWorkflowExecution\"} 1");
+        + "method=\"StartWorkflowExecution\",service=\"workflow\"} 1");
     assertSample("temporal_rbac_upstream_duration_seconds_count{code=\"UNAVAILABLE\","
-        + "method=\"StartWorkflowExecution\"} 1");
+        + "method=\"StartWorkflowExecution\",service=\"workflow\"} 1");
     assertSample("temporal_rbac_upstream_duration_seconds_bucket{code=\"OK\","
-        + "method=\"StartWorkflowExecution\",le=\"0.05\"} 1");
+        + "method=\"StartWorkflowExecution\",service=\"workflow\",le=\"0.05\"} 1");
   }
 
   @Test
