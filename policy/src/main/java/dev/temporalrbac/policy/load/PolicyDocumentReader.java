@@ -48,6 +48,11 @@ final class PolicyDocumentReader {
   private final PolicySnapshot.Builder builder;
   private final Map<String, Node> principalNodes = new HashMap<>();
   private final Map<String, Principal> principals = new LinkedHashMap<>();
+  /**
+   * Ids of every user and service account entry, valid or not: a reference to one that was
+   * rejected for another reason (its role, say) is not reported again as unknown.
+   */
+  private final Set<String> declaredPrincipals = new HashSet<>();
   private final Set<String> groupIds = new HashSet<>();
   private final List<Runnable> crossChecks = new ArrayList<>();
 
@@ -102,7 +107,7 @@ final class PolicyDocumentReader {
 
   private void user(Node node, String field) {
     Map<String, Node> fields = yaml.mapping(node, field, USER);
-    String id = yaml.required(fields, "id", node, field);
+    String id = declare(yaml.required(fields, "id", node, field));
     AccountRole role = role(fields, node, field);
     Map<String, NamespacePermission> grants = grants(fields.get("namespaces"), field);
     List<String> groups = new ArrayList<>();
@@ -129,7 +134,7 @@ final class PolicyDocumentReader {
 
   private void serviceAccount(Node node, String field) {
     Map<String, Node> fields = yaml.mapping(node, field, SERVICE_ACCOUNT);
-    String id = yaml.required(fields, "id", node, field);
+    String id = declare(yaml.required(fields, "id", node, field));
     List<CertificateFilter> filters = certificateFilters(fields.get("certificate_filters"), field);
     Node scopedNode = fields.get("namespace_scoped");
     if (scopedNode == null) {
@@ -190,6 +195,27 @@ final class PolicyDocumentReader {
     return filters;
   }
 
+  private String declare(String principalId) {
+    if (principalId != null) {
+      declaredPrincipals.add(principalId);
+    }
+    return principalId;
+  }
+
+  /**
+   * Whether {@code id} names a principal of this document; reports it as {@code what} when no
+   * entry has that id (an entry that has it but was rejected is reported already).
+   */
+  private boolean knownPrincipal(String id, Node node, String field, String what) {
+    if (principals.containsKey(id)) {
+      return true;
+    }
+    if (!declaredPrincipals.contains(id)) {
+      yaml.error(node, field, what);
+    }
+    return false;
+  }
+
   private void addPrincipal(Node node, String field, Principal principal) {
     if (principals.containsKey(principal.id())) {
       yaml.error(node, field + ".id", "duplicate principal id '" + principal.id()
@@ -222,9 +248,8 @@ final class PolicyDocumentReader {
       yaml.error(fields.get("id"), field + ".id", "duplicate API key id '" + id + "'");
       ok = false;
     }
-    if (owner != null && !principals.containsKey(owner)) {
-      yaml.error(fields.get("owner"), field + ".owner", "unknown owner '" + owner
-          + "': no user or service account has that id");
+    if (owner != null && !knownPrincipal(owner, fields.get("owner"), field + ".owner",
+        "unknown owner '" + owner + "': no user or service account has that id")) {
       ok = false;
     }
     if (hash != null && !SHA256_HEX.matcher(hash).matches()) {
@@ -257,9 +282,8 @@ final class PolicyDocumentReader {
       yaml.error(fields.get("id"), field + ".id", "duplicate namespace id '" + id + "'");
       ok = false;
     }
-    if (creator != null && !principals.containsKey(creator)) {
-      yaml.error(fields.get("created_by"), field + ".created_by", "unknown principal '"
-          + creator + "'");
+    if (creator != null && !knownPrincipal(creator, fields.get("created_by"),
+        field + ".created_by", "unknown principal '" + creator + "'")) {
       ok = false;
     }
     if (ok) {
@@ -298,7 +322,7 @@ final class PolicyDocumentReader {
 
   private NamespacePermission permission(Node node, Node parent, String field) {
     if (node == null) {
-      yaml.error(parent, field, "missing (required)");
+      yaml.missing(parent, field);
       return null;
     }
     String text = yaml.scalar(node, field);
