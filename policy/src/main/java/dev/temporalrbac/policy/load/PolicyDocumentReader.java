@@ -35,8 +35,6 @@ final class PolicyDocumentReader {
       "id", "role", "namespaces", "groups", "certificate_filters");
   private static final Set<String> SERVICE_ACCOUNT = Set.of(
       "id", "role", "namespaces", "namespace_scoped", "certificate_filters");
-  private static final Set<String> FILTER = Set.of(
-      "common_name", "organization", "organizational_unit", "subject_alternative_name");
   private static final Set<String> SCOPED = Set.of("namespace", "permission");
   private static final Set<String> GROUP = Set.of("id", "role", "namespaces");
   private static final Set<String> KEY = Set.of("id", "owner", "sha256", "expires", "disabled");
@@ -125,7 +123,8 @@ final class PolicyDocumentReader {
         });
       }
     }
-    List<CertificateFilter> filters = certificateFilters(fields.get("certificate_filters"), field);
+    List<CertificateFilter> filters =
+        CertificateFilters.read(yaml, fields.get("certificate_filters"), field);
     if (id != null && role != null) {
       addPrincipal(node, field, new Principal(id, PrincipalType.USER, role, grants, groups, null,
           filters));
@@ -135,7 +134,8 @@ final class PolicyDocumentReader {
   private void serviceAccount(Node node, String field) {
     Map<String, Node> fields = yaml.mapping(node, field, SERVICE_ACCOUNT);
     String id = declare(yaml.required(fields, "id", node, field));
-    List<CertificateFilter> filters = certificateFilters(fields.get("certificate_filters"), field);
+    List<CertificateFilter> filters =
+        CertificateFilters.read(yaml, fields.get("certificate_filters"), field);
     Node scopedNode = fields.get("namespace_scoped");
     if (scopedNode == null) {
       AccountRole role = role(fields, node, field);
@@ -163,36 +163,6 @@ final class PolicyDocumentReader {
       addPrincipal(node, field, new Principal(id, PrincipalType.SERVICE_ACCOUNT, null, Map.of(),
           List.of(), new ScopedGrant(namespace, permission), filters));
     }
-  }
-
-  /** {@code certificate_filters}: mappings that each set at least one field, exact values. */
-  private List<CertificateFilter> certificateFilters(Node node, String field) {
-    List<CertificateFilter> filters = new ArrayList<>();
-    List<Node> items = yaml.sequence(node, field + ".certificate_filters");
-    for (int i = 0; i < items.size(); i++) {
-      String path = field + ".certificate_filters[" + i + "]";
-      int errorsBefore = yaml.errors().size();
-      Map<String, String> values = new HashMap<>();
-      for (Map.Entry<String, Node> entry : yaml.mapping(items.get(i), path, FILTER).entrySet()) {
-        String value = yaml.scalar(entry.getValue(), path + "." + entry.getKey());
-        if (value != null && value.isBlank()) {
-          yaml.error(entry.getValue(), path + "." + entry.getKey(), "must not be empty");
-        } else if (value != null) {
-          values.put(entry.getKey(), value);
-        }
-      }
-      if (yaml.errors().size() > errorsBefore) {
-        continue;
-      }
-      if (values.isEmpty()) {
-        yaml.error(items.get(i), path, "a filter sets at least one of common_name, organization,"
-            + " organizational_unit, subject_alternative_name");
-        continue;
-      }
-      filters.add(new CertificateFilter(values.get("common_name"), values.get("organization"),
-          values.get("organizational_unit"), values.get("subject_alternative_name")));
-    }
-    return filters;
   }
 
   private String declare(String principalId) {
