@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +82,20 @@ class FatJarCommandsTest {
     assertTrue(answers[2].contains("\"decision\":\"DENY\""), answers[2]);
   }
 
+  /** The README's batch example, taken from the README and run from the repository root. */
+  @Test
+  void theReadmeBatchExampleRunsAsWritten() throws Exception {
+    Path root = jar.toAbsolutePath().normalize().getParent().getParent().getParent();
+    Matcher example = Pattern.compile("echo '(\\{[^']*\\})' \\\\\n"
+        + "  \\| java -jar proxy/target/temporal-rbac-proxy\\.jar explain --policy (\\S+)\n")
+        .matcher(Files.readString(root.resolve("README.md")));
+    assertTrue(example.find(), "no batch explain example in the README");
+    Run run = run(root, example.group(1) + "\n", "explain", "--policy", example.group(2));
+    assertEquals(0, run.exit, run.err);
+    assertTrue(run.out.contains("\"decision\":\"ALLOW\""), run.out);
+    assertTrue(run.out.contains("victor@example.com"), run.out);
+  }
+
   @Test
   void hashKeyPrintsTheSha256OfStdin() throws Exception {
     Run run = run("secret\n", "hash-key");
@@ -97,6 +113,11 @@ class FatJarCommandsTest {
   }
 
   private static Run run(String stdin, String... args) throws IOException, InterruptedException {
+    return run(Path.of("").toAbsolutePath(), stdin, args);
+  }
+
+  private static Run run(Path workingDirectory, String stdin, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
@@ -104,7 +125,8 @@ class FatJarCommandsTest {
     command.addAll(List.of(args));
     Path errFile = Files.createTempFile("proxy-stderr", ".txt");
     try {
-      Process process = new ProcessBuilder(command).redirectError(errFile.toFile()).start();
+      Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
+          .redirectError(errFile.toFile()).start();
       process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
       process.getOutputStream().close();
       byte[] out = process.getInputStream().readAllBytes();

@@ -9,6 +9,9 @@ import dev.temporalrbac.it.ItSupport.Sdk;
 import dev.temporalrbac.it.OrderFlow.ChargeActivityImpl;
 import dev.temporalrbac.it.OrderFlow.OrderWorkflow;
 import dev.temporalrbac.it.OrderFlow.OrderWorkflowImpl;
+import io.grpc.Status;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.Timeout;
 class FatJarEmbeddedTest {
   private static final String ALICE = "example-alice-secret"; // developer: payments write, billing read
   private static final String CI = "example-ci-secret";       // payments-ci: scoped to payments, write
+  private static final String VICTOR = "example-victor-secret"; // read_only: payments read
 
   private Process proxy;
   private Path log;
@@ -117,5 +121,27 @@ class FatJarEmbeddedTest {
     assertTrue(output.contains("embedded Temporal"), "the embedded server was not used:\n" + output);
     assertTrue(output.contains("\"principal\":\"alice@example.com\"")
         && output.contains("\"namespaces\":[\"billing\"]"), "no audit line for the denial:\n" + output);
+  }
+
+  /**
+   * The README's Temporal CLI example, {@code temporal operator namespace describe --namespace
+   * payments} with victor's key, makes one DescribeNamespace call: the embedded server answers it.
+   * The call it replaced, ListWorkflowExecutions ({@code temporal workflow list}), passes the
+   * proxy but the embedded server does not implement it; the start the README says is refused is.
+   */
+  @Test
+  void theReadmeCliExampleCallsAMethodTheEmbeddedServerImplements() throws Exception {
+    try (Sdk victor = Sdk.connect(port, VICTOR, "payments")) {
+      var stub = victor.stubs().blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS);
+      assertEquals("payments", stub.describeNamespace(DescribeNamespaceRequest.newBuilder()
+          .setNamespace("payments").build()).getNamespaceInfo().getName());
+
+      ItSupport.refused(Status.Code.UNIMPLEMENTED, () -> stub.listWorkflowExecutions(
+          ListWorkflowExecutionsRequest.newBuilder().setNamespace("payments").build()));
+
+      OrderWorkflow demo = victor.client().newWorkflowStub(OrderWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue("demo").setWorkflowId("demo-1").build());
+      assertDenied(() -> WorkflowClient.start(demo::process, "demo"));
+    }
   }
 }

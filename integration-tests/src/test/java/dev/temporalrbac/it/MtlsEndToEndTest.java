@@ -91,12 +91,13 @@ class MtlsEndToEndTest {
   @Test
   void sdkWorkerAndClientWithSpiffeCertificatesRunAWorkflow() throws Exception {
     String queue = unique("mtls-orders");
+    double polls = proxy.decisions("PollWorkflowTaskQueue", ItSupport.label("decision", "allow"));
     try (Sdk worker = connect(pki.client("CN=orders-worker", WORKER), "orders");
         Sdk client = connect(pki.client("CN=orders-developer", CLIENT), "orders")) {
       assertEquals("charged mtls-1", ItSupport.processOneOrder(worker, client, queue, "mtls-1"));
     }
-    assertTrue(proxy.decisions("PollWorkflowTaskQueue", ItSupport.label("decision", "allow")) > 0,
-        "the worker's polls did not go through the proxy");
+    assertTrue(proxy.decisions("PollWorkflowTaskQueue", ItSupport.label("decision", "allow"))
+        > polls, "the worker's polls did not go through the proxy");
   }
 
   @Test

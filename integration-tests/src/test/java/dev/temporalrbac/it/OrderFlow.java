@@ -9,7 +9,8 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The tiny workflow the SDK tests run through the proxy: one activity that heartbeats. */
 public final class OrderFlow {
@@ -49,16 +50,24 @@ public final class OrderFlow {
   }
 
   public static final class ChargeActivityImpl implements ChargeActivity {
-    /** Heartbeats made by every instance, so a test can see the activity reached that point. */
-    static final AtomicInteger HEARTBEATS = new AtomicInteger();
+    /**
+     * Heartbeats made per order, so a test that charges an order of its own can see the activity
+     * reached that point without reading a count other tests add to.
+     */
+    private static final Map<String, Integer> HEARTBEATS = new ConcurrentHashMap<>();
 
     @Override
     public String charge(String order) {
       for (int step = 0; step < 3; step++) {
         Activity.getExecutionContext().heartbeat(step);
-        HEARTBEATS.incrementAndGet();
+        HEARTBEATS.merge(order, 1, Integer::sum);
       }
       return "charged " + order;
+    }
+
+    /** Heartbeats the activity has made for {@code order} in this JVM. */
+    static int heartbeats(String order) {
+      return HEARTBEATS.getOrDefault(order, 0);
     }
   }
 }

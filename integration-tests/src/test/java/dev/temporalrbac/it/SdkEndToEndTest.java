@@ -29,13 +29,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,18 +40,18 @@ import org.junit.jupiter.api.io.TempDir;
  * port-bound Temporal test server: what the policy allows runs end to end, what it does not is
  * refused with PERMISSION_DENIED, a key disabled by hot reload stops working without a restart,
  * and {@code /metrics} counts it all. Policy: {@code sdk-policy.yaml}.
+ *
+ * <p>The servers are shared by the tests; nothing else is. Each test makes the calls it asserts
+ * on, with its own workflow ids and task queues, and reads counters as differences from what it
+ * saw before, so the tests pass alone and in any order.
  */
 @Timeout(120)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SdkEndToEndTest {
   private static final String WRITER = "it-writer-secret";
   private static final String READER = "it-reader-secret";
   private static final String WORKER = "it-worker-secret";
   private static final String TOGGLE = "it-toggle-secret";
   private static final String TOGGLE_ENABLED = "    disabled: false";
-
-  /** StartWorkflowExecution calls refused so far, for the metrics test. */
-  private static final AtomicInteger START_DENIALS = new AtomicInteger();
 
   private static TestServer.PortBoundTestServer temporal;
   private static InJvmProxy proxy;
@@ -80,17 +76,18 @@ class SdkEndToEndTest {
   }
 
   @Test
-  @Order(1)
   void workerRunsAWorkflowWithAHeartbeatingActivityEndToEnd() throws Exception {
     String queue = unique("orders-e2e");
-    int heartbeats = ChargeActivityImpl.HEARTBEATS.get();
+    String order = unique("o");
+    double heartbeatsAllowed = proxy.decisions("RecordActivityTaskHeartbeat",
+        label("decision", "allow"));
     try (Sdk worker = Sdk.connect(proxy.port, WORKER, "orders");
         Sdk client = Sdk.connect(proxy.port, WRITER, "orders")) {
       WorkerFactory factory = ItSupport.startOrderWorker(worker, queue);
       try {
         String id = unique("order");
         OrderWorkflow workflow = client.client().newWorkflowStub(OrderWorkflow.class, ItSupport.orderOptions(queue, id));
-        assertEquals("charged o-1", workflow.process("o-1"));
+        assertEquals("charged " + order, workflow.process(order));
 
         List<EventType> events = client.client().fetchHistory(id).getEvents().stream()
             .map(HistoryEvent::getEventType).toList();
@@ -104,13 +101,12 @@ class SdkEndToEndTest {
         ItSupport.shutdown(factory);
       }
     }
-    assertTrue(ChargeActivityImpl.HEARTBEATS.get() >= heartbeats + 3, "the activity did not run");
-    assertTrue(proxy.decisions("RecordActivityTaskHeartbeat", label("decision", "allow")) > 0,
-        "no heartbeat went through the proxy");
+    assertEquals(3, ChargeActivityImpl.heartbeats(order), "the activity did not run");
+    assertTrue(proxy.decisions("RecordActivityTaskHeartbeat", label("decision", "allow"))
+        > heartbeatsAllowed, "no heartbeat went through the proxy");
   }
 
   @Test
-  @Order(2)
   void readOnlyUserReadsButCannotStartSignalOrTerminate() throws Exception {
     String id = unique("order");
     String queue = unique("no-worker");
@@ -128,7 +124,6 @@ class SdkEndToEndTest {
       OrderWorkflow another = reader.client().newWorkflowStub(OrderWorkflow.class,
           ItSupport.orderOptions(queue, unique("order")));
       assertDenied(() -> WorkflowClient.start(another::process, "o-3"));
-      START_DENIALS.incrementAndGet();
       assertDenied(() -> seen.signal("note", "hello"));
       assertDenied(() -> seen.terminate("not allowed"));
       assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
@@ -142,7 +137,6 @@ class SdkEndToEndTest {
   }
 
   @Test
-  @Order(3)
   void ordersOnlyPrincipalIsRefusedOnPaymentsAsClientAndAsWorker() throws Exception {
     String queue = unique("payments");
     double pollDenials = pollDenials("PollWorkflowTaskQueue") + pollDenials("PollActivityTaskQueue");
@@ -150,7 +144,6 @@ class SdkEndToEndTest {
       OrderWorkflow workflow = payments.client().newWorkflowStub(OrderWorkflow.class,
           ItSupport.orderOptions(queue, unique("payment")));
       assertDenied(() -> WorkflowClient.start(workflow::process, "p-1"));
-      START_DENIALS.incrementAndGet();
 
       // SDK 1.39's WorkerFactory.start() describes the namespace first: refused, it fails there.
       WorkerFactory factory = WorkerFactory.newInstance(payments.client());
@@ -177,7 +170,6 @@ class SdkEndToEndTest {
   }
 
   @Test
-  @Order(4)
   void sdkWorkerWithoutWriteKeepsPollingAndEveryPollIsRefused() throws Exception {
     String queue = unique("read-only-worker");
     double before = pollDenials("PollWorkflowTaskQueue");
@@ -199,7 +191,6 @@ class SdkEndToEndTest {
   }
 
   @Test
-  @Order(5)
   void disabledKeyIsRefusedWithoutRestartAndWorksAgainWhenReEnabled() throws Exception {
     String queue = unique("toggle");
     String original = Files.readString(policy);
@@ -238,28 +229,64 @@ class SdkEndToEndTest {
     }
   }
 
-  /** Scenario 7: the decisions of the tests above, scraped over HTTP from the admin port. */
+  /**
+   * Scenario 7: {@code /metrics} on the admin port counts the allowed and refused calls of an
+   * order run end to end, a reader's refused writes and a worker's refused poll, all made here.
+   */
   @Test
-  @Order(99)
-  void metricsHoldTheAllowAndDenyCountsOfTheScenarios() {
-    assertTrue(START_DENIALS.get() >= 2, "this test reads the decisions of the scenarios above"
-        + " (@Order): run the whole class, not this test alone");
-    String metrics = proxy.metrics();
-    assertTrue(ItSupport.sample(metrics, ItSupport.DECISIONS,
-        label("method", "StartWorkflowExecution"), label("decision", "deny"),
-        label("reason", "missing_namespace_permission")) >= START_DENIALS.get(), metrics);
-    for (String method : List.of("StartWorkflowExecution", "RespondWorkflowTaskCompleted",
+  void metricsCountTheAllowsAndDenialsOfTheCallsMade() throws Exception {
+    List<String> allowed = List.of("StartWorkflowExecution", "RespondWorkflowTaskCompleted",
         "PollWorkflowTaskQueue", "PollActivityTaskQueue", "RecordActivityTaskHeartbeat",
         "RespondActivityTaskCompleted", "GetWorkflowExecutionHistory",
-        "DescribeWorkflowExecution", "TerminateWorkflowExecution")) {
-      assertTrue(ItSupport.sample(metrics, ItSupport.DECISIONS, label("method", method),
-          label("decision", "allow")) > 0, "no allow counted for " + method + ":\n" + metrics);
+        "DescribeWorkflowExecution", "TerminateWorkflowExecution");
+    List<String> denied = List.of("StartWorkflowExecution", "SignalWorkflowExecution",
+        "TerminateWorkflowExecution", "PollWorkflowTaskQueue");
+    String before = proxy.metrics();
+
+    String id = unique("order");
+    String queue = unique("metrics");
+    try (Sdk worker = Sdk.connect(proxy.port, WORKER, "orders");
+        Sdk writer = Sdk.connect(proxy.port, WRITER, "orders");
+        Sdk reader = Sdk.connect(proxy.port, READER, "orders");
+        Sdk payments = Sdk.connect(proxy.port, WORKER, "payments")) {
+      String order = unique("o");
+      assertEquals("charged " + order, ItSupport.processOneOrder(worker, writer, queue, order));
+
+      OrderWorkflow idle = writer.client().newWorkflowStub(OrderWorkflow.class,
+          ItSupport.orderOptions(unique("no-worker"), id));
+      WorkflowClient.start(idle::process, "never charged");
+      WorkflowStub seen = reader.client().newUntypedWorkflowStub(id, Optional.empty(), Optional.empty());
+      assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+          seen.describe().getStatus());
+      OrderWorkflow refused = reader.client().newWorkflowStub(OrderWorkflow.class,
+          ItSupport.orderOptions(queue, unique("order")));
+      assertDenied(() -> WorkflowClient.start(refused::process, "refused"));
+      assertDenied(() -> seen.signal("note", "hello"));
+      assertDenied(() -> seen.terminate("not allowed"));
+      writer.client().newUntypedWorkflowStub(id, Optional.empty(), Optional.empty())
+          .terminate("cleanup by a writer");
+      assertDenied(() -> payments.stubs().blockingStub().pollWorkflowTaskQueue(
+          PollWorkflowTaskQueueRequest.newBuilder().setNamespace("payments")
+              .setTaskQueue(TaskQueue.newBuilder().setName(queue)).setIdentity("it").build()));
     }
-    for (String method : List.of("SignalWorkflowExecution", "TerminateWorkflowExecution",
-        "PollWorkflowTaskQueue")) {
-      assertTrue(ItSupport.sample(metrics, ItSupport.DECISIONS, label("method", method),
-          label("decision", "deny")) >= 1, "no deny counted for " + method + ":\n" + metrics);
+
+    String after = proxy.metrics();
+    assertTrue(increase(before, after, label("method", "StartWorkflowExecution"),
+        label("decision", "deny"), label("reason", "missing_namespace_permission")) >= 1, after);
+    for (String method : allowed) {
+      assertTrue(increase(before, after, label("method", method), label("decision", "allow")) >= 1,
+          "no allow counted for " + method + ":\n" + after);
     }
+    for (String method : denied) {
+      assertTrue(increase(before, after, label("method", method), label("decision", "deny")) >= 1,
+          "no deny counted for " + method + ":\n" + after);
+    }
+  }
+
+  /** How much the decisions with every label given grew from {@code before} to {@code after}. */
+  private static double increase(String before, String after, String... labels) {
+    return ItSupport.sample(after, ItSupport.DECISIONS, labels)
+        - ItSupport.sample(before, ItSupport.DECISIONS, labels);
   }
 
   private static double pollDenials(String method) {

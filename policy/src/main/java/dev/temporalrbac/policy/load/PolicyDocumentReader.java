@@ -35,8 +35,6 @@ final class PolicyDocumentReader {
       "id", "role", "namespaces", "groups", "certificate_filters");
   private static final Set<String> SERVICE_ACCOUNT = Set.of(
       "id", "role", "namespaces", "namespace_scoped", "certificate_filters");
-  private static final Set<String> FILTER = Set.of(
-      "common_name", "organization", "organizational_unit", "subject_alternative_name");
   private static final Set<String> SCOPED = Set.of("namespace", "permission");
   private static final Set<String> GROUP = Set.of("id", "role", "namespaces");
   private static final Set<String> KEY = Set.of("id", "owner", "sha256", "expires", "disabled");
@@ -48,6 +46,11 @@ final class PolicyDocumentReader {
   private final PolicySnapshot.Builder builder;
   private final Map<String, Node> principalNodes = new HashMap<>();
   private final Map<String, Principal> principals = new LinkedHashMap<>();
+  /**
+   * Ids of every user and service account entry, valid or not: a reference to one that was
+   * rejected for another reason (its role, say) is not reported again as unknown.
+   */
+  private final Set<String> declaredPrincipals = new HashSet<>();
   private final Set<String> groupIds = new HashSet<>();
   private final List<Runnable> crossChecks = new ArrayList<>();
 
@@ -102,7 +105,7 @@ final class PolicyDocumentReader {
 
   private void user(Node node, String field) {
     Map<String, Node> fields = yaml.mapping(node, field, USER);
-    String id = yaml.required(fields, "id", node, field);
+    String id = declare(yaml.required(fields, "id", node, field));
     AccountRole role = role(fields, node, field);
     Map<String, NamespacePermission> grants = grants(fields.get("namespaces"), field);
     List<String> groups = new ArrayList<>();
@@ -120,7 +123,8 @@ final class PolicyDocumentReader {
         });
       }
     }
-    List<CertificateFilter> filters = certificateFilters(fields.get("certificate_filters"), field);
+    List<CertificateFilter> filters =
+        CertificateFilters.read(yaml, fields.get("certificate_filters"), field);
     if (id != null && role != null) {
       addPrincipal(node, field, new Principal(id, PrincipalType.USER, role, grants, groups, null,
           filters));
@@ -129,8 +133,9 @@ final class PolicyDocumentReader {
 
   private void serviceAccount(Node node, String field) {
     Map<String, Node> fields = yaml.mapping(node, field, SERVICE_ACCOUNT);
-    String id = yaml.required(fields, "id", node, field);
-    List<CertificateFilter> filters = certificateFilters(fields.get("certificate_filters"), field);
+    String id = declare(yaml.required(fields, "id", node, field));
+    List<CertificateFilter> filters =
+        CertificateFilters.read(yaml, fields.get("certificate_filters"), field);
     Node scopedNode = fields.get("namespace_scoped");
     if (scopedNode == null) {
       AccountRole role = role(fields, node, field);
@@ -160,34 +165,25 @@ final class PolicyDocumentReader {
     }
   }
 
-  /** {@code certificate_filters}: mappings that each set at least one field, exact values. */
-  private List<CertificateFilter> certificateFilters(Node node, String field) {
-    List<CertificateFilter> filters = new ArrayList<>();
-    List<Node> items = yaml.sequence(node, field + ".certificate_filters");
-    for (int i = 0; i < items.size(); i++) {
-      String path = field + ".certificate_filters[" + i + "]";
-      int errorsBefore = yaml.errors().size();
-      Map<String, String> values = new HashMap<>();
-      for (Map.Entry<String, Node> entry : yaml.mapping(items.get(i), path, FILTER).entrySet()) {
-        String value = yaml.scalar(entry.getValue(), path + "." + entry.getKey());
-        if (value != null && value.isBlank()) {
-          yaml.error(entry.getValue(), path + "." + entry.getKey(), "must not be empty");
-        } else if (value != null) {
-          values.put(entry.getKey(), value);
-        }
-      }
-      if (yaml.errors().size() > errorsBefore) {
-        continue;
-      }
-      if (values.isEmpty()) {
-        yaml.error(items.get(i), path, "a filter sets at least one of common_name, organization,"
-            + " organizational_unit, subject_alternative_name");
-        continue;
-      }
-      filters.add(new CertificateFilter(values.get("common_name"), values.get("organization"),
-          values.get("organizational_unit"), values.get("subject_alternative_name")));
+  private String declare(String principalId) {
+    if (principalId != null) {
+      declaredPrincipals.add(principalId);
     }
-    return filters;
+    return principalId;
+  }
+
+  /**
+   * Whether {@code id} names a principal of this document; reports it as {@code what} when no
+   * entry has that id (an entry that has it but was rejected is reported already).
+   */
+  private boolean knownPrincipal(String id, Node node, String field, String what) {
+    if (principals.containsKey(id)) {
+      return true;
+    }
+    if (!declaredPrincipals.contains(id)) {
+      yaml.error(node, field, what);
+    }
+    return false;
   }
 
   private void addPrincipal(Node node, String field, Principal principal) {
@@ -222,9 +218,8 @@ final class PolicyDocumentReader {
       yaml.error(fields.get("id"), field + ".id", "duplicate API key id '" + id + "'");
       ok = false;
     }
-    if (owner != null && !principals.containsKey(owner)) {
-      yaml.error(fields.get("owner"), field + ".owner", "unknown owner '" + owner
-          + "': no user or service account has that id");
+    if (owner != null && !knownPrincipal(owner, fields.get("owner"), field + ".owner",
+        "unknown owner '" + owner + "': no user or service account has that id")) {
       ok = false;
     }
     if (hash != null && !SHA256_HEX.matcher(hash).matches()) {
@@ -257,9 +252,8 @@ final class PolicyDocumentReader {
       yaml.error(fields.get("id"), field + ".id", "duplicate namespace id '" + id + "'");
       ok = false;
     }
-    if (creator != null && !principals.containsKey(creator)) {
-      yaml.error(fields.get("created_by"), field + ".created_by", "unknown principal '"
-          + creator + "'");
+    if (creator != null && !knownPrincipal(creator, fields.get("created_by"),
+        field + ".created_by", "unknown principal '" + creator + "'")) {
       ok = false;
     }
     if (ok) {
@@ -298,7 +292,7 @@ final class PolicyDocumentReader {
 
   private NamespacePermission permission(Node node, Node parent, String field) {
     if (node == null) {
-      yaml.error(parent, field, "missing (required)");
+      yaml.missing(parent, field);
       return null;
     }
     String text = yaml.scalar(node, field);

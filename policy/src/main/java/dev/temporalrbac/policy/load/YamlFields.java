@@ -1,6 +1,8 @@
 package dev.temporalrbac.policy.load;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +15,17 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Typed access to a composed YAML node tree that records, instead of throwing, every problem with
- * its line and field path. Readers return null (or an empty collection) for a bad value, so one
- * pass reports all errors.
+ * its line, column and field path. Readers return null (or an empty collection) for a bad value,
+ * so one pass reports all errors. A value that is not the mapping it should be is reported once:
+ * the keys then missing from it are not reported again.
  */
 final class YamlFields {
   private final String source;
   private final List<PolicyError> errors = new ArrayList<>();
+  /** Nodes reported as "expected a mapping": their missing keys are consequences, not errors. */
+  private final Set<Node> notMappings = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Per mapping, its first unknown key: a key missing from it is likely that one misspelt. */
+  private final Map<Node, Node> firstUnknownKey = new IdentityHashMap<>();
 
   YamlFields(String source) {
     this.source = source;
@@ -29,14 +36,34 @@ final class YamlFields {
   }
 
   void error(Node node, String field, String message) {
-    errors.add(new PolicyError(source, node == null ? 0 : node.getStartMark().getLine() + 1,
-        field, message));
+    errors.add(node == null ? new PolicyError(source, 0, field, message)
+        : new PolicyError(source, node.getStartMark().getLine() + 1,
+            node.getStartMark().getColumn() + 1, field, message));
+  }
+
+  /**
+   * A required key absent from {@code parent}; not reported when parent is no mapping at all, and
+   * naming an unknown key of the same mapping when there is one (a misspelling, usually), since
+   * that error comes after this one in line order.
+   */
+  void missing(Node parent, String field) {
+    if (notMappings.contains(parent)) {
+      return;
+    }
+    Node unknown = firstUnknownKey.get(parent);
+    error(parent, field, unknown == null ? "missing (required)"
+        : "missing (required); this entry has the unknown key '"
+            + ((ScalarNode) unknown).getValue() + "' on line "
+            + (unknown.getStartMark().getLine() + 1) + " instead");
   }
 
   /** The keys of a mapping in order; reports non-mappings, duplicates and unknown keys. */
   Map<String, Node> mapping(Node node, String field, Set<String> allowed) {
     Map<String, Node> out = new LinkedHashMap<>();
     if (!(node instanceof MappingNode)) {
+      if (node != null) {
+        notMappings.add(node);
+      }
       error(node, field, allowed == null ? "expected a mapping"
           : "expected a mapping of " + String.join(", ", sorted(allowed)));
       return out;
@@ -48,6 +75,7 @@ final class YamlFields {
       }
       String path = field.isEmpty() ? key : field + "." + key;
       if (allowed != null && !allowed.contains(key)) {
+        firstUnknownKey.putIfAbsent(node, tuple.getKeyNode());
         error(tuple.getKeyNode(), path, "unknown key '" + key + "' (expected one of "
             + String.join(", ", sorted(allowed)) + ")");
       } else if (out.put(key, tuple.getValueNode()) != null) {
@@ -92,7 +120,7 @@ final class YamlFields {
     Node node = fields.get(key);
     String path = field + "." + key;
     if (node == null) {
-      error(parent, path, "missing (required)");
+      missing(parent, path);
       return null;
     }
     String value = scalar(node, path);
@@ -127,7 +155,7 @@ final class YamlFields {
 
   private static List<String> sorted(Set<String> keys) {
     List<String> list = new ArrayList<>(keys == null ? Set.of() : keys);
-    java.util.Collections.sort(list);
+    Collections.sort(list);
     return list;
   }
 }

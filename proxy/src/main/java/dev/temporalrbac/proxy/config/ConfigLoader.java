@@ -100,6 +100,9 @@ public final class ConfigLoader {
 
   private final Map<String, String> env;
   private final List<String> errors = new ArrayList<>();
+  /** The file read, and the line of each setting whose value came from it (not a flag). */
+  private Path file;
+  private final Map<String, Integer> fileLines = new LinkedHashMap<>();
 
   /** {@code env} is where {@code api_key_env} is looked up (the process environment in production). */
   public ConfigLoader(Map<String, String> env) {
@@ -114,7 +117,7 @@ public final class ConfigLoader {
   public ProxyConfig load(Path file, Map<String, String> flagValues) throws ConfigException {
     ProxyConfig config = build(settings(file, flagValues));
     if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
+      throw rejected();
     }
     return config;
   }
@@ -131,9 +134,14 @@ public final class ConfigLoader {
     IdentitySettings identity = new IdentityConfigReader(errors)
         .read(settings(file, flagValues), true);
     if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
+      throw rejected();
     }
     return identity;
+  }
+
+  /** Every error found, in the file's line order and without follow-ons ({@link ConfigErrors}). */
+  private ConfigException rejected() {
+    return new ConfigException(ConfigErrors.report(errors, file, fileLines, FLAGS.values()));
   }
 
   private Map<String, String> settings(Path file, Map<String, String> flagValues) {
@@ -147,6 +155,7 @@ public final class ConfigLoader {
         errors.add("unknown flag --" + flag);
       } else {
         settings.put(key, value);
+        fileLines.remove(key); // the flag's value is the one in force
       }
     });
     return settings;
@@ -155,7 +164,10 @@ public final class ConfigLoader {
   private void readFile(Path file, Map<String, String> settings) {
     Object root;
     try {
-      root = new Yaml(new LoaderOptions()).load(Files.readString(file));
+      String text = Files.readString(file);
+      root = new Yaml(new LoaderOptions()).load(text);
+      this.file = file;
+      fileLines.putAll(ConfigErrors.lines(text));
     } catch (IOException e) {
       errors.add(file + ": cannot read: " + e.getMessage());
       return;

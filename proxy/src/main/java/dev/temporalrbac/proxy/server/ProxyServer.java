@@ -83,6 +83,8 @@ public final class ProxyServer implements AutoCloseable {
     } else if (clientAuth(config) != ClientAuth.NONE) {
       throw new IllegalArgumentException("tls.client_auth " + clientAuth(config)
           + " needs TLS for callers (tls.cert and tls.key)");
+    } else {
+      builder.protocolNegotiator(new TlsOnPlaintextPort(System::nanoTime));
     }
     for (ServerServiceDefinition service : services) {
       builder.addService(service); // the proxy's own services; they win over the forwarding

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.server.ProxyFixture;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HotReloadTest {
   private static final String BASE_GRANTS = "namespaces: {orders: write}";
   private static final Duration SETTLE = Duration.ofSeconds(1);
+  /** How long the callers may take for a few more calls: a hang, not a slow machine. */
+  private static final Duration CALLS_TIMEOUT = Duration.ofSeconds(20);
 
   @TempDir Path dir;
   private Path file;
@@ -77,9 +80,9 @@ class HotReloadTest {
   }
 
   /**
-   * Replaces the file atomically (as a ConfigMap swap or an editor's rename does) and gives it a
-   * modification time one second later than the last, so a change is visible whatever the
-   * file system's time granularity.
+   * Replaces the file atomically (as a ConfigMap swap or an editor's rename does) and moves its
+   * modification time on by a second, as a real edit would; the watcher goes by the content's
+   * hash, so a new time alone must not reload anything ({@link #unchangedContentIsNotReloaded}).
    */
   private void write(String content) throws IOException {
     Path tmp = dir.resolve("policy.yaml.tmp");
@@ -177,32 +180,31 @@ class HotReloadTest {
   @Test
   void reloadsUnderTrafficBreakNoCall() throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
-    AtomicInteger ok = new AtomicInteger();
-    List<String> failures = new CopyOnWriteArrayList<>();
+    CallProgress calls = new CallProgress();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     List<Future<?>> workers = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       workers.add(pool.submit(() -> {
-        while (running.get()) {
-          Status.Code code = startIn("orders");
-          if (code == Status.Code.OK) {
-            ok.incrementAndGet();
-          } else {
-            failures.add(code.toString());
+        try {
+          while (running.get()) {
+            calls.record(startIn("orders"));
           }
+        } catch (RuntimeException | Error e) {
+          calls.failed("a caller thread died: " + e);
+          throw e;
         }
       }));
     }
     try {
-      awaitCalls(ok, 50, failures, workers);
+      calls.awaitMore(50, CALLS_TIMEOUT);
       for (int i = 1; i <= 20; i++) {
         write(withDevGrants("orders: write, extra" + i + ": " + (i % 2 == 0 ? "read" : "admin")));
         assertTrue(reload(), "version " + i + " was not installed");
-        awaitCalls(ok, ok.get() + 5, failures, workers);
+        calls.awaitMore(5, CALLS_TIMEOUT);
       }
       write(withDevGrants("orders: write, payments: write"));
       assertTrue(reload());
-      awaitCalls(ok, ok.get() + 20, failures, workers);
+      calls.awaitMore(20, CALLS_TIMEOUT);
     } finally {
       running.set(false);
       pool.shutdown();
@@ -210,25 +212,63 @@ class HotReloadTest {
     for (Future<?> worker : workers) {
       worker.get(10, TimeUnit.SECONDS);
     }
-    assertTrue(failures.isEmpty(), "calls failed during reloads: " + failures);
+    assertEquals(List.of(), calls.failures(), "calls failed during reloads");
     assertEquals(21, watcher.status().succeeded());
     assertEquals(0, watcher.status().failed());
     assertEquals(Status.Code.OK, startIn("payments"));
   }
 
-  /** Waits (bounded by the test timeout) until {@code counter} reaches {@code target}. */
-  private static void awaitCalls(AtomicInteger counter, int target, List<String> failures,
-      List<Future<?>> workers) {
-    while (counter.get() < target && failures.isEmpty()
-        && workers.stream().noneMatch(Future::isDone)) {
-      Thread.onSpinWait();
+  /**
+   * The outcomes of the callers' calls. {@link #awaitMore} blocks (no spinning) until enough
+   * further calls succeed; every outcome wakes it, so a failure ends the wait at once. Thread-safe.
+   */
+  private static final class CallProgress {
+    private int succeeded;
+    private final List<String> failures = new ArrayList<>();
+
+    synchronized void record(Status.Code code) {
+      if (code == Status.Code.OK) {
+        succeeded++;
+      } else {
+        failures.add(code.toString());
+      }
+      notifyAll();
+    }
+
+    synchronized void failed(String failure) {
+      failures.add(failure);
+      notifyAll();
+    }
+
+    synchronized List<String> failures() {
+      return List.copyOf(failures);
+    }
+
+    /**
+     * Waits until {@code more} calls have succeeded after this one was made; fails with the
+     * failures if a call fails first, and with the count if {@code timeout} passes first.
+     */
+    synchronized void awaitMore(int more, Duration timeout) throws InterruptedException {
+      int target = succeeded + more;
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (succeeded < target) {
+        if (!failures.isEmpty()) {
+          fail("calls failed during reloads: " + failures);
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          fail("only " + (more - (target - succeeded)) + " of " + more
+              + " calls succeeded within " + timeout);
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
     }
   }
 
   /**
    * A same-size edit that keeps the modification time the watcher last saw (two writes within
-   * one tick of the file system clock, or on a file system with 1 s / 2 s timestamps) is never
-   * noticed: checkNow compares mtime and size only and does not hash the content when they match.
+   * one tick of the file system clock, or on a file system with 1 s / 2 s timestamps) is still
+   * noticed: the watcher compares the content's hash on every poll, not the mtime and size.
    */
   @Test
   void sameSizeChangeWithinOneMtimeTickIsNoticed() throws Exception {
@@ -244,9 +284,9 @@ class HotReloadTest {
   }
 
   /**
-   * Rejections are de-duplicated "until the file changes"; but a revert to the version in force
-   * returns early without forgetting the rejected version, so the same bad file deployed again
-   * is neither counted nor reported to the listener.
+   * Rejections are de-duplicated until the file changes, and a revert to the version in force is
+   * such a change: it forgets the rejected version, so the same bad file deployed again is counted
+   * and reported to the listener again.
    */
   @Test
   void badFileRedeployedAfterARevertIsReportedAgain() throws Exception {

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The upstream of the forwarding tests: records every call that reaches it (method, headers,
+ * The upstream of the forwarding tests: records every call forwarded to it (method, headers,
  * deadline, request and response bytes, cancellation). Temporal methods are answered by a
  * configurable {@link Behaviour} (default: an empty response, OK); the raw-bytes test service
  * {@code test.Echo} has unary, server-, client- and bidi-streaming methods and a flow-controlled
@@ -54,6 +54,11 @@ public final class RecordingUpstream implements AutoCloseable {
   public static final String FLOOD = ECHO + "Flood";
   public static final String SINK = ECHO + "Sink";
   public static final int FLOOD_MESSAGE_BYTES = 64 * 1024;
+  /**
+   * What a {@link ProxyServer}'s UpstreamMonitor calls every probe interval: answered but not
+   * recorded, so {@link #calls()} holds the calls the proxy forwarded, however long a test runs.
+   */
+  static final String HEALTH_PROBE = "grpc.health.v1.Health/Check";
 
   /** What a Temporal method does with its (single) request, on half-close. */
   @FunctionalInterface
@@ -173,6 +178,9 @@ public final class RecordingUpstream implements AutoCloseable {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> serverCall,
         Metadata headers, ServerCallHandler<Q, R> next) {
       String method = serverCall.getMethodDescriptor().getFullMethodName();
+      if (method.equals(HEALTH_PROBE)) {
+        return next.startCall(serverCall, headers); // the proxy's own, on its own schedule
+      }
       Call call = new Call(method, headers, Context.current().getDeadline());
       Context.current().addListener(c -> call.cancelled.countDown(), Runnable::run);
       synchronized (calls) {
