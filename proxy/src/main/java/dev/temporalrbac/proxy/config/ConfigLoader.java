@@ -157,7 +157,7 @@ public final class ConfigLoader {
     try {
       root = new Yaml(new LoaderOptions()).load(Files.readString(file));
     } catch (IOException e) {
-      errors.add(file + ": cannot read: " + e.getMessage());
+      errors.add("cannot read the config file " + FileProblem.describe(file, e));
       return;
     } catch (YAMLException e) {
       errors.add(file + ": not valid YAML: " + e.getMessage());
@@ -189,7 +189,8 @@ public final class ConfigLoader {
             .collect(Collectors.joining(",")));
       }
     } else {
-      out.put(prefix, node == null ? "" : String.valueOf(node));
+      out.put(prefix, RelativePaths.fromConfigFile(file, prefix,
+          node == null ? "" : String.valueOf(node)));
     }
   }
 
@@ -314,7 +315,8 @@ public final class ConfigLoader {
       try {
         key = Files.readString(Path.of(file)).strip();
       } catch (IOException e) {
-        errors.add("cannot read the upstream API key file " + file + ": " + e.getMessage());
+        errors.add("cannot read the upstream API key file "
+            + FileProblem.describe(Path.of(file), e));
         return null;
       }
     } else {
