@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "check", sortOptions = false,
     description = {"Validates a policy file exactly as the proxy would load it.",
-        "On success prints its version (content hash) and counts, exit 0. On failure prints",
-        "every error as file:line: field: message to stderr, exit 1."})
+        "On success prints its version (content hash) and counts, exit 0. On failure prints"
+            + " every error as file:line: field: message to stderr, exit 1.",
+        ""})
 public final class CheckCommand implements Callable<Integer> {
   /** Removed ids listed per kind before "and N more". */
   private static final int LISTED = 20;
@@ -34,11 +35,10 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--policy", required = true, paramLabel = "FILE",
       description = "the policy file to validate")
   private String file;
-  @Option(names = "--against", paramLabel = "CURRENT", description = {
-      "also compare FILE with the policy in force (CURRENT) as the proxy does on reload:",
-      "removing more than half of the principals or of the API keys is refused unless FILE",
-      "confirms it (confirm_removal); prints what FILE removes and exits 1 when the proxy",
-      "would refuse it"})
+  @Option(names = "--against", paramLabel = "CURRENT", description = "also compare FILE with"
+      + " the policy in force (CURRENT) as the proxy does on reload: removing more than half of"
+      + " the principals or of the API keys is refused unless FILE confirms it"
+      + " (confirm_removal); prints what FILE removes and exits 1 when the proxy would refuse it")
   private String against;
 
   @Override

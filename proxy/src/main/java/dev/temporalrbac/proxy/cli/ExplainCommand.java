@@ -39,24 +39,27 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "explain", sortOptions = false,
     customSynopsis = {
-        Cli.NAME + " explain --policy=FILE [--principal=ID | --api-key=SECRET | --jwt=TOKEN]",
-        "    [--cert=PEM_FILE] --method=METHOD [--namespace=NS] [--request-json=JSON]",
+        Cli.NAME + " explain --policy=FILE --method=METHOD",
+        "    [--principal=ID | --api-key=SECRET | --jwt=TOKEN] [--cert=PEM_FILE]",
+        "    [--namespace=NS] [--request-json=JSON]",
         "    [--config=proxy.yaml] [--IDENTITY_FLAG=VALUE]...",
-        Cli.NAME + " explain --policy=FILE [--config=proxy.yaml] [...] < requests.jsonl"},
+        Cli.NAME + " explain --policy=FILE [--config=proxy.yaml]",
+        "    < requests.jsonl"},
     description = {
-        "Decides one call as the proxy would and prints one JSON object: decision, status,",
-        "reason, principal, method, namespaces, required, principal_type, role, policy_version,",
-        "reason_code, identified_by, credential_id. Exit 0 allowed, 3 denied, 1 policy,",
-        "settings or JWKS rejected, 2 usage error.",
-        "Without --principal, --api-key, --jwt or --cert the call is anonymous. --jwt and --cert",
-        "are decided as serve decides them, with serve's identity settings: give --config",
-        "proxy.yaml and/or the same flags. With --cert and --api-key or --jwt the bearer",
-        "credential identifies the caller, as on the wire.",
+        "Decides a call as the proxy would, and says why.",
+        "Prints one JSON object: decision, status, reason, principal, method, namespaces,"
+            + " required, principal_type, role, policy_version, reason_code, identified_by,"
+            + " credential_id. Exit 0 allowed, 3 denied, 1 policy, settings or JWKS rejected,"
+            + " 2 usage error.",
+        "Without --principal, --api-key, --jwt or --cert the call is anonymous. --jwt and --cert"
+            + " are decided as serve decides them, with serve's identity settings: give --config"
+            + " proxy.yaml and/or the same flags. With --cert and --api-key or --jwt the bearer"
+            + " credential identifies the caller, as on the wire.",
         "With no call options: reads one JSON request per line, e.g.",
         "  {\"principal\":\"ID\",\"method\":\"...\",\"namespace\":\"NS\",\"request\":{...}}",
-        "(or \"api_key\" instead of \"principal\"; \"request_base64\" wins over \"request\"),",
-        "writes one JSON answer per line ({\"line\":N,\"error\":\"...\"} for a bad line; blank",
-        "lines are skipped) and exits 0 at end of input.",
+        "(or \"api_key\" instead of \"principal\"; \"request_base64\" wins over \"request\"),"
+            + " writes one JSON answer per line ({\"line\":N,\"error\":\"...\"} for a bad line;"
+            + " blank lines are skipped) and exits 0 at end of input.",
         ""})
 public final class ExplainCommand implements Callable<Integer> {
   private final InputStream in;

@@ -18,10 +18,12 @@ import picocli.CommandLine.Spec;
  * process list; exactly one trailing newline (LF or CRLF) is dropped, as {@code echo} adds one.
  */
 @Command(name = "hash-key",
-    description = {"Reads an API key secret from stdin (one trailing newline is ignored) and prints",
-        "the lower-case hex SHA-256 to put in the policy's api_keys[].sha256. Exit 0; an empty",
-        "secret is a usage error (exit 2). The secret never comes from an argument: it would",
-        "stay in shell history and show in the process list."})
+    description = {"Prints the SHA-256 of an API key secret read from stdin.",
+        "Reads the secret from stdin (one trailing newline is ignored) and prints the lower-case"
+            + " hex SHA-256 to put in the policy's api_keys[].sha256. Exit 0; an empty secret is"
+            + " a usage error (exit 2). The secret never comes from an argument: it would stay in"
+            + " shell history and show in the process list.",
+        ""})
 public final class HashKeyCommand implements Callable<Integer> {
   /** Far above any real key; stops a mistaken pipe from filling memory. */
   private static final int MAX_SECRET_BYTES = 64 * 1024;

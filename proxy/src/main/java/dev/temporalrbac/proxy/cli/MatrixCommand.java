@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
  * with, so the table cannot go stale.
  */
 @Command(name = "matrix", sortOptions = false,
-    description = {"Prints every method the proxy knows with its scope, requirement, runtime",
-        "behaviour, the source of the rule and what it reads from the request. md ends with a",
-        "count per service. Exit 0."})
+    description = {"Prints who may call every method (markdown or TSV).",
+        "One row per method the proxy knows: its scope, requirement, runtime behaviour, the"
+            + " source of the rule and what it reads from the request. md ends with a count per"
+            + " service. Exit 0.",
+        ""})
 public final class MatrixCommand implements Callable<Integer> {
   private static final List<String> COLUMNS =
       List.of("method", "scope", "who may call", "behaviour", "source", "note");

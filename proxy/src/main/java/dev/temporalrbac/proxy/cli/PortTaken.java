@@ -34,7 +34,8 @@ final class PortTaken {
       return failure;
     }
     String why = root.getMessage() == null ? "cannot bind" : root.getMessage();
-    why = why.substring(why.indexOf("failed: ") < 0 ? 0 : why.indexOf("failed: ") + 8);
+    // netty's native transport: "bind(..) failed with error(-98): Address already in use"
+    why = why.substring(why.lastIndexOf(": ") < 0 ? 0 : why.lastIndexOf(": ") + 2);
     String hint = why.toLowerCase(Locale.ROOT).contains("in use")
         ? "; another process (perhaps another proxy) listens there: stop it, or choose"
             + " another port with " + setting + " / --" + setting

@@ -42,17 +42,19 @@ import picocli.CommandLine.Spec;
  * grace period and exits 0. Every setting of {@code proxy.yaml} is also a flag.
  */
 @Command(name = "serve", sortOptions = false,
-    customSynopsis = Cli.NAME + " serve [--config=proxy.yaml] [--SETTING=VALUE]...",
+    customSynopsis = {Cli.NAME + " serve [--config=proxy.yaml]", "    [--SETTING=VALUE]..."},
     description = {
-        "Runs the proxy. Every setting of the config file is also a flag (flags win); the",
-        "options below name each flag's setting. A relative path in the config file is read",
-        "from the config file's folder; a relative path given as a flag, from the working",
-        "directory.",
-        "Stops on SIGTERM/SIGINT: no new calls, calls in flight finish within shutdown_grace",
-        "(default 30s), long polls are cancelled at its end, exit 0. Without an upstream it",
-        "forwards to an embedded Temporal test server (for trying the proxy out, not for",
-        "production). With identity.jwt.jwks set, the JWKS is loaded before the proxy listens.",
-        "Exit 1: policy, configuration or JWKS rejected, or a port taken; 2: usage error.",
+        "Runs the proxy: authenticate, decide, forward.",
+        "Every setting of the config file is also a flag (flags win); the options below name"
+            + " each flag's setting. A relative path in the config file is read from the config"
+            + " file's folder; a relative path given as a flag, from the working directory.",
+        "Stops on SIGTERM/SIGINT: no new calls, calls in flight finish within shutdown_grace"
+            + " (default 30s), long polls are cancelled at its end, exit 0. Without an upstream"
+            + " it forwards to an embedded Temporal test server (for trying the proxy out, not"
+            + " for production). With identity.jwt.jwks set, the JWKS is loaded before the proxy"
+            + " listens.",
+        "Exit 1: policy, configuration or JWKS rejected, a file unreadable or a port taken;"
+            + " 2: usage error.",
         ""})
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
