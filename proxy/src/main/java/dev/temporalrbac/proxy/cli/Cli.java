@@ -55,6 +55,8 @@ public final class Cli implements Callable<Integer> {
    * only to the subcommands present.
    */
   static int execute(CommandLine line, String[] argv, PrintStream out, PrintStream err) {
+    // picocli's trace (-Dpicocli.trace) prints every argument to System.err, an API key included
+    System.clearProperty("picocli.trace");
     PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8));
     line.setOut(outWriter)

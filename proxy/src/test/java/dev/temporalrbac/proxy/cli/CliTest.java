@@ -133,6 +133,24 @@ class CliTest {
     }
   }
 
+  /** picocli's trace would print every argument to System.err: it stays off. */
+  @Test
+  void picocliTraceCannotPrintTheSecret() {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream systemErr = System.err;
+    System.setProperty("picocli.trace", "DEBUG");
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      CliRun run = CliRun.of("explain", "--policy", POLICY, "--api-key", ALICE_SECRET,
+          "--method", "WorkflowService/GetSystemInfo");
+      assertEquals(ExitCode.OK, run.code(), run.err());
+    } finally {
+      System.setErr(systemErr);
+      System.clearProperty("picocli.trace");
+    }
+    assertFalse(captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains(ALICE_SECRET));
+  }
+
   /** '@file' expansion is off: an argument starting with @ is taken as it is. */
   @Test
   void atSignIsNotAnArgumentFile() {
