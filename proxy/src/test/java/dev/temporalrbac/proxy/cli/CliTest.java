@@ -99,7 +99,8 @@ class CliTest {
   @ParameterizedTest
   @ValueSource(strings = {"--api-kye", "--apikey", "--api-key-x", "-api-key", "--ap1-key"})
   void secretAfterAMistypedOptionIsNeverPrinted(String typo) {
-    for (List<String> form : List.of(List.of(typo, ALICE_SECRET), List.of(typo + "=" + ALICE_SECRET))) {
+    for (List<String> form
+        : List.of(List.of(typo, ALICE_SECRET), List.of(typo + "=" + ALICE_SECRET))) {
       List<String> argv = new java.util.ArrayList<>(List.of("explain", "--policy", POLICY,
           "--method", "WorkflowService/StartWorkflowExecution"));
       argv.addAll(form);

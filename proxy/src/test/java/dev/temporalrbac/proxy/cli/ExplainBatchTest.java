@@ -86,7 +86,8 @@ class ExplainBatchTest {
     assertEquals(WORKFLOW + "GetSystemInfo", field(answers.get(1), "method"));
     assertEquals("method DeleteNamespace is ambiguous: give one of CloudService/DeleteNamespace,"
         + " OperatorService/DeleteNamespace", field(answers.get(2), "error"));
-    assertTrue(field(answers.get(3), "error").contains("did you mean WorkflowService/GetSystemInfo"),
+    assertTrue(
+        field(answers.get(3), "error").contains("did you mean WorkflowService/GetSystemInfo"),
         field(answers.get(3), "error"));
   }
 
