@@ -2,11 +2,15 @@ package dev.temporalrbac.proxy.cli;
 
 import dev.temporalrbac.policy.load.RemovalGuard;
 import dev.temporalrbac.policy.model.PolicySnapshot;
-import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code check --policy FILE [--against CURRENT]}: validates a policy file exactly as the proxy
@@ -15,41 +19,32 @@ import java.util.Set;
  * running proxy would refuse fails here first. Prints a summary and exits 0, or prints every
  * error (or the guard's verdict) and exits 1.
  */
-public final class CheckCommand implements Command {
+@Command(name = "check", sortOptions = false,
+    description = {"Validates a policy file exactly as the proxy would load it.",
+        "On success prints its version (content hash) and counts, exit 0. On failure prints"
+            + " every error as file:line: field: message to stderr, exit 1.",
+        ""})
+public final class CheckCommand implements Callable<Integer> {
   /** Removed ids listed per kind before "and N more". */
   private static final int LISTED = 20;
 
-  @Override
-  public String name() {
-    return "check";
-  }
+  @Spec
+  private CommandSpec spec;
+  @Mixin
+  private HelpOption help;
+  @Option(names = "--policy", required = true, paramLabel = "FILE",
+      description = "the policy file to validate")
+  private String file;
+  @Option(names = "--against", paramLabel = "CURRENT", description = "also compare FILE with"
+      + " the policy in force (CURRENT) as the proxy does on reload: removing more than half of"
+      + " the principals or of the API keys is refused unless FILE confirms it"
+      + " (confirm_removal); prints what FILE removes and exits 1 when the proxy would refuse it")
+  private String against;
 
   @Override
-  public String summary() {
-    return "validate a policy file and summarise it";
-  }
-
-  @Override
-  public String usage() {
-    return "usage: check --policy FILE [--against CURRENT]\n"
-        + "  Validates FILE. On success prints its version (content hash) and counts, exit 0.\n"
-        + "  On failure prints every error as file:line: field: message to stderr, exit 1.\n"
-        + "  --against CURRENT: also compares FILE with the policy in force (CURRENT) as the\n"
-        + "  proxy does on reload: removing more than half of the principals or of the API keys\n"
-        + "  is refused unless FILE confirms it (confirm_removal); prints what FILE removes and\n"
-        + "  exits 1 when the proxy would refuse it.\n";
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of("policy", "against");
-  }
-
-  @Override
-  public int execute(Args args, InputStream in, PrintStream out, PrintStream err)
-      throws UsageException {
-    String file = args.require("policy");
-    String against = args.has("against") ? args.require("against") : null;
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     PolicySnapshot policy = PolicyFiles.load(file, err);
     if (policy == null) {
       return ExitCode.POLICY_ERROR;
@@ -81,7 +76,7 @@ public final class CheckCommand implements Command {
       return ExitCode.POLICY_ERROR;
     }
     RemovalGuard.Verdict verdict = RemovalGuard.check(current, policy);
-    PrintStream verdictOut = verdict.rejected() ? err : out;
+    PrintWriter verdictOut = verdict.rejected() ? err : out;
     verdictOut.println((verdict.rejected() ? "removal check FAILED against " : "removal check OK"
         + " against ") + against + " (version " + current.version() + "): " + verdict.message());
     list(verdictOut, "principals removed", verdict.principalsRemoved());
@@ -89,7 +84,7 @@ public final class CheckCommand implements Command {
     return verdict.rejected() ? ExitCode.POLICY_ERROR : ExitCode.OK;
   }
 
-  private static void list(PrintStream out, String label, List<String> ids) {
+  private static void list(PrintWriter out, String label, List<String> ids) {
     if (ids.isEmpty()) {
       return;
     }

@@ -1,139 +1,145 @@
 package dev.temporalrbac.proxy.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
-import com.google.protobuf.util.JsonFormat;
 import dev.temporalrbac.policy.catalog.MethodCatalog;
 import dev.temporalrbac.policy.eval.Authorizer;
 import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.model.PolicySnapshot;
-import dev.temporalrbac.proto.v1.ExplainRequest;
 import dev.temporalrbac.proxy.config.ConfigException;
 import dev.temporalrbac.proxy.config.ConfigLoader;
 import dev.temporalrbac.proxy.config.IdentitySettings;
 import dev.temporalrbac.proxy.explain.ClientChainCheck;
 import dev.temporalrbac.proxy.explain.Explainer;
 import dev.temporalrbac.proxy.explain.Explanation;
-import dev.temporalrbac.proxy.explain.Json;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code explain}: what would the proxy do with this call, and why. One call from the options
  * (exit 0 allowed, 3 denied), or, with no call options, one JSON request per stdin line
- * answered by one JSON line each, so thousands of checks share one JVM and one loaded policy.
- * The authorizer is built with serve's identity settings ({@code --config} and the identity
- * flags), so a JWT or a client certificate is decided as on the wire.
+ * ({@link ExplainBatch}). The authorizer is built with serve's identity settings ({@code --config}
+ * and the identity flags), so a JWT or a client certificate is decided as on the wire.
  */
-public final class ExplainCommand implements Command {
-  private static final Set<String> CALL_OPTIONS =
-      Set.of("principal", "api-key", "jwt", "cert", "method", "namespace", "request-json");
-  private static final JsonFormat.Printer STRUCT_PRINTER =
-      JsonFormat.printer().omittingInsignificantWhitespace();
+@Command(name = "explain", sortOptions = false,
+    customSynopsis = {
+        Cli.NAME + " explain --policy=FILE --method=METHOD",
+        "    [--principal=ID | --api-key=SECRET | --jwt=TOKEN] [--cert=PEM_FILE]",
+        "    [--namespace=NS] [--request-json=JSON]",
+        "    [--config=proxy.yaml] [--IDENTITY_FLAG=VALUE]...",
+        Cli.NAME + " explain --policy=FILE [--config=proxy.yaml]",
+        "    < requests.jsonl"},
+    description = {
+        "Decides a call as the proxy would, and says why.",
+        "Prints one JSON object: decision, status, reason, principal, method, namespaces,"
+            + " required, principal_type, role, policy_version, reason_code, identified_by,"
+            + " credential_id. Exit 0 allowed, 3 denied, 1 policy, settings or JWKS rejected,"
+            + " 2 usage error.",
+        "Without --principal, --api-key, --jwt or --cert the call is anonymous. --jwt and --cert"
+            + " are decided as serve decides them, with serve's identity settings: give --config"
+            + " proxy.yaml and/or the same flags. With --cert and --api-key or --jwt the bearer"
+            + " credential identifies the caller, as on the wire.",
+        "With no call options: reads one JSON request per line, e.g.",
+        "  {\"principal\":\"ID\",\"method\":\"...\",\"namespace\":\"NS\",\"request\":{...}}",
+        "(or \"api_key\" instead of \"principal\"; \"request_base64\" wins over \"request\"),"
+            + " writes one JSON answer per line ({\"line\":N,\"error\":\"...\"} for a bad line;"
+            + " blank lines are skipped) and exits 0 at end of input.",
+        ""})
+public final class ExplainCommand implements Callable<Integer> {
+  private final InputStream in;
+  @Spec
+  private CommandSpec spec;
+  @Mixin
+  private HelpOption help;
 
-  @Override
-  public String name() {
-    return "explain";
+  @Option(names = "--policy", required = true, paramLabel = "FILE",
+      description = "the policy file to decide with")
+  private String policyFile;
+  @Option(names = "--principal", paramLabel = "ID",
+      description = "the caller: a user or service account id of the policy")
+  private String principal;
+  @Option(names = "--api-key", paramLabel = "SECRET", description = {"the caller's API key"
+      + " (shows the secret to other local users in the process list; prefer the stdin form)"})
+  private String apiKey;
+  @Option(names = "--jwt", paramLabel = "TOKEN",
+      description = "the caller's JWT; needs identity.jwt.jwks (loaded once)")
+  private String jwt;
+  @Option(names = "--cert", paramLabel = "PEM_FILE", description = {"the client certificate chain,"
+      + " leaf first; needs tls.client_auth optional or require, and must verify against"
+      + " tls.client_ca as in the TLS handshake (else exit 1)"})
+  private String cert;
+  @Option(names = "--method", paramLabel = "METHOD", description = {"the method: the full name"
+      + " (temporal.api.workflowservice.v1.WorkflowService/StartWorkflowExecution), the form deny"
+      + " messages print (WorkflowService/StartWorkflowExecution), or the bare method when one"
+      + " service has it"})
+  private String method;
+  @Option(names = "--namespace", paramLabel = "NS", description = "the temporal-namespace header")
+  private String namespace;
+  @Option(names = "--request-json", paramLabel = "JSON", description = {"the request message in"
+      + " protobuf JSON (unknown fields are errors; give 64-bit integers as strings)"})
+  private String requestJson;
+  @Option(names = "--config", paramLabel = "proxy.yaml",
+      description = "serve's config file, for its identity settings")
+  private String config;
+
+  /** A command reading batch requests from {@code in}. */
+  ExplainCommand(InputStream in) {
+    this.in = in;
+  }
+
+  /** This command with serve's identity flags ({@link ConfigLoader#IDENTITY_FLAGS}) declared. */
+  CommandLine commandLine() {
+    CommandLine line = new CommandLine(this);
+    SettingFlags.declare(line.getCommandSpec(), ConfigLoader.IDENTITY_FLAGS);
+    return line;
   }
 
   @Override
-  public String summary() {
-    return "decide a call as the proxy would, and say why";
-  }
-
-  @Override
-  public String usage() {
-    return "usage: explain --policy FILE [--principal ID | --api-key SECRET | --jwt TOKEN]\n"
-        + "               [--cert PEM_FILE] --method FULL_METHOD [--namespace NS]\n"
-        + "               [--request-json JSON] [--config proxy.yaml] [--IDENTITY_FLAG VALUE ...]\n"
-        + "       explain --policy FILE [--config proxy.yaml] [...] < requests.jsonl\n"
-        + "  FULL_METHOD is e.g. temporal.api.workflowservice.v1.WorkflowService/StartWorkflowExecution.\n"
-        + "  --namespace is the temporal-namespace header; --request-json the request message\n"
-        + "  in protobuf JSON (unknown fields are errors; give 64-bit integers as strings).\n"
-        + "  Prints one JSON object: decision, status, reason, principal, method, namespaces,\n"
-        + "  required, principal_type, role, policy_version, reason_code, identified_by,\n"
-        + "  credential_id. Exit 0 allowed, 3 denied, 1 policy, settings or JWKS rejected,\n"
-        + "  2 usage error.\n"
-        + "  Without --principal, --api-key, --jwt or --cert the call is anonymous. --jwt and\n"
-        + "  --cert are decided as serve decides them, with serve's identity settings: give\n"
-        + "  --config proxy.yaml and/or the same flags (" + String.join(", ", identityFlags())
-        + ").\n"
-        + "  --jwt needs identity.jwt.jwks (the JWKS is loaded once); --cert a PEM file holding\n"
-        + "  the client certificate chain, leaf first, and tls.client_auth optional or require;\n"
-        + "  the chain must verify against tls.client_ca as in the TLS handshake (else exit 1).\n"
-        + "  With --cert and --api-key or --jwt the bearer credential identifies the caller, as\n"
-        + "  on the wire. --api-key and --jwt show the secret to other local users (process\n"
-        + "  list); for API keys prefer the stdin form below.\n"
-        + "  With no call options: reads one JSON request per line, e.g.\n"
-        + "    {\"principal\":\"ID\",\"method\":\"...\",\"namespace\":\"NS\",\"request\":{...}}\n"
-        + "  (or \"api_key\" instead of \"principal\"; \"request_base64\" wins over \"request\"),\n"
-        + "  writes one JSON answer per line ({\"line\":N,\"error\":\"...\"} for a bad line; blank\n"
-        + "  lines are skipped) and exits 0 at end of input.\n";
-  }
-
-  private static List<String> identityFlags() {
-    return ConfigLoader.IDENTITY_FLAGS.stream().map(flag -> "--" + flag).toList();
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    Set<String> options = new HashSet<>(CALL_OPTIONS);
-    options.add("policy");
-    options.add("config");
-    options.addAll(ConfigLoader.IDENTITY_FLAGS);
-    return options;
-  }
-
-  @Override
-  public int execute(Args args, InputStream in, PrintStream out, PrintStream err)
-      throws UsageException {
-    String file = args.require("policy");
-    boolean batch = CALL_OPTIONS.stream().noneMatch(args::has);
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    boolean batch = Stream.of(principal, apiKey, jwt, cert, method, namespace, requestJson)
+        .allMatch(Objects::isNull);
+    MethodCatalog catalog = MethodCatalog.load();
+    String fullMethod = null;
     if (!batch) {
-      args.require("method");
-      long identities = Stream.of("principal", "api-key", "jwt").filter(args::has).count();
-      if (identities > 1) {
-        throw new UsageException("give one of --principal, --api-key and --jwt");
-      }
-      if (args.has("principal") && args.has("cert")) {
-        throw new UsageException("--principal names the caller; it cannot come with --cert");
-      }
+      fullMethod = checkCall(catalog);
     }
     IdentitySettings settings;
     try {
-      settings = identitySettings(args);
+      settings = identitySettings();
     } catch (ConfigException e) {
       err.println("explain: identity settings rejected:\n  " + e.getMessage());
       return ExitCode.POLICY_ERROR;
     }
-    if (args.has("jwt") && settings.jwt() == null) {
-      throw new UsageException("--jwt needs identity.jwt.jwks (--jwks, or --config with it):"
-          + " without a JWKS, serve reads every bearer value as an API key");
+    if (jwt != null && settings.jwt() == null) {
+      throw usage("--jwt needs identity.jwt.jwks (--jwks, or --config with it): without a JWKS,"
+          + " serve reads every bearer value as an API key");
     }
-    if (args.has("cert") && settings.mtls() == null) {
-      throw new UsageException("--cert needs client certificates accepted (tls.client_auth"
-          + " optional or require, or tls.client_ca: --tls-client-ca, or --config with it)");
+    if (cert != null && settings.mtls() == null) {
+      throw usage("--cert needs client certificates accepted (tls.client_auth optional or"
+          + " require, or tls.client_ca: --tls-client-ca, or --config with it)");
     }
     List<X509Certificate> chain = List.of();
-    if (args.has("cert")) {
+    if (cert != null) {
       try {
-        chain = PemChain.read(Path.of(args.get("cert")));
+        chain = PemChain.read(Path.of(cert));
         // as the TLS handshake would: a chain that does not verify never reaches a decision
         String problem = ClientChainCheck.load(settings.clientCa()).problem(chain, Instant.now());
         if (problem != null) {
@@ -145,132 +151,68 @@ public final class ExplainCommand implements Command {
         return ExitCode.POLICY_ERROR;
       }
     }
-    PolicySnapshot policy = PolicyFiles.load(file, err);
+    PolicySnapshot policy = PolicyFiles.load(policyFile, err);
     if (policy == null) {
       return ExitCode.POLICY_ERROR;
     }
     Clock clock = Clock.systemUTC();
     try (IdentityEngine identity = IdentityEngine.load(settings, clock)) {
       Explainer explainer = new Explainer(
-          new Authorizer(MethodCatalog.load(), clock, identity.identities()), policy);
-      return batch ? batch(explainer, in, out, err) : single(explainer, args, chain, out);
+          new Authorizer(catalog, clock, identity.identities()), policy);
+      return batch ? new ExplainBatch(explainer, catalog).run(in, out, err)
+          : single(explainer, fullMethod, chain, out);
     } catch (IOException e) {
       err.println("explain: " + e.getMessage());
       return ExitCode.POLICY_ERROR;
     }
   }
 
-  /** The identity settings of {@code --config} and the identity flags, as serve reads them. */
-  private static IdentitySettings identitySettings(Args args) throws ConfigException {
-    Map<String, String> flags = new LinkedHashMap<>();
-    for (String flag : ConfigLoader.IDENTITY_FLAGS) {
-      if (args.has(flag)) {
-        flags.put(flag, args.get(flag));
-      }
+  /** Checks the options of a single call; returns the full name of its method. */
+  private String checkCall(MethodCatalog catalog) {
+    if (method == null || method.isEmpty()) {
+      throw usage("--method is required with any call option (without call options, requests"
+          + " are read from stdin)");
     }
-    if (flags.isEmpty() && !args.has("config")) {
-      return IdentitySettings.apiKeysOnly();
+    if (Stream.of(principal, apiKey, jwt).filter(Objects::nonNull).count() > 1) {
+      throw usage("give one of --principal, --api-key and --jwt");
     }
-    return new ConfigLoader(System.getenv()).loadIdentity(
-        args.has("config") ? Path.of(args.get("config")) : null, flags);
+    if (principal != null && cert != null) {
+      throw usage("--principal names the caller; it cannot come with --cert");
+    }
+    try {
+      return MethodNames.resolve(catalog, method);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
   }
 
-  private static int single(Explainer explainer, Args args, List<X509Certificate> chain,
-      PrintStream out) {
+  /** The identity settings of {@code --config} and the identity flags, as serve reads them. */
+  private IdentitySettings identitySettings() throws ConfigException {
+    Map<String, String> flags = SettingFlags.given(spec, ConfigLoader.IDENTITY_FLAGS);
+    if (flags.isEmpty() && config == null) {
+      return IdentitySettings.apiKeysOnly();
+    }
+    return new ConfigLoader(System.getenv())
+        .loadIdentity(config == null ? null : Path.of(config), flags);
+  }
+
+  private int single(Explainer explainer, String fullMethod, List<X509Certificate> chain,
+      PrintWriter out) {
     Explanation answer;
-    String bearer = args.has("jwt") ? args.get("jwt") : args.get("api-key");
-    if (args.has("principal")) {
-      answer = explainer.explain(args.get("principal"), null, args.get("method"),
-          args.get("namespace"), null, args.get("request-json"));
+    String bearer = jwt != null ? jwt : apiKey;
+    if (principal != null) {
+      answer = explainer.explain(principal, null, fullMethod, namespace, null, requestJson);
     } else {
       // the same reading as a call's headers: one authorization header and the verified chain
       List<String> headers = bearer == null ? List.of() : List.of("Bearer " + bearer);
       answer = explainer.explain(Caller.fromRequest(headers, chain),
-          Collections.singletonList(bearer), args.get("method"), args.get("namespace"), null,
-          args.get("request-json"));
+          Collections.singletonList(bearer), fullMethod, namespace, null, requestJson);
     }
     out.println(answer.toJson());
     return answer.allowed() ? ExitCode.OK : ExitCode.DENY;
   }
 
-  private static int batch(Explainer explainer, InputStream in, PrintStream out,
-      PrintStream err) {
-    JsonFormat.Parser parser = JsonFormat.parser();
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    int number = 0;
-    try {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        number++;
-        if (line.isBlank()) {
-          continue;
-        }
-        out.println(answer(explainer, parser, line, number));
-        out.flush(); // the other end may wait for this answer before sending its next question
-      }
-    } catch (IOException e) {
-      err.println("explain: cannot read stdin after line " + number + ": " + e.getMessage());
-      return ExitCode.POLICY_ERROR;
-    }
-    return ExitCode.OK;
-  }
-
-  private static String answer(Explainer explainer, JsonFormat.Parser parser, String line,
-      int number) {
-    Set<String> secrets = new HashSet<>();
-    String problem;
-    try {
-      return explainer.explain(parseLine(parser, line, secrets)).toJson();
-    } catch (InvalidProtocolBufferException e) {
-      problem = "not a valid request line: " + (e.getMessage() == null
-          ? "a field has the wrong JSON type" : e.getMessage());
-    } catch (IllegalArgumentException e) {
-      problem = e.getMessage(); // the explainer's own words, which never quote the key
-      return errorLine(number, problem);
-    } catch (RuntimeException e) {
-      problem = "internal error: " + e;
-    }
-    return errorLine(number, Json.redact(problem, secrets));
-  }
-
-  private static String errorLine(int number, String problem) {
-    return "{\"line\":" + number + ",\"error\":" + Json.quote(problem) + "}";
-  }
-
-  /**
-   * Reads one line as an {@link ExplainRequest}, in two steps so that parser messages, which may
-   * quote values, can be cleaned of the key: first any JSON object (collecting every string under
-   * {@code api_key} into {@code secrets}), then the object as the request.
-   */
-  static ExplainRequest parseLine(JsonFormat.Parser parser, String line, Set<String> secrets)
-      throws InvalidProtocolBufferException {
-    if (!line.stripLeading().startsWith("{")) {
-      throw new InvalidProtocolBufferException("expected a JSON object");
-    }
-    Struct.Builder object = Struct.newBuilder();
-    parser.merge(line, object);
-    for (String name : List.of("api_key", "apiKey")) {
-      collectStrings(object.getFieldsOrDefault(name, Value.getDefaultInstance()), secrets);
-    }
-    ExplainRequest.Builder request = ExplainRequest.newBuilder();
-    parser.merge(STRUCT_PRINTER.print(object), request);
-    return request.build();
-  }
-
-  private static void collectStrings(Value value, Set<String> into) {
-    switch (value.getKindCase()) {
-      case STRING_VALUE:
-        if (!value.getStringValue().isEmpty()) {
-          into.add(value.getStringValue());
-        }
-        break;
-      case LIST_VALUE:
-        value.getListValue().getValuesList().forEach(item -> collectStrings(item, into));
-        break;
-      case STRUCT_VALUE:
-        value.getStructValue().getFieldsMap().values().forEach(item -> collectStrings(item, into));
-        break;
-      default:
-        break;
-    }
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
   }
 }

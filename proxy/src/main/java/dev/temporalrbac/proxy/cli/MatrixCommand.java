@@ -5,53 +5,48 @@ import dev.temporalrbac.policy.catalog.CatalogEntry;
 import dev.temporalrbac.policy.catalog.MethodCatalog;
 import dev.temporalrbac.policy.catalog.MethodRule;
 import dev.temporalrbac.policy.catalog.Scope;
-import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code matrix}: the whole method catalog as a table, one row per method, so a reviewer can read
  * what the proxy enforces without reading code. Built from the same catalog the proxy decides
  * with, so the table cannot go stale.
  */
-public final class MatrixCommand implements Command {
+@Command(name = "matrix", sortOptions = false,
+    description = {"Prints who may call every method (markdown or TSV).",
+        "One row per method the proxy knows: its scope, requirement, runtime behaviour, the"
+            + " source of the rule and what it reads from the request. md ends with a count per"
+            + " service. Exit 0.",
+        ""})
+public final class MatrixCommand implements Callable<Integer> {
   private static final List<String> COLUMNS =
       List.of("method", "scope", "who may call", "behaviour", "source", "note");
 
-  @Override
-  public String name() {
-    return "matrix";
-  }
+  @Spec
+  private CommandSpec spec;
+  @Mixin
+  private HelpOption help;
+  @Option(names = "--format", paramLabel = "md|tsv", defaultValue = "md",
+      description = "markdown (default) or tab-separated values")
+  private String format;
 
   @Override
-  public String summary() {
-    return "print who may call every method (markdown or TSV)";
-  }
-
-  @Override
-  public String usage() {
-    return "usage: matrix [--format md|tsv]\n"
-        + "  Prints every method the proxy knows with its scope, requirement, runtime behaviour,\n"
-        + "  the source of the rule and what it reads from the request. Default md; md ends with\n"
-        + "  a count per service. Exit 0.\n";
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of("format");
-  }
-
-  @Override
-  public int execute(Args args, InputStream in, PrintStream out, PrintStream err)
-      throws UsageException {
-    String format = args.get("format", "md");
+  public Integer call() {
     if (!format.equals("md") && !format.equals("tsv")) {
-      throw new UsageException("--format must be md or tsv");
+      throw new ParameterException(spec.commandLine(), "--format must be md or tsv");
     }
+    PrintWriter out = spec.commandLine().getOut();
     MethodCatalog catalog = MethodCatalog.load();
     if (format.equals("tsv")) {
       out.println(String.join("\t", COLUMNS));

@@ -1,5 +1,6 @@
 package dev.temporalrbac.proxy.cli;
 
+import dev.temporalrbac.proxy.config.FileProblem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,7 +33,8 @@ final class PemChain {
     } catch (CertificateException e) {
       throw new IOException(file + ": not a PEM certificate chain: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new IOException(file + ": cannot read the certificate chain: " + e.getMessage(), e);
+      throw new IOException("cannot read the certificate chain "
+          + FileProblem.describe(file, e), e);
     }
     List<X509Certificate> chain = new ArrayList<>();
     for (Certificate certificate : certificates) {

@@ -20,25 +20,52 @@ import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code serve}: runs the proxy until SIGTERM or SIGINT, then drains calls in flight for the
  * grace period and exits 0. Every setting of {@code proxy.yaml} is also a flag.
  */
-public final class ServeCommand implements Command {
+@Command(name = "serve", sortOptions = false,
+    customSynopsis = {Cli.NAME + " serve [--config=proxy.yaml]", "    [--SETTING=VALUE]..."},
+    description = {
+        "Runs the proxy: authenticate, decide, forward.",
+        "Every setting of the config file is also a flag (flags win); the options below name"
+            + " each flag's setting. A relative path in the config file is read from the config"
+            + " file's folder; a relative path given as a flag, from the working directory.",
+        "Stops on SIGTERM/SIGINT: no new calls, calls in flight finish within shutdown_grace"
+            + " (default 30s), long polls are cancelled at its end, exit 0. Without an upstream"
+            + " it forwards to an embedded Temporal test server (for trying the proxy out, not"
+            + " for production). With identity.jwt.jwks set, the JWKS is loaded before the proxy"
+            + " listens.",
+        "Exit 1: policy, configuration or JWKS rejected, a file unreadable or a port taken;"
+            + " 2: usage error.",
+        ""})
+public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
 
   private final CountDownLatch stop;
+  @Spec
+  private CommandSpec spec;
+  @Mixin
+  private HelpOption help;
+  @Option(names = "--config", paramLabel = "proxy.yaml", description = "the config file")
+  private String config;
 
   /** A serve command stopped by SIGTERM/SIGINT. */
   public ServeCommand() {
@@ -50,57 +77,35 @@ public final class ServeCommand implements Command {
     this.stop = stop;
   }
 
-  @Override
-  public String name() {
-    return "serve";
+  /** This command with every setting's flag ({@link ConfigLoader#FLAGS}) declared. */
+  CommandLine commandLine() {
+    CommandLine line = new CommandLine(this);
+    SettingFlags.declare(line.getCommandSpec(), ConfigLoader.FLAGS.keySet());
+    return line;
+  }
+
+  /**
+   * Runs {@code serve ARGV} alone, as the jar would (tests that run the proxy in their own JVM);
+   * returns the exit code.
+   */
+  public int run(String[] argv, InputStream in, PrintStream out, PrintStream err) {
+    return Cli.execute(commandLine(), argv, out, err);
   }
 
   @Override
-  public String summary() {
-    return "run the proxy: authenticate, decide, forward";
-  }
-
-  @Override
-  public String usage() {
-    StringBuilder text = new StringBuilder("usage: serve [--config proxy.yaml] [--SETTING VALUE ...]\n"
-        + "  Every setting of the config file is also a flag (flags win):\n");
-    ConfigLoader.FLAGS.forEach((flag, key) ->
-        text.append(String.format("    --%-38s %s%n", flag, key)));
-    text.append("  Stops on SIGTERM/SIGINT: no new calls, calls in flight finish within\n"
-        + "  shutdown_grace (default 30s), long polls are cancelled at its end, exit 0.\n"
-        + "  Without an upstream it forwards to an embedded Temporal test server (for trying\n"
-        + "  the proxy out, not for production).\n"
-        + "  With identity.jwt.jwks set, the JWKS is loaded before the proxy listens.\n"
-        + "  Exit 1: policy, configuration or JWKS rejected; 2: usage error.\n");
-    return text.toString();
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    Set<String> options = new HashSet<>(ConfigLoader.FLAGS.keySet());
-    options.add("config");
-    return options;
-  }
-
-  @Override
-  public int execute(Args args, InputStream in, PrintStream out, PrintStream err)
-      throws UsageException {
-    Map<String, String> flags = new LinkedHashMap<>();
-    for (String flag : ConfigLoader.FLAGS.keySet()) {
-      if (args.has(flag)) {
-        flags.put(flag, args.get(flag));
-      }
-    }
-    ProxyConfig config;
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    Map<String, String> flags = SettingFlags.given(spec, ConfigLoader.FLAGS.keySet());
+    ProxyConfig proxyConfig;
     try {
-      config = new ConfigLoader(System.getenv()).load(
-          args.has("config") ? Path.of(args.get("config")) : null, flags);
+      proxyConfig = new ConfigLoader(System.getenv())
+          .load(config == null ? null : Path.of(config), flags);
     } catch (ConfigException e) {
       err.println("serve: configuration rejected:\n  " + e.getMessage());
       return ExitCode.POLICY_ERROR;
     }
     try {
-      return run(config, err);
+      return run(proxyConfig, err);
     } catch (IOException e) {
       err.println("serve: " + e.getMessage());
       return ExitCode.POLICY_ERROR;
@@ -110,7 +115,10 @@ public final class ServeCommand implements Command {
     }
   }
 
-  private int run(ProxyConfig config, PrintStream err) throws IOException, InterruptedException {
+  private int run(ProxyConfig config, PrintWriter err) throws IOException, InterruptedException {
+    if (PolicyFiles.read(config.policyFile(), err) == null) {
+      return ExitCode.POLICY_ERROR; // said why (no such file, a directory, permission denied)
+    }
     Clock clock = Clock.systemUTC();
     ProxyMetrics metrics = new ProxyMetrics();
     AuditLevel level = AuditLevel.parse(config.audit());
@@ -147,18 +155,25 @@ public final class ServeCommand implements Command {
     ServerServiceDefinition policyAdmin = new AuthorizingInterceptor(authorizer, holder, observer)
         .wrap(new PolicyAdminService(authorizer, holder, watcher::status));
     EmbeddedTemporal embedded = config.upstream() == null ? EmbeddedTemporal.start() : null;
-    ProxyServer proxy = embedded == null
-        ? ProxyServer.start(config, authorizer, holder, observer, policyAdmin)
-        : ProxyServer.start(config, authorizer, holder, observer, embedded.channel(), policyAdmin);
+    ProxyServer proxy;
+    try {
+      proxy = embedded == null
+          ? ProxyServer.start(config, authorizer, holder, observer, policyAdmin)
+          : ProxyServer.start(config, authorizer, holder, observer, embedded.channel(),
+              policyAdmin);
+    } catch (IOException e) {
+      closeAll(identity, embedded, audit, metrics);
+      throw PortTaken.explain(e, "listen", config.listen());
+    }
     AdminServer admin;
     try {
       metrics.upstreamReadiness(proxy::upstreamReady);
       admin = AdminServer.start(config.admin(), metrics, holder, proxy::upstreamReady,
           config.credentials().publicJwks());
     } catch (IOException e) {
-      proxy.shutdown(java.time.Duration.ZERO);
-      identity.close();
-      throw e;
+      proxy.shutdown(Duration.ZERO);
+      closeAll(identity, embedded, audit, metrics);
+      throw PortTaken.explain(e, "admin", config.admin());
     }
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "policy-watcher");
@@ -192,6 +207,17 @@ public final class ServeCommand implements Command {
     audit.close();
     metrics.close();
     return ExitCode.OK;
+  }
+
+  /** What a failed start leaves open, closed so that a test JVM does not keep it. */
+  private static void closeAll(IdentityEngine identity, EmbeddedTemporal embedded, AuditLog audit,
+      ProxyMetrics metrics) {
+    identity.close();
+    if (embedded != null) {
+      embedded.close();
+    }
+    audit.close();
+    metrics.close();
   }
 
   private void awaitStop() throws InterruptedException {

@@ -169,7 +169,7 @@ public final class ConfigLoader {
       this.file = file;
       fileLines.putAll(ConfigErrors.lines(text));
     } catch (IOException e) {
-      errors.add(file + ": cannot read: " + e.getMessage());
+      errors.add("cannot read the config file " + FileProblem.describe(file, e));
       return;
     } catch (YAMLException e) {
       errors.add(file + ": not valid YAML: " + e.getMessage());
@@ -201,7 +201,8 @@ public final class ConfigLoader {
             .collect(Collectors.joining(",")));
       }
     } else {
-      out.put(prefix, node == null ? "" : String.valueOf(node));
+      out.put(prefix, RelativePaths.fromConfigFile(file, prefix,
+          node == null ? "" : String.valueOf(node)));
     }
   }
 
@@ -326,7 +327,8 @@ public final class ConfigLoader {
       try {
         key = Files.readString(Path.of(file)).strip();
       } catch (IOException e) {
-        errors.add("cannot read the upstream API key file " + file + ": " + e.getMessage());
+        errors.add("cannot read the upstream API key file "
+            + FileProblem.describe(Path.of(file), e));
         return null;
       }
     } else {

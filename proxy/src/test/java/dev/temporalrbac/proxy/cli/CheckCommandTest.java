@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,8 +94,10 @@ class CheckCommandTest {
   void againstNeedsAValue() {
     CliRun run = CliRun.of("check", "--policy", CliRun.resource("policy-ok.yaml"), "--against");
     assertEquals(ExitCode.USAGE, run.code());
-    assertTrue(run.err().contains("--against needs a value"), run.err());
+    assertTrue(run.err().contains("Missing required parameter for option '--against'"),
+        run.err());
   }
+
   @Test
   void validPolicyPrintsSummary() {
     CliRun run = CliRun.of("check", "--policy", CliRun.resource("policy-ok.yaml"));
@@ -122,16 +125,33 @@ class CheckCommandTest {
   }
 
   @Test
-  void missingFileIsAPolicyError() {
+  void missingFileSaysSo() {
     CliRun run = CliRun.of("check", "--policy", "/no/such/policy.yaml");
     assertEquals(ExitCode.POLICY_ERROR, run.code());
-    assertTrue(run.err().contains("/no/such/policy.yaml"), run.err());
+    assertEquals("cannot read the policy file /no/such/policy.yaml: no such file (its folder"
+        + " /no/such does not exist either)\n", run.err());
+  }
+
+  @Test
+  void directorySaysSo(@TempDir Path dir) {
+    CliRun run = CliRun.of("check", "--policy", dir.toString());
+    assertEquals(ExitCode.POLICY_ERROR, run.code());
+    assertEquals("cannot read the policy file " + dir + ": is a directory, not a file\n",
+        run.err());
+  }
+
+  @Test
+  void relativeMissingFileSaysWhereItWasLookedFor() {
+    CliRun run = CliRun.of("check", "--policy", "no-such-policy.yaml");
+    assertEquals(ExitCode.POLICY_ERROR, run.code());
+    assertTrue(run.err().contains("no-such-policy.yaml (looked for at "
+        + Path.of("no-such-policy.yaml").toAbsolutePath() + "): no such file"), run.err());
   }
 
   @Test
   void missingPolicyOptionIsAUsageError() {
     CliRun run = CliRun.of("check");
     assertEquals(ExitCode.USAGE, run.code());
-    assertTrue(run.err().contains("--policy is required"), run.err());
+    assertTrue(run.err().contains("check: Missing required option: '--policy=FILE'"), run.err());
   }
 }

@@ -63,7 +63,8 @@ class ExplainBatchTest {
   void badRequestLinesAreReportedWithTheirLineNumber() {
     List<Struct> answers = batch(
         "not json",
-        "{\"principal\":\"a\",\"api_key\":\"" + ALICE_SECRET + "\",\"method\":\"m\"}",
+        "{\"principal\":\"a\",\"api_key\":\"" + ALICE_SECRET + "\",\"method\":\"" + WORKFLOW
+            + "GetSystemInfo\"}",
         "{\"principal\":\"alice@example.com\"}",
         "{\"principal\":\"alice@example.com\",\"method\":\"m\",\"colour\":\"red\"}");
     for (int i = 0; i < 4; i++) {
@@ -72,6 +73,22 @@ class ExplainBatchTest {
     assertTrue(field(answers.get(1), "error").contains("not both"));
     assertTrue(field(answers.get(2), "error").contains("method is required"));
     assertTrue(field(answers.get(3), "error").contains("colour"));
+  }
+
+  @Test
+  void shortMethodNamesAreTakenAndWrongOnesListCandidates() {
+    List<Struct> answers = batch(
+        "{\"principal\":\"alice@example.com\",\"method\":\"WorkflowService/GetSystemInfo\"}",
+        "{\"principal\":\"alice@example.com\",\"method\":\"GetSystemInfo\"}",
+        "{\"principal\":\"alice@example.com\",\"method\":\"DeleteNamespace\"}",
+        "{\"principal\":\"alice@example.com\",\"method\":\"WorkflowService/GetSystemInf\"}");
+    assertEquals(WORKFLOW + "GetSystemInfo", field(answers.get(0), "method"));
+    assertEquals(WORKFLOW + "GetSystemInfo", field(answers.get(1), "method"));
+    assertEquals("method DeleteNamespace is ambiguous: give one of CloudService/DeleteNamespace,"
+        + " OperatorService/DeleteNamespace", field(answers.get(2), "error"));
+    assertTrue(
+        field(answers.get(3), "error").contains("did you mean WorkflowService/GetSystemInfo"),
+        field(answers.get(3), "error"));
   }
 
   @Test

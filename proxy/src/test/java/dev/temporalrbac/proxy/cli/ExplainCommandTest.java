@@ -135,6 +135,42 @@ class ExplainCommandTest {
     assertEquals("unknown_method", field(run.answer(), "reason_code"));
   }
 
+  /** The form every deny message prints, a leading slash, and the bare method, as the full name. */
+  @Test
+  void shortMethodNamesAreTheFullName() {
+    String full = explain("--principal", "alice@example.com", "--method",
+        WORKFLOW + "StartWorkflowExecution", "--namespace", "payments").out();
+    for (String form : List.of("WorkflowService/StartWorkflowExecution", "StartWorkflowExecution",
+        "/" + WORKFLOW + "StartWorkflowExecution")) {
+      CliRun run = explain("--principal", "alice@example.com", "--method", form,
+          "--namespace", "payments");
+      assertEquals(ExitCode.OK, run.code(), form + ": " + run.err());
+      assertEquals(full, run.out(), form);
+    }
+  }
+
+  @Test
+  void ambiguousBareMethodListsTheServices() {
+    CliRun run = explain("--principal", "owner@example.com", "--method", "DeleteNamespace");
+    assertEquals(ExitCode.USAGE, run.code(), run.out());
+    assertTrue(run.err().startsWith("explain: method DeleteNamespace is ambiguous: give one of"
+        + " CloudService/DeleteNamespace, OperatorService/DeleteNamespace\n"), run.err());
+  }
+
+  @Test
+  void unknownShortMethodListsTheNearest() {
+    CliRun run = explain("--principal", "owner@example.com", "--method",
+        "WorkflowService/StartWorkflow");
+    assertEquals(ExitCode.USAGE, run.code(), run.out());
+    assertTrue(run.err().contains("no method WorkflowService/StartWorkflow in the catalog; did you"
+        + " mean "), run.err());
+    assertTrue(run.err().contains("WorkflowService/StartWorkflowExecution"), run.err());
+    CliRun nothingNear = explain("--principal", "owner@example.com", "--method", "Frobnicate");
+    assertEquals(ExitCode.USAGE, nothingNear.code());
+    assertTrue(nothingNear.err().contains("no method Frobnicate in the catalog ('matrix' lists"
+        + " them)"), nothingNear.err());
+  }
+
   @Test
   void namespaceScopedServiceAccount() {
     CliRun run = explain("--principal", "ci-bot", "--method", WORKFLOW + "ListNamespaces");

@@ -50,7 +50,7 @@ class ConfigLoaderTest {
     assertEquals(9000, config.listen().getPort());
     assertEquals("up:7233", config.upstream());
     assertEquals(EnforcementMode.DRY_RUN, config.mode());
-    assertEquals(Path.of("p.yaml"), config.policyFile());
+    assertEquals(dir.resolve("p.yaml"), config.policyFile()); // next to proxy.yaml
     assertEquals(Duration.ofMillis(500), config.reloadInterval());
     assertEquals(1024, config.limits().maxRequestBytes());
     assertEquals(4096, config.limits().requestBufferBytes());
