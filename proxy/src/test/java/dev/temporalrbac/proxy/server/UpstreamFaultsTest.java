@@ -214,6 +214,9 @@ class UpstreamFaultsTest {
     TcpRelay relay = closeLater(new TcpRelay(upstream.target()));
     startProxy(relay.target());
     assertEquals(Status.Code.OK, call(START, START_BODY).awaitClose().getCode());
+    // readiness must first have been true, or "not ready" below could be the monitor's first
+    // probe still pending while a call races the relay's closing of the live connection
+    assertTrue(eventually(proxy::upstreamReady, Duration.ofSeconds(10)), "never ready");
 
     relay.down();
     long outageEnd = System.nanoTime() + Duration.ofSeconds(10).toNanos();
