@@ -8,6 +8,7 @@ import dev.temporalrbac.policy.eval.Decision;
 import dev.temporalrbac.policy.eval.Reason;
 import dev.temporalrbac.policy.load.PolicyException;
 import dev.temporalrbac.policy.load.PolicyLoader;
+import dev.temporalrbac.policy.model.EffectiveRights;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.policy.wire.MalformedRequestException;
 import dev.temporalrbac.policy.wire.RequestFacts;
@@ -44,6 +45,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *       Caller#principal}), to separate their cost.
  *   <li>{@code *Allow*}: the user holds {@code write} on the namespace; {@code *Deny*}: the request
  *       names a namespace the user holds nothing on.
+ *   <li>{@code keyOwnerRights}: finding the key by a precomputed digest and its owner's rights.
  *   <li>{@code readNamespace}: {@link RequestReader#read} alone, into a reused {@link RequestFacts}.
  *   <li>{@code sha256Hex}: {@link Authorizer#hashSecret} of a 256-character secret alone.
  *   <li>{@code pickOnly}: the harness alone (random user, its caller, body and header).
@@ -73,6 +75,7 @@ public class DecisionBenchmark {
     PolicySnapshot snapshot;
     Caller[] byApiKey;
     String[] secrets;
+    byte[][] digests;
     Caller[] byPrincipal;
     byte[][] allowBody;
     String[] allowHeader;
@@ -92,6 +95,7 @@ public class DecisionBenchmark {
       }
       byApiKey = new Caller[principals];
       secrets = fixture.secrets;
+      digests = new byte[principals][];
       byPrincipal = new Caller[principals];
       allowBody = new byte[principals][];
       allowHeader = new String[principals];
@@ -99,6 +103,7 @@ public class DecisionBenchmark {
       denyHeader = new String[principals];
       for (int u = 0; u < principals; u++) {
         byApiKey[u] = Caller.apiKey(fixture.secrets[u]);
+        digests[u] = sha256(fixture.secrets[u]);
         byPrincipal[u] = Caller.principal(fixture.userIds[u]);
         allowBody[u] = bodyByNamespace[fixture.allowedNamespace[u]];
         allowHeader[u] = fixture.namespaceNames[fixture.allowedNamespace[u]];
@@ -135,7 +140,7 @@ public class DecisionBenchmark {
 
     @TearDown(Level.Trial)
     public void report() {
-      System.out.printf("%n[caches] rights %s%n", snapshot.rightsCache().stats());
+      System.out.printf("%n[caches] rights %s%n", snapshot.rightsCacheStats());
     }
   }
 
@@ -238,6 +243,24 @@ public class DecisionBenchmark {
       sum += secret.charAt(i);
     }
     return sum;
+  }
+
+  /**
+   * Finding an API key by its digest and its owner's rights alone (no SHA-256, no body): the
+   * path where the key's remembered owner rights stand in for the rights cache.
+   */
+  @Benchmark
+  public EffectiveRights keyOwnerRights(Policy p, Pick pick) {
+    return p.snapshot.findKey(p.digests[pick.next(p.principals)]).ownerRights();
+  }
+
+  static byte[] sha256(String secret) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Benchmark

@@ -85,16 +85,15 @@ public final class PolicyLoadMeasure {
     }
     long firstCalls = System.nanoTime();
     for (int u = 0; u < principals; u++) {
-      int slot = snapshot.findKey(digests[u]);
-      if (slot < 0 || snapshot.ownerRights(slot) == null) {
+      var found = snapshot.findKey(digests[u]);
+      if (found == null || found.ownerRights() == null) {
         throw new IllegalStateException("user " + u + " does not resolve");
       }
     }
     double perPrincipalUs = (System.nanoTime() - firstCalls) / 1e3 / principals;
-    snapshot.rightsCache().cleanUp();
     long warm = usedAfterGc() - before;
     long keyEntries = snapshot.apiKeys().size();
-    long rightsEntries = snapshot.rightsCache().estimatedSize();
+    long rightsEntries = snapshot.rightsCacheStats().size();
     Reference.reachabilityFence(snapshot);
 
     System.out.printf("%d principals: YAML %d bytes; first parse %.1f ms; %d more: median %.1f ms,"

@@ -50,7 +50,7 @@ public final class MethodCatalog {
   }
 
   /** A catalog pairing the pinned descriptors with the given rules (tests pass partial tables). */
-  public static MethodCatalog build(List<MethodRule> rules) {
+  static MethodCatalog build(List<MethodRule> rules) {
     Map<String, MethodRule> ruleByName = new LinkedHashMap<>();
     for (MethodRule rule : rules) {
       if (ruleByName.put(rule.fullMethodName(), rule) != null) {
@@ -111,8 +111,8 @@ public final class MethodCatalog {
     return methodsWithoutRule;
   }
 
-  /** Rules naming a method the pinned services do not have. Empty when consistent. */
-  public List<MethodRule> rulesWithoutMethod() {
+  /** Rules naming a method the pinned services do not have; empty when consistent (a test checks). */
+  List<MethodRule> rulesWithoutMethod() {
     return rulesWithoutMethod;
   }
 

@@ -17,6 +17,10 @@ import java.util.stream.Collectors;
  * @param roles for {@link Scope#ACCOUNT}: the account roles that may call it; empty otherwise
  * @param permission for {@link Scope#NAMESPACE}: the permission needed on each named namespace
  * @param behaviour a runtime rule applied on top of the above
+ * @param readOnly the method changes nothing, so a behaviour that guards changes lets it through
+ *     ({@link Behaviour#SERVICE_ACCOUNT_SCOPE}: every role may read service accounts). A fact of
+ *     the table, never inferred from the method's name, so a method added later is checked
+ *     unless its rule says otherwise
  * @param source where the rule comes from (a seed table or a section of PERMISSIONS.md)
  */
 public record MethodRule(
@@ -26,7 +30,14 @@ public record MethodRule(
     Set<AccountRole> roles,
     NamespacePermission permission,
     Behaviour behaviour,
+    boolean readOnly,
     String source) {
+
+  /** A rule for a method that may change something ({@code readOnly} false). */
+  public MethodRule(TemporalService service, String method, Scope scope, Set<AccountRole> roles,
+      NamespacePermission permission, Behaviour behaviour, String source) {
+    this(service, method, scope, roles, permission, behaviour, false, source);
+  }
 
   public MethodRule {
     Objects.requireNonNull(service, "service");

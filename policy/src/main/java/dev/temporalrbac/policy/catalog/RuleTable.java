@@ -26,9 +26,9 @@ import java.util.Set;
  * {@code permissions-reference} read right-aligned, then PERMISSIONS.md §3 for the methods the
  * seeds do not list, then the proxy's own PolicyAdmin service. Which methods exist is not decided here: {@link MethodCatalog} pairs these
  * rules with the pinned descriptors and reports any method without a rule and any rule without a
- * method.
+ * method. Package-private: callers read rules through {@link MethodCatalog}.
  */
-public final class RuleTable {
+final class RuleTable {
   public static final String SEED_ACCOUNT = "seed: account-level table";
   public static final String SEED_NAMESPACE = "seed: namespace-level table";
   public static final String SEED_WORKFLOW = "seed: workflow-level table";
@@ -77,7 +77,12 @@ public final class RuleTable {
     accountWith(EVERY_ROLE, Behaviour.API_KEY_OWNERSHIP,
         "CreateApiKey", "DeleteApiKey", "GetApiKey", "GetApiKeys", "UpdateApiKey");
     accountWith(EVERY_ROLE, Behaviour.SERVICE_ACCOUNT_SCOPE, "CreateServiceAccount",
-        "DeleteServiceAccount", "GetServiceAccount", "GetServiceAccounts", "UpdateServiceAccount");
+        "DeleteServiceAccount", "UpdateServiceAccount");
+    // §4: every role may read and list service accounts; only changes are scoped
+    for (String read : List.of("GetServiceAccount", "GetServiceAccounts")) {
+      rules.add(new MethodRule(CLOUD, read, Scope.ACCOUNT, EVERY_ROLE, null,
+          Behaviour.SERVICE_ACCOUNT_SCOPE, true, SEED_ACCOUNT));
+    }
   }
 
   private void namespaceLevelSeed() {

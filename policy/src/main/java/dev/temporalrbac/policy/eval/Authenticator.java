@@ -1,6 +1,7 @@
 package dev.temporalrbac.policy.eval;
 
 import dev.temporalrbac.policy.model.ApiKey;
+import dev.temporalrbac.policy.model.ApiKeyEntry;
 import dev.temporalrbac.policy.model.EffectiveRights;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import java.nio.charset.StandardCharsets;
@@ -68,13 +69,13 @@ final class Authenticator {
     if (tokens != null && tokens.remembers(bearer)) {
       return record(tokens.authenticate(policy, bearer), out); // verified before: a JWT
     }
-    int slot = policy.findKey(HASHERS.get().digest(bearer));
-    if (slot < 0 && tokens != null && CompactJws.looksLike(bearer)) {
+    ApiKeyEntry found = policy.findKey(HASHERS.get().digest(bearer));
+    if (found == null && tokens != null && CompactJws.looksLike(bearer)) {
       // shaped as a JWT and no API key of the policy: a token (an API key may be JWT-shaped too,
       // as Temporal Cloud's are, and is found by its hash first; a hash match cannot be forged)
       return record(tokens.authenticate(policy, bearer), out);
     }
-    return apiKey(policy, slot, out);
+    return apiKey(policy, found, out);
   }
 
   /**
@@ -104,15 +105,15 @@ final class Authenticator {
     return result.rights();
   }
 
-  /** The rights of the API key in {@code slot} (from {@link PolicySnapshot#findKey}; -1: none). */
-  private EffectiveRights apiKey(PolicySnapshot policy, int slot, DecisionContext out) {
+  /** The rights of the API key {@link PolicySnapshot#findKey} found (null: none). */
+  private EffectiveRights apiKey(PolicySnapshot policy, ApiKeyEntry found, DecisionContext out) {
     out.identifiedBy = IdentifiedBy.API_KEY;
-    if (slot < 0) {
+    if (found == null) {
       out.fail(Reason.UNKNOWN_KEY, "the API key is not in the policy (version "
           + policy.version() + "); check the key or ask for it to be added");
       return null;
     }
-    ApiKey key = policy.keyAt(slot);
+    ApiKey key = found.key();
     out.credentialId = key.id();
     if (key.disabled()) {
       out.fail(Reason.KEY_DISABLED, "API key " + key.id() + " is disabled");
@@ -122,7 +123,7 @@ final class Authenticator {
       out.fail(Reason.KEY_EXPIRED, "API key " + key.id() + " expired at " + key.expires());
       return null;
     }
-    EffectiveRights rights = policy.ownerRights(slot);
+    EffectiveRights rights = found.ownerRights();
     if (rights == null) {
       out.fail(Reason.UNKNOWN_PRINCIPAL, "API key " + key.id() + " belongs to " + key.owner()
           + ", who is not in the policy");

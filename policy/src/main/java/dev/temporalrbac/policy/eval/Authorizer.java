@@ -98,17 +98,6 @@ public final class Authorizer {
   }
 
   /**
-   * Whether {@code caller} authenticates under {@code policy} exactly as {@link #decide} checks it
-   * first (a known, enabled, unexpired key, a valid token, a certificate naming a principal, or a
-   * principal of the policy). Lets a call be refused
-   * at its headers, before any of its body is read or buffered. Thread-safe; allocates nothing
-   * when the caller authenticates by API key.
-   */
-  public boolean authenticates(PolicySnapshot policy, Caller caller) {
-    return refusalAtHeaders(policy, caller, "") == null;
-  }
-
-  /**
    * The denial of a call whose caller does not authenticate under {@code policy} (as {@link
    * #decide} would answer it, whatever its body), or null when the caller authenticates. Lets a
    * call be refused at its headers, before any of its body is read or buffered, with one

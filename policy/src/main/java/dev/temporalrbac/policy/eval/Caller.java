@@ -68,22 +68,18 @@ public final class Caller {
     return apiKey(credential);
   }
 
-  /** A caller without a bearer credential whose connection verified {@code chain}. */
-  public static Caller certificate(List<X509Certificate> chain) {
-    return fromRequest(List.of(), chain);
-  }
-
   /** A caller named by principal id, trusted as is (for {@code explain}). */
   public static Caller principal(String id) {
     return id == null || id.isEmpty() ? ANONYMOUS : new Caller(null, id, 1, null, List.of());
   }
 
-  public static Caller anonymous() {
+  /** A caller with no credential at all (what {@link #fromRequest} gives for none). */
+  static Caller anonymous() {
     return ANONYMOUS;
   }
 
   /** The credential of a header value, or null when it is not {@code Bearer <credential>}. */
-  public static String credential(String value) {
+  static String credential(String value) {
     String header = value.strip();
     int space = header.indexOf(' ');
     if (space != SCHEME.length() || !header.regionMatches(true, 0, SCHEME, 0, space)) {

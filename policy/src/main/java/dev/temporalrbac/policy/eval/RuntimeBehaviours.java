@@ -76,13 +76,14 @@ final class RuntimeBehaviours {
   }
 
   /**
-   * Reads are open to every role. Account-scoped accounts are managed by admins; namespace-scoped
-   * ones by that namespace's admins. An update must be allowed for the account as it is (by id,
-   * from the policy) and as it would become (the spec).
+   * Reads (the rule table marks them {@link dev.temporalrbac.policy.catalog.MethodRule#readOnly})
+   * are open to every role. Account-scoped accounts are managed by admins; namespace-scoped ones
+   * by that namespace's admins. An update must be allowed for the account as it is (by id, from
+   * the policy) and as it would become (the spec).
    */
   private static boolean serviceAccountScope(CatalogEntry entry, RequestFacts facts,
       PolicySnapshot policy, DecisionContext ctx) {
-    if (entry.rule().method().startsWith("Get")) {
+    if (entry.rule().readOnly()) {
       return true;
     }
     boolean hasSpec = entry.plan().reads(Fact.ACCOUNT_ACCESS);

@@ -19,7 +19,6 @@ import java.util.function.UnaryOperator;
 public final class EffectiveRights {
   private final Principal principal;
   private final Set<AccountRole> roles;
-  private final AccountRole highestRole;
   /**
    * Grants as an open-addressing table of (name, permission) pairs in one array, probed by the
    * name's hash and compared by reference first: one array read per lookup, where a map would
@@ -47,10 +46,9 @@ public final class EffectiveRights {
     this.roles = roles.isEmpty()
         ? Collections.emptySet() : Collections.unmodifiableSet(EnumSet.copyOf(roles));
     AccountRole highest = null;
-    for (AccountRole role : roles) {
+    for (AccountRole role : this.roles) { // enum order: the last is the highest ranked
       highest = role;
     }
-    this.highestRole = highest;
     int capacity = grants.isEmpty() ? 0 : Integer.highestOneBit(grants.size() * 2 - 1) << 1;
     this.grantTable = new Object[capacity * 2];
     this.grantMask = capacity - 1;
@@ -131,11 +129,6 @@ public final class EffectiveRights {
   /** Every account role it holds (own and groups'); empty for a namespace-scoped account. */
   public Set<AccountRole> roles() {
     return roles;
-  }
-
-  /** The highest-ranked role, for display; null for a namespace-scoped service account. */
-  public AccountRole highestRole() {
-    return highestRole;
   }
 
   /** Role name for messages: the highest role, or {@code namespace_scoped}. */

@@ -5,7 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The API keys of one snapshot, found by the 32 raw bytes of their secret's SHA-256: an
@@ -14,37 +13,30 @@ import java.util.function.Function;
  * no hash of a string, no boxed key.
  *
  * <p>SHA-256 output is uniform and a caller cannot choose it, so the first eight bytes are used
- * as the slot hash directly. The table is at most half full.
- *
- * <p>Each slot also remembers the owner's {@link EffectiveRights} once they have been looked up,
- * so a repeat caller goes from digest to rights in array reads. The slot is written without a
- * lock: {@code EffectiveRights} is immutable with final fields, so a racing reader sees either
- * null (and looks the rights up itself) or a fully built object. Immutable apart from that memo.
+ * as the slot hash directly. The table is at most half full. Immutable (each {@link ApiKeyEntry}
+ * remembers its owner's rights itself).
  */
 final class KeyTable {
-  static final int NOT_FOUND = -1;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final int DIGEST_BYTES = 32;
 
   private final long[] digests;
-  /**
-   * Per slot, side by side: the {@link ApiKey} (null: free) and its owner's rights once known
-   * (see the class comment), so a hit reads one line for both.
-   */
-  private final Object[] entries;
+  /** Per slot, the key found there; null: free. */
+  private final ApiKeyEntry[] entries;
   private final int mask;
 
   /**
    * @param keys every key of the policy; digests must be distinct (the loader rejects duplicates)
    */
-  KeyTable(List<ApiKey> keys) {
+  KeyTable(List<ApiKeyEntry> keys) {
     int capacity = Integer.highestOneBit(Math.max(2, keys.size()) * 2 - 1) << 1;
     this.mask = capacity - 1;
     this.digests = new long[capacity * 4];
-    this.entries = new Object[capacity * 2];
+    this.entries = new ApiKeyEntry[capacity];
     byte[] digest = new byte[DIGEST_BYTES];
-    for (ApiKey key : keys) {
+    for (ApiKeyEntry entry : keys) {
+      ApiKey key = entry.key();
       decodeHex(key.sha256(), digest);
       int slot = probe(digest);
       if (slot >= 0) {
@@ -54,48 +46,20 @@ final class KeyTable {
       for (int w = 0; w < 4; w++) {
         digests[slot * 4 + w] = (long) LONGS.get(digest, w * 8);
       }
-      entries[slot * 2] = key;
+      entries[slot] = entry;
     }
   }
 
-  /** The slot of the key whose secret hashes to {@code digest} (32 bytes), or {@link #NOT_FOUND}. */
-  int find(byte[] digest) {
+  /** The key whose secret hashes to {@code digest} (32 bytes), or null. */
+  ApiKeyEntry find(byte[] digest) {
     int slot = probe(digest);
-    return slot >= 0 ? slot : NOT_FOUND;
-  }
-
-  /** The slot of the key with this lower-case hex SHA-256, or {@link #NOT_FOUND}. */
-  int findHex(String sha256Hex) {
-    if (sha256Hex == null || sha256Hex.length() != DIGEST_BYTES * 2) {
-      return NOT_FOUND;
-    }
-    byte[] digest = new byte[DIGEST_BYTES];
-    try {
-      decodeHex(sha256Hex, digest);
-    } catch (IllegalArgumentException e) {
-      return NOT_FOUND;
-    }
-    return find(digest);
-  }
-
-  ApiKey keyAt(int slot) {
-    return (ApiKey) entries[slot * 2];
-  }
-
-  /** The rights of the key's owner, through {@code lookup} the first time, then from the memo. */
-  EffectiveRights ownerRightsAt(int slot, Function<String, EffectiveRights> lookup) {
-    EffectiveRights rights = (EffectiveRights) entries[slot * 2 + 1];
-    if (rights == null) {
-      rights = lookup.apply(keyAt(slot).owner());
-      entries[slot * 2 + 1] = rights;
-    }
-    return rights;
+    return slot >= 0 ? entries[slot] : null;
   }
 
   int size() {
     int n = 0;
-    for (int slot = 0; slot <= mask; slot++) {
-      n += entries[slot * 2] == null ? 0 : 1;
+    for (ApiKeyEntry entry : entries) {
+      n += entry == null ? 0 : 1;
     }
     return n;
   }
@@ -111,7 +75,7 @@ final class KeyTable {
       // The digest words first: on a hit (the common case) that line decides, and the entries
       // line is read only to confirm the slot is taken (a free slot's words are zero).
       int base = slot * 4;
-      boolean free = entries[slot * 2] == null;
+      boolean free = entries[slot] == null;
       if (!free && digests[base] == d0 && digests[base + 1] == d1 && digests[base + 2] == d2
           && digests[base + 3] == d3) {
         return slot;

@@ -46,6 +46,25 @@ class MethodCatalogTest {
     assertEquals(List.of(), CATALOG.rulesWithoutMethod());
   }
 
+  /** PERMISSIONS.md §4: every role may read and list service accounts; nothing else is a read. */
+  @Test
+  void theTableMarksExactlyTheServiceAccountReadsReadOnly() {
+    Set<String> readOnly = new java.util.HashSet<>();
+    for (CatalogEntry entry : CATALOG.entries()) {
+      if (entry.rule().readOnly()) {
+        readOnly.add(entry.fullMethodName());
+      }
+    }
+    assertEquals(Set.of(CLOUD + "GetServiceAccount", CLOUD + "GetServiceAccounts"), readOnly);
+  }
+
+  @Test
+  void aRuleIsNotReadOnlyUnlessItSaysSo() {
+    MethodRule added = new MethodRule(TemporalService.CLOUD, "GetServiceAccountSecrets",
+        Scope.ACCOUNT, Set.of(AccountRole.values()), null, Behaviour.SERVICE_ACCOUNT_SCOPE, "test");
+    assertFalse(added.readOnly(), "a Get name does not make a read");
+  }
+
   @Test
   void catalogHoldsTheThreeTemporalServicesHealthCheckAndPolicyAdmin() {
     int expected = service(TemporalService.WORKFLOW).getMethods().size()

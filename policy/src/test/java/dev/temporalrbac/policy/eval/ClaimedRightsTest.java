@@ -202,7 +202,8 @@ class ClaimedRightsTest {
     assertEquals(StatusCode.UNAUTHENTICATED, decision.status());
     assertEquals("jwt", decision.identifiedBy());
     assertEquals("bob", decision.credentialId());
-    assertFalse(authorizer.authenticates(POLICY, Caller.bearer(JWT)));
+    assertEquals(Reason.TOKEN_EXPIRED,
+        authorizer.refusalAtHeaders(POLICY, Caller.bearer(JWT), START).reason());
   }
 
   @Test

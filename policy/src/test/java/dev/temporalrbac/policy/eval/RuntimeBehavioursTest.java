@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Message;
+import dev.temporalrbac.policy.catalog.CatalogEntry;
+import dev.temporalrbac.policy.catalog.MethodRule;
 import dev.temporalrbac.policy.model.PolicySnapshot;
+import dev.temporalrbac.policy.wire.RequestReader;
 import io.temporal.api.cloud.cloudservice.v1.CreateApiKeyRequest;
 import io.temporal.api.cloud.cloudservice.v1.CreateNamespaceRequest;
 import io.temporal.api.cloud.cloudservice.v1.CreateServiceAccountRequest;
@@ -141,6 +144,33 @@ class RuntimeBehavioursTest {
     }
     check(call(who, "GetServiceAccounts", GetServiceAccountsRequest.getDefaultInstance()),
         "ALLOWED");
+  }
+
+  /**
+   * Whether a service account call is a read comes from its rule, not its name: the same
+   * viewer's call on the account-scoped sa-acct passes exactly when the rule is marked read-only.
+   */
+  @ParameterizedTest(name = "{0} marked read-only {1}: {2}")
+  @CsvSource({
+      "GetServiceAccount, true, ALLOWED", "GetServiceAccount, false, SERVICE_ACCOUNT_SCOPE",
+      "DeleteServiceAccount, true, ALLOWED", "DeleteServiceAccount, false, SERVICE_ACCOUNT_SCOPE"})
+  void serviceAccountReadsAreWhatTheRuleSaysNotWhatTheNameSays(String method, boolean readOnly,
+      String expected) throws Exception {
+    CatalogEntry real = Fixtures.entry(CLOUD + method);
+    MethodRule rule = real.rule();
+    CatalogEntry entry = new CatalogEntry(real.index(), new MethodRule(rule.service(),
+        rule.method(), rule.scope(), rule.roles(), rule.permission(), rule.behaviour(), readOnly,
+        rule.source()), real.descriptor(), real.plan());
+    Message request = method.startsWith("Get")
+        ? GetServiceAccountRequest.newBuilder().setServiceAccountId("sa-acct").build()
+        : DeleteServiceAccountRequest.newBuilder().setServiceAccountId("sa-acct").build();
+    DecisionContext ctx = new DecisionContext().reset(entry.fullMethodName(), POLICY.version());
+    ctx.rights = POLICY.rightsOf("viewer");
+    ctx.facts.clear();
+    ctx.facts.useKnownNames(POLICY.namespaceNames());
+    RequestReader.read(entry.plan(), request.toByteArray(), ctx.facts);
+    RuntimeBehaviours.check(entry, ctx.facts, POLICY, ctx);
+    check(ctx.toDecision(), expected);
   }
 
   private static ServiceAccountSpec spec(String scope) {

@@ -70,7 +70,7 @@ class PolicyLoaderTest {
     assertEquals("carol@example.com", carol.owner());
     assertEquals(Instant.parse("2027-01-01T00:00:00Z"), carol.expires());
     assertFalse(carol.disabled());
-    assertEquals(carol, policy.keyByHash(HASH));
+    assertEquals(carol, policy.findKey(java.util.HexFormat.of().parseHex(HASH)).key());
     ApiKey worker = policy.keyById("key-worker");
     assertEquals(worker.sha256().toLowerCase(), worker.sha256(), "hashes are kept lower-case");
     assertNull(worker.expires());

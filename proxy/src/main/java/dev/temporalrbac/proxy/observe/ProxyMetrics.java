@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -64,10 +63,10 @@ import java.util.function.Supplier;
  *   <li>{@code temporal_rbac_policy_reloads_total{result}} ({@code success}, {@code failure};
  *       the policy loaded at start is not a reload and is not counted)
  *   <li>{@code temporal_rbac_policy_info{version}} = 1 for the version in force only
- *   <li>Caffeine {@code cache_*} metrics with {@code cache="policy_rights"}, bound to the rights
- *       cache of the snapshot in force: a miss is one principal's rights computed; calls by API
- *       key read the cache once per key and snapshot, then the key table's memo
- *       ({@link PolicySnapshot#ownerRights})
+ *   <li>{@code cache_*} metrics with {@code cache="policy_rights"}, from the rights cache
+ *       statistics of the snapshot in force ({@link PolicySnapshot#rightsCacheStats}): a miss is
+ *       one principal's rights computed; a hit is any other look-up, an API key's remembered
+ *       owner rights included
  *   <li>JVM and process metrics, unless disabled in the constructor
  * </ul>
  *
@@ -272,8 +271,7 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
       }
     }
     stale.forEach(registry::remove);
-    new CaffeineCacheMetrics<>(snapshot.rightsCache(), RIGHTS_CACHE, Tags.empty())
-        .bindTo(registry);
+    new RightsCacheMetrics(snapshot, RIGHTS_CACHE, Tags.empty()).bindTo(registry);
   }
 
   @Override

@@ -105,7 +105,7 @@ class CertificateIdentitiesTest {
   }
 
   private static Decision decide(List<X509Certificate> chain, String namespace) {
-    return decide(MtlsSettings.defaults(), Caller.certificate(chain), namespace);
+    return decide(MtlsSettings.defaults(), Caller.fromRequest(List.of(), chain), namespace);
   }
 
   private static void assertAllowedAs(Decision decision, String name) {
@@ -190,13 +190,13 @@ class CertificateIdentitiesTest {
     assertAllowedAs(decide(chain, "orders"), WORKER); // spiffe comes first: the CNs are unused
 
     MtlsSettings cnFirst = new MtlsSettings(List.of(CertificateName.CN, CertificateName.SPIFFE));
-    Decision decision = decide(cnFirst, Caller.certificate(chain), "orders");
+    Decision decision = decide(cnFirst, Caller.fromRequest(List.of(), chain), "orders");
     assertRefused(decision, Reason.CERTIFICATE_NO_NAME,
         chain.get(0).getSubjectX500Principal().getName());
     assertTrue(decision.message().contains("cn name is ambiguous"), decision.message());
 
     List<X509Certificate> twoSpiffe = CA.chain("CN=billing-worker", uri(WORKER), uri(PAYMENTS));
-    assertAllowedAs(decide(cnFirst, Caller.certificate(twoSpiffe), "billing"), "billing-worker");
+    assertAllowedAs(decide(cnFirst, Caller.fromRequest(List.of(), twoSpiffe), "billing"), "billing-worker");
   }
 
   @Test
@@ -204,7 +204,7 @@ class CertificateIdentitiesTest {
     List<X509Certificate> chain = CA.chain("CN=billing-worker", uri(WORKER), uri(PAYMENTS));
     MtlsSettings spiffeThenCn =
         new MtlsSettings(List.of(CertificateName.SPIFFE, CertificateName.CN));
-    assertRefused(decide(spiffeThenCn, Caller.certificate(chain), "billing"),
+    assertRefused(decide(spiffeThenCn, Caller.fromRequest(List.of(), chain), "billing"),
         Reason.CERTIFICATE_NO_NAME, "CN=billing-worker");
   }
 
@@ -225,9 +225,9 @@ class CertificateIdentitiesTest {
     List<X509Certificate> chain = CA.chain("CN=billing-worker", uri(WORKER),
         dns("worker.orders.example.com"));
     MtlsSettings cnFirst = new MtlsSettings(List.of(CertificateName.CN, CertificateName.SPIFFE));
-    assertAllowedAs(decide(cnFirst, Caller.certificate(chain), "billing"), "billing-worker");
+    assertAllowedAs(decide(cnFirst, Caller.fromRequest(List.of(), chain), "billing"), "billing-worker");
     MtlsSettings dnsFirst = new MtlsSettings(List.of(CertificateName.DNS, CertificateName.CN));
-    assertAllowedAs(decide(dnsFirst, Caller.certificate(chain), "orders"),
+    assertAllowedAs(decide(dnsFirst, Caller.fromRequest(List.of(), chain), "orders"),
         "worker.orders.example.com");
   }
 
@@ -235,7 +235,7 @@ class CertificateIdentitiesTest {
   void noNameOfAListedKindIsRefused() {
     List<X509Certificate> cnOnly = CA.chain("CN=billing-worker,O=Example");
     MtlsSettings sansOnly = new MtlsSettings(List.of(CertificateName.SPIFFE, CertificateName.DNS));
-    Decision decision = decide(sansOnly, Caller.certificate(cnOnly), "billing");
+    Decision decision = decide(sansOnly, Caller.fromRequest(List.of(), cnOnly), "billing");
     assertRefused(decision, Reason.CERTIFICATE_NO_NAME,
         cnOnly.get(0).getSubjectX500Principal().getName());
     assertTrue(decision.message().contains("spiffe or dns"), decision.message());
