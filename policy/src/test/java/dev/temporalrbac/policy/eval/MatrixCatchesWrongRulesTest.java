@@ -3,24 +3,21 @@ package dev.temporalrbac.policy.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.temporalrbac.policy.catalog.MethodCatalog;
+import dev.temporalrbac.policy.catalog.CatalogWithOneRuleChanged;
 import dev.temporalrbac.policy.catalog.MethodRule;
-import dev.temporalrbac.policy.catalog.RuleTable;
 import dev.temporalrbac.policy.eval.AuthorizerMatrix.Case;
 import dev.temporalrbac.policy.eval.AuthorizerMatrix.Kind;
 import dev.temporalrbac.policy.model.AccountRole;
 import dev.temporalrbac.policy.model.NamespacePermission;
 import dev.temporalrbac.policy.model.PolicySnapshot;
-import java.lang.reflect.RecordComponent;
 import java.time.Clock;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +32,8 @@ class MatrixCatchesWrongRulesTest {
   @Test
   void terminateWorkflowExecutionMovedFromWriteToRead() {
     Map<Kind, String> found = mismatchesWith("WorkflowService", "TerminateWorkflowExecution",
-        "permission", NamespacePermission.READ);
+        rule -> new MethodRule(rule.service(), rule.method(), rule.scope(), rule.roles(),
+            NamespacePermission.READ, rule.behaviour(), rule.readOnly(), rule.source()));
     assertTrue(found.get(Kind.NS1_READ).startsWith("expected DENY (PERMISSION_DENIED,"
         + " MISSING_NAMESPACE_PERMISSION) for reader (read_only, read on ns1) on"
         + " WorkflowService/TerminateWorkflowExecution per permission-facts.tsv (workflow-level"
@@ -49,7 +47,9 @@ class MatrixCatchesWrongRulesTest {
   @Test
   void getUsageOpenedToEveryRole() {
     Map<Kind, String> found = mismatchesWith("CloudService", "GetUsage",
-        "roles", EnumSet.allOf(AccountRole.class));
+        rule -> new MethodRule(rule.service(), rule.method(), rule.scope(),
+            EnumSet.allOf(AccountRole.class), rule.permission(), rule.behaviour(), rule.readOnly(),
+            rule.source()));
     assertTrue(found.get(Kind.READ_ONLY).startsWith("expected DENY (PERMISSION_DENIED,"
         + " MISSING_ROLE) for viewer (read_only) on CloudService/GetUsage per permission-facts.tsv"
         + " (account-level table, 3 ticks): roles finance_admin, global_admin, account_owner;"
@@ -65,17 +65,13 @@ class MatrixCatchesWrongRulesTest {
   }
 
   /**
-   * The matrix's mismatches, by kind, over a catalog whose rule for {@code service/method} has
-   * {@code component} set to {@code value}; fails if any falls on another method.
+   * The matrix's mismatches, by kind, over the catalog with the rule of {@code service/method}
+   * changed by {@code change}; fails if any falls on another method.
    */
-  private static Map<Kind, String> mismatchesWith(String service, String method, String component,
-      Object value) {
-    List<MethodRule> rules = new ArrayList<>();
-    for (MethodRule rule : RuleTable.rules()) {
-      boolean target = rule.service().shortName().equals(service) && rule.method().equals(method);
-      rules.add(target ? with(rule, component, value) : rule);
-    }
-    AuthorizerMatrix matrix = new AuthorizerMatrix(new Authorizer(MethodCatalog.build(rules),
+  private static Map<Kind, String> mismatchesWith(String service, String method,
+      UnaryOperator<MethodRule> change) {
+    AuthorizerMatrix matrix = new AuthorizerMatrix(new Authorizer(
+        CatalogWithOneRuleChanged.of(service, method, change),
         Clock.fixed(Fixtures.NOW, ZoneOffset.UTC)), POLICY);
     Map<Kind, String> found = new EnumMap<>(Kind.class);
     Set<String> methods = new TreeSet<>();
@@ -88,25 +84,5 @@ class MatrixCatchesWrongRulesTest {
     }
     assertEquals(Set.of(service + "/" + method), methods, found::toString);
     return found;
-  }
-
-  /** A copy of {@code rule} with one record component changed (whatever components it has). */
-  private static MethodRule with(MethodRule rule, String component, Object value) {
-    RecordComponent[] components = MethodRule.class.getRecordComponents();
-    Class<?>[] types = new Class<?>[components.length];
-    Object[] values = new Object[components.length];
-    boolean changed = false;
-    try {
-      for (int i = 0; i < components.length; i++) {
-        types[i] = components[i].getType();
-        changed |= components[i].getName().equals(component);
-        values[i] = components[i].getName().equals(component)
-            ? value : components[i].getAccessor().invoke(rule);
-      }
-      assertTrue(changed, "MethodRule has no component " + component);
-      return MethodRule.class.getDeclaredConstructor(types).newInstance(values);
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError("cannot copy " + rule, e);
-    }
   }
 }
