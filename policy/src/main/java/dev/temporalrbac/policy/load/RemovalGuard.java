@@ -74,7 +74,7 @@ public final class RemovalGuard {
     }
 
     /** The numbers removed, e.g. "removes 9 of 12 principals and 8 of 8 API keys". */
-    public String removal() {
+    private String removal() {
       return "removes " + principalsRemoved.size() + " of " + principalsInForce
           + " principals and " + keysRemoved.size() + " of " + keysInForce + " API keys";
     }
