@@ -52,6 +52,9 @@ final class KeyTable {
 
   /** The key whose secret hashes to {@code digest} (32 bytes), or null. */
   ApiKeyEntry find(byte[] digest) {
+    if (digest.length != 32) {
+      return null; // no SHA-256 digest: no key's (the probe reads exactly 32 bytes)
+    }
     int slot = probe(digest);
     return slot >= 0 ? entries[slot] : null;
   }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The authorizer's entry points other than the common {@code decide}: the check at the headers
- * ({@code authenticates}, {@code refusalAtHeaders}), several namespace headers, a missing body,
+ * ({@code refusalAtHeaders}), several namespace headers, a missing body,
  * bodies of methods whose decision does not read them, and what allow and deny messages name.
  * Standard policy (see {@link Fixtures#standard()}): writer has write on ns1, reader read on ns1.
  */
@@ -37,15 +37,7 @@ class AuthorizerEntryPointsTest {
     return Caller.apiKey(secretOf(owner));
   }
 
-  // ---- authenticates / refusalAtHeaders -------------------------------------------------------
-
-  @Test
-  void aKnownKeyAuthenticatesAndAnUnknownOneDoesNot() {
-    assertTrue(AUTHORIZER.authenticates(policy, keyOf("writer")));
-    assertFalse(AUTHORIZER.authenticates(policy, Caller.apiKey("not-a-key-of-the-policy")));
-    assertFalse(AUTHORIZER.authenticates(policy, Caller.anonymous()));
-    assertFalse(AUTHORIZER.authenticates(null, keyOf("writer")), "no policy: nobody");
-  }
+  // ---- refusalAtHeaders --------------------------------------------------------------------
 
   @Test
   void refusalAtHeadersIsNullForAnAuthenticatedCaller() {

@@ -79,7 +79,7 @@ class CallerFormsTest {
     forms.add(Caller.fromRequest(List.of("Basic " + SECRET), List.of()).toString());
     forms.add(Caller.fromRequest(List.of("Bearer " + SECRET, "Bearer x"), chain).toString());
     forms.add(Caller.fromRequest(List.of("Bearer " + SECRET, "Bearer x"), List.of()).toString());
-    forms.add(Caller.certificate(chain).toString());
+    forms.add(Caller.fromRequest(List.of(), chain).toString());
     forms.add(Caller.principal("viewer").toString());
     forms.add(Caller.anonymous().toString());
     assertEquals(List.of(
@@ -122,7 +122,7 @@ class CallerFormsTest {
         "viewer (read_only, by JWT subject viewer-subject) may not call"), byJwt::message);
     assertEquals("jwt", byJwt.identifiedBy());
 
-    Decision byCertificate = authorizer.decide(policy, Caller.certificate(List.of(certificate())),
+    Decision byCertificate = authorizer.decide(policy, Caller.fromRequest(List.of(), List.of(certificate())),
         getUsage, null, null);
     assertTrue(byCertificate.message().startsWith(
         "viewer (read_only, by client certificate viewer-cert) may not call"),
@@ -153,7 +153,7 @@ class CallerFormsTest {
     String getUser = CLOUD + "GetUser";
     List<X509Certificate> chain = List.of(certificate());
     // API keys only: a certificate or a JWT-shaped bearer identifies nobody
-    Decision certificateOnly = AUTHORIZER.decide(policy, Caller.certificate(chain), getUser, null,
+    Decision certificateOnly = AUTHORIZER.decide(policy, Caller.fromRequest(List.of(), chain), getUser, null,
         null);
     assertEquals(Reason.NO_CREDENTIALS, certificateOnly.reason(), certificateOnly::message);
     Decision jwtShaped = AUTHORIZER.decide(policy, Caller.bearer(JWT), getUser, null, null);
@@ -184,7 +184,7 @@ class CallerFormsTest {
     Decision unknownOpaque = withTokens.decide(policy, Caller.bearer("opaque-unknown"), getUser,
         null, null);
     assertEquals(Reason.UNKNOWN_KEY, unknownOpaque.reason(), unknownOpaque::message);
-    Decision noCertificates = withTokens.decide(policy, Caller.certificate(chain), getUser, null,
+    Decision noCertificates = withTokens.decide(policy, Caller.fromRequest(List.of(), chain), getUser, null,
         null);
     assertEquals(Reason.NO_CREDENTIALS, noCertificates.reason(), noCertificates::message);
     assertTrue(noCertificates.message().contains("api key or JWT"), noCertificates::message);

@@ -117,7 +117,7 @@ class EffectiveRightsLookupTest {
     EffectiveRights rights = policy.rightsOf(claims, null);
     assertTrue(rights.isAdminEverywhere());
     assertEquals(EnumSet.of(AccountRole.READ_ONLY, AccountRole.GLOBAL_ADMIN), rights.roles());
-    assertEquals(AccountRole.GLOBAL_ADMIN, rights.highestRole());
+    assertEquals("global_admin", rights.roleLabel());
     assertEquals(ADMIN, rights.permissionOn("anything"));
   }
 
@@ -148,7 +148,6 @@ class EffectiveRightsLookupTest {
     PolicySnapshot policy = Fixtures.policy().scopedServiceAccount("sa", "ns1", "write").build();
     EffectiveRights rights = rights(policy, "sa");
     assertEquals(Set.of(), rights.roles());
-    assertNull(rights.highestRole());
     assertEquals("namespace_scoped", rights.roleLabel());
     assertEquals("service_account", rights.typeLabel());
     assertEquals("sa", rights.principalId());
@@ -167,7 +166,6 @@ class EffectiveRightsLookupTest {
     assertTrue(rights.holdsAnyRole(EnumSet.of(AccountRole.FINANCE_ADMIN)));
     assertTrue(rights.holdsAnyRole(EnumSet.of(AccountRole.READ_ONLY)));
     assertFalse(rights.holdsAnyRole(EnumSet.of(AccountRole.DEVELOPER, AccountRole.GLOBAL_ADMIN)));
-    assertEquals(AccountRole.FINANCE_ADMIN, rights.highestRole());
     assertEquals("finance_admin", rights.roleLabel());
     assertEquals("user", rights.typeLabel());
   }
