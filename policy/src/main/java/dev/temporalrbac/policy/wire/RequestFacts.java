@@ -92,7 +92,7 @@ public final class RequestFacts implements FactSink {
   }
 
   /** Distinct non-empty namespace ids of the body. Read-only view. */
-  public List<String> namespaceIds() {
+  List<String> namespaceIds() {
     return Collections.unmodifiableList(namespaceIds);
   }
 
