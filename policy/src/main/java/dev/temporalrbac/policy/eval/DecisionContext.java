@@ -60,10 +60,6 @@ final class DecisionContext {
     return false;
   }
 
-  boolean failed() {
-    return reason != null;
-  }
-
   void addNamespace(String namespace) {
     if (namespace.isEmpty() || namespace.equals(firstNamespace)) {
       return;
