@@ -21,7 +21,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * file and line ({@code proxy.yaml:12: ...}) and the errors are sorted by line, after those that
  * concern no line of the file (flags, missing settings). An error that names a setting whose own
  * value was rejected ("tls.client_ca is set but tls.client_auth is none" after "tls.client_auth:
- * expected none, optional or require") only follows from that error and is dropped.
+ * expected none, optional or require") only follows from that error and is dropped, unless it
+ * is about a setting the file leaves unset ("identity.jwt.issuer is required with
+ * identity.jwt.jwks" stays beside a rejected JWKS URL): when in doubt, an error is kept.
  *
  * <p>Errors are the loaders' sentences; a setting is "named" when its dotted key appears in one
  * as a whole word, and an error is "about" the setting it starts with.
@@ -75,7 +77,10 @@ final class ConfigErrors {
       String text = strip(error, file);
       String subject = subject(text, names);
       boolean ofTheFile = !text.equals(error); // its shape (unknown keys, lists): never a follow-on
-      if (!ofTheFile && rejected.stream()
+      // an error about a setting the file does not set ("issuer is required with jwks") is
+      // true whatever the other setting's value: kept, never taken for a follow-on
+      boolean aboutASetValue = subject == null || lines.containsKey(subject);
+      if (!ofTheFile && aboutASetValue && rejected.stream()
           .anyMatch(key -> !key.equals(subject) && word(key).matcher(text).find())) {
         continue; // names a setting whose value was rejected: a consequence of that error
       }

@@ -2,6 +2,7 @@ package dev.temporalrbac.proxy.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,5 +73,19 @@ class ConfigErrorsTest {
         Map.of());
     assertEquals(List.of("proxy.yaml:5: limits.request_buffer_bytes (10) must be at least"
         + " limits.max_request_bytes (4096)"), errors);
+  }
+
+  @Test
+  void anErrorAboutAnUnsetSettingIsKeptBesideARejectedValueItNames() throws Exception {
+    // a rejected JWKS URL does not make the missing issuer and audience follow-ons
+    List<String> errors = errorsOf("policy:\n  file: p.yaml\nidentity:\n  jwt:\n"
+        + "    jwks: http://idp.example.com/keys.json\n", Map.of());
+    assertEquals(3, errors.size(), errors::toString);
+    assertTrue(errors.get(0).startsWith("proxy.yaml:5: identity.jwt.jwks: http://idp.example.com/"
+        + "keys.json is plain http"), errors::toString);
+    assertTrue(errors.get(1).startsWith("proxy.yaml:5: identity.jwt.issuer (--jwt-issuer) is"
+        + " required with identity.jwt.jwks"), errors::toString);
+    assertTrue(errors.get(2).startsWith("proxy.yaml:5: identity.jwt.audience (--jwt-audience) is"
+        + " required with identity.jwt.jwks"), errors::toString);
   }
 }
