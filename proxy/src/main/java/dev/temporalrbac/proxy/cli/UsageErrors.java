@@ -22,6 +22,7 @@ final class UsageErrors implements IParameterExceptionHandler {
   /** What an option name looks like; anything else may be a value and is not printed. */
   private static final Pattern OPTION_NAME = Pattern.compile("--?[A-Za-z][A-Za-z0-9-]{0,40}");
   private static final String HIDDEN = "(a value, not shown)";
+  private static final int MAX_SUGGESTIONS = 3;
 
   @Override
   public int handleParseException(ParameterException e, String[] args) {
@@ -55,19 +56,33 @@ final class UsageErrors implements IParameterExceptionHandler {
     Set<String> names = typed.startsWith("-") ? command.getCommandSpec().optionsMap().keySet()
         : command.getSubcommands().keySet();
     List<String> nearest = EditDistance.nearest(typed, names);
-    return nearest.isEmpty()
+    List<String> found = nearest.isEmpty()
         ? new UnmatchedArgumentException(command, unmatched).getSuggestions() : nearest;
+    return found.size() > MAX_SUGGESTIONS ? found.subList(0, MAX_SUGGESTIONS) : found;
   }
 
+  /**
+   * The unknown argument as it may be shown: its name only when it is a near miss of a declared
+   * name (so a value glued to an option, or a secret passed as the first argument, is never
+   * printed).
+   */
   private static String unmatched(CommandLine command, String arg) {
     if (arg.startsWith("-")) {
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
-      return OPTION_NAME.matcher(name).matches()
+      Set<String> options = command.getCommandSpec().optionsMap().keySet();
+      for (String option : options) {
+        if (option.startsWith("--") && name.startsWith(option)) {
+          return "unknown option " + option + "\u2026 " + HIDDEN + "; a value needs a space or '='"
+              + " after " + option;
+        }
+      }
+      return OPTION_NAME.matcher(name).matches() && !EditDistance.nearest(name, options).isEmpty()
           ? "unknown option " + name : "unknown option " + HIDDEN;
     }
     if (!command.getSubcommands().isEmpty()) {
       return OPTION_NAME.matcher("-" + arg).matches()
+          && !EditDistance.nearest(arg, command.getSubcommands().keySet()).isEmpty()
           ? "unknown command '" + arg + "'" : "unknown command " + HIDDEN;
     }
     return "unexpected argument " + HIDDEN + ": options start with --, and this command takes"

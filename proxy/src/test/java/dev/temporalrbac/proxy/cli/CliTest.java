@@ -62,10 +62,29 @@ class CliTest {
   }
 
   @Test
-  void unknownCommandWithoutNeighbour() {
+  void unknownCommandWithoutNeighbourIsNotEchoed() {
+    // it may be a secret pasted in the wrong place: only near misses of a command are shown
     CliRun run = CliRun.of("serve-forever");
     assertEquals(ExitCode.USAGE, run.code());
-    assertTrue(run.err().contains("unknown command 'serve-forever'"), run.err());
+    assertTrue(run.err().contains("unknown command (a value, not shown)"), run.err());
+    assertFalse(run.err().contains("serve-forever"), run.err());
+  }
+
+  @Test
+  void aValueGluedToAnOptionIsNotEchoed() {
+    CliRun run = CliRun.of("explain", "--policy", POLICY, "--api-key" + ALICE_SECRET,
+        "--method", "WorkflowService/StartWorkflowExecution");
+    assertEquals(ExitCode.USAGE, run.code(), run.err());
+    assertTrue(run.err().contains("unknown option --api-key\u2026 (a value, not shown); a value"
+        + " needs a space or '=' after --api-key"), run.err());
+    assertFalse(run.err().contains(ALICE_SECRET), run.err());
+  }
+
+  @Test
+  void aSecretAsTheFirstArgumentIsNotEchoed() {
+    CliRun run = CliRun.of(ALICE_SECRET);
+    assertEquals(ExitCode.USAGE, run.code(), run.err());
+    assertFalse(run.err().contains(ALICE_SECRET), run.err());
   }
 
   @Test
