@@ -7,6 +7,7 @@ import dev.temporalrbac.proxy.admin.AdminServer;
 import dev.temporalrbac.proxy.admin.PolicyAdminService;
 import dev.temporalrbac.proxy.config.ConfigException;
 import dev.temporalrbac.proxy.config.ConfigLoader;
+import dev.temporalrbac.proxy.config.FileProblem;
 import dev.temporalrbac.proxy.config.ProxyConfig;
 import dev.temporalrbac.proxy.observe.AuditLevel;
 import dev.temporalrbac.proxy.observe.AuditLog;
@@ -24,6 +25,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -119,12 +121,25 @@ public final class ServeCommand implements Callable<Integer> {
     if (PolicyFiles.read(config.policyFile(), err) == null) {
       return ExitCode.POLICY_ERROR; // said why (no such file, a directory, permission denied)
     }
+    List<String> unreadable = ServeFiles.unreadableTlsFiles(config);
+    if (!unreadable.isEmpty()) {
+      err.println("serve: cannot read " + String.join("; ", unreadable));
+      return ExitCode.POLICY_ERROR;
+    }
     Clock clock = Clock.systemUTC();
     ProxyMetrics metrics = new ProxyMetrics();
     AuditLevel level = AuditLevel.parse(config.audit());
-    AuditLog audit = config.auditFile() == null
-        ? AuditLog.toStdout(level, metrics.registry())
-        : AuditLog.toFile(config.auditFile(), level, metrics.registry());
+    AuditLog audit;
+    try {
+      audit = config.auditFile() == null
+          ? AuditLog.toStdout(level, metrics.registry())
+          : AuditLog.toFile(config.auditFile(), level, metrics.registry());
+    } catch (IOException e) {
+      err.println("serve: cannot open the audit file (audit.file) "
+          + FileProblem.describe(config.auditFile(), e));
+      metrics.close();
+      return ExitCode.POLICY_ERROR;
+    }
     CompositeObserver observer = CompositeObserver.of(metrics, audit);
     PolicyHolder holder = new PolicyHolder(null);
     PolicyWatcher watcher = new PolicyWatcher(config.policyFile(), holder, observer, clock,

@@ -96,6 +96,28 @@ class ServeCommandTest {
         + ": is a directory, not a file"), run.err());
   }
 
+  @Test
+  void missingTlsFilesAreNamedWithTheirSettings() {
+    Path cert = dir.resolve("server.pem");
+    CliRun run = serve("--policy", POLICY, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+        "--upstream", "127.0.0.1:1", "--tls-cert", cert.toString(),
+        "--tls-key", dir.toString());
+    assertEquals(ExitCode.POLICY_ERROR, run.code(), run.err());
+    assertEquals("serve: cannot read tls.cert: " + cert + ": no such file; tls.key: " + dir
+        + ": is a directory, not a file\n", run.err());
+  }
+
+  @Test
+  void anAuditFileInAMissingFolderSaysSo() {
+    Path audit = dir.resolve("no-such-folder").resolve("audit.log");
+    CliRun run = serve("--policy", POLICY, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+        "--upstream", "127.0.0.1:1", "--audit-file", audit.toString());
+    assertEquals(ExitCode.POLICY_ERROR, run.code(), run.err());
+    assertTrue(run.err().startsWith("serve: cannot open the audit file (audit.file) " + audit
+        + ": no such file (its folder " + audit.getParent() + " does not exist either)"),
+        run.err());
+  }
+
   /** The policy named in the config file is found next to it, from any working directory. */
   @Test
   void thePolicyIsFoundNextToTheConfigFile() throws IOException {
