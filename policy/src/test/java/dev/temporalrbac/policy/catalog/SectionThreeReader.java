@@ -116,6 +116,11 @@ final class SectionThreeReader {
         }
       } else if (clauses[i].contains("lists only namespaces the caller may Read")) {
         response = "only-readable-namespaces";
+      } else if (!clauses[i].trim().equals("Global Admin / Account Owner without it")) {
+        // that one is §5's rule for a call naming no namespace (admins only), decided by the
+        // engine for every method alike; any other clause would be a rule this reader drops
+        throw new AssertionError("§3 rule '" + ruleCell.trim() + "': unknown clause '"
+            + clauses[i].trim() + "'; teach SectionThreeReader to read it");
       }
     }
     for (String[] method : methods) {

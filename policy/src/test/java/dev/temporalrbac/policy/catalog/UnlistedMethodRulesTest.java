@@ -133,6 +133,15 @@ class UnlistedMethodRulesTest {
   }
 
   @Test
+  void aSecondClauseTheReaderDoesNotKnowFailsInsteadOfBeingDropped() {
+    AssertionError error = assertThrows(AssertionError.class, () -> SectionThreeReader.rowsOf(
+        List.of("## 3. Methods", "| Method(s) | Rule |", "|---|---|",
+            "| `CloudService/GetThing` | every account role; only on Tuesdays |")));
+    assertTrue(error.getMessage().contains("unknown clause 'only on Tuesdays'"),
+        error.getMessage());
+  }
+
+  @Test
   void aDocumentWithoutSectionThreeRulesFails() {
     assertThrows(AssertionError.class,
         () -> SectionThreeReader.rowsOf(List.of("## 3. Methods", "nothing here")));

@@ -71,8 +71,7 @@ final class ExplainBatch {
       problem = "not a valid request line: " + (e.getMessage() == null
           ? "a field has the wrong JSON type" : e.getMessage());
     } catch (IllegalArgumentException e) {
-      problem = e.getMessage(); // the explainer's own words, which never quote the key
-      return errorLine(number, problem);
+      problem = e.getMessage(); // the explainer's own words; redacted below all the same
     } catch (RuntimeException e) {
       problem = "internal error: " + e;
     }

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Formats audit records as JSON lines (the fields {@link AuditLog} documents, in that order) with
  * one Jackson generator and one character buffer, both reused for every record: a record costs
- * no parse tree, no per-field strings and no buffer of its own. The line is built whole in the
+ * no parse tree and no buffer of its own (its time is formatted to a string; this runs on the
+ * writer thread, never on a transport thread). The line is built whole in the
  * buffer, then handed to the sink in one write, so a sink that fails loses that line without
  * leaving the generator half-way through an object.
  *
