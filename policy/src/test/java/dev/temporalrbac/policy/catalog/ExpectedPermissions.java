@@ -162,7 +162,16 @@ public final class ExpectedPermissions {
    */
   public static Expectation parseUnlisted(String line) {
     String[] f = fields(line, 5, UNLISTED);
-    String who = f[2];
+    if (!f[3].isEmpty() && !f[3].equals("only-readable-namespaces")) {
+      throw new AssertionError("unknown response '" + f[3] + "' in " + UNLISTED + ": " + line);
+    }
+    return whoOf(f[0], f[1], f[2], !f[3].isEmpty(), "unlisted-method-rules.tsv (" + f[4] + ")",
+        UNLISTED, line);
+  }
+
+  /** The expectation a "who" cell states: any-caller, any-authenticated, roles=..., namespace=.... */
+  private static Expectation whoOf(String service, String method, String who,
+      boolean onlyReadableNamespaces, String source, String resource, String line) {
     Access access;
     Set<AccountRole> roles = Set.of();
     NamespacePermission permission = null;
@@ -175,20 +184,17 @@ public final class ExpectedPermissions {
       roles = EnumSet.noneOf(AccountRole.class);
       for (String name : who.substring("roles=".length()).split(",")) {
         roles.add(AccountRole.parse(name).orElseThrow(
-            () -> new AssertionError("unknown role '" + name + "' in " + UNLISTED + ": " + line)));
+            () -> new AssertionError("unknown role '" + name + "' in " + resource + ": " + line)));
       }
     } else if (who.startsWith("namespace=")) {
       access = Access.NAMESPACE;
       permission = NamespacePermission.parse(who.substring("namespace=".length())).orElseThrow(
-          () -> new AssertionError("unknown permission in " + UNLISTED + ": " + line));
+          () -> new AssertionError("unknown permission in " + resource + ": " + line));
     } else {
-      throw new AssertionError("unknown 'who' '" + who + "' in " + UNLISTED + ": " + line);
+      throw new AssertionError("unknown 'who' '" + who + "' in " + resource + ": " + line);
     }
-    if (!f[3].isEmpty() && !f[3].equals("only-readable-namespaces")) {
-      throw new AssertionError("unknown response '" + f[3] + "' in " + UNLISTED + ": " + line);
-    }
-    return new Expectation(f[0], f[1], access, Collections.unmodifiableSet(roles), permission,
-        !f[3].isEmpty(), "unlisted-method-rules.tsv (" + f[4] + ")");
+    return new Expectation(service, method, access, Collections.unmodifiableSet(roles),
+        permission, onlyReadableNamespaces, source);
   }
 
   /** The role names in declaration order, e.g. {@code [global_admin, account_owner]}. */
@@ -232,25 +238,30 @@ public final class ExpectedPermissions {
         && a.onlyReadableNamespaces() == b.onlyReadableNamespaces();
   }
 
-  /** A {@value #FACTS} row ({@code table, method, ticks, marker}), read as §1 says. */
-  private static Expectation parseFact(String line) {
-    String[] f = fields(line, 4, FACTS);
+  /**
+   * A {@value #FACTS} row ({@code table, method, ticks, marker, who}): the expectation is the
+   * "who" column, which must be what the ticks say when read as §1 says (a reviewer reads the
+   * column; the ticks tie it to the seed).
+   */
+  static Expectation parseFact(String line) {
+    String[] f = fields(line, 5, FACTS);
     int ticks = Integer.parseInt(f[2]);
     String source = "permission-facts.tsv (" + f[0] + "-level table, " + ticks + " ticks"
         + (f[3].isEmpty() ? "" : ", marker " + f[3]) + ")";
-    switch (f[0]) {
-      case "account":
-        return new Expectation("CloudService", f[1], Access.ROLES,
-            Collections.unmodifiableSet(accountRoles(f[1], ticks)), null, false, source);
-      case "namespace":
-        return new Expectation("CloudService", f[1], Access.NAMESPACE, Set.of(),
-            minimalPermission(f[1], ticks), false, source);
-      case "workflow":
-        return new Expectation("WorkflowService", f[1], Access.NAMESPACE, Set.of(),
-            minimalPermission(f[1], ticks), false, source);
-      default:
-        throw new AssertionError("unknown table in " + FACTS + ": " + line);
+    String service = f[0].equals("workflow") ? "WorkflowService" : "CloudService";
+    Expectation stated = whoOf(service, f[1], f[4], false, source, FACTS, line);
+    Expectation read = switch (f[0]) {
+      case "account" -> new Expectation(service, f[1], Access.ROLES,
+          Collections.unmodifiableSet(accountRoles(f[1], ticks)), null, false, source);
+      case "namespace", "workflow" -> new Expectation(service, f[1], Access.NAMESPACE, Set.of(),
+          minimalPermission(f[1], ticks), false, source);
+      default -> throw new AssertionError("unknown table in " + FACTS + ": " + line);
+    };
+    if (!sameRule(stated, read)) {
+      throw new AssertionError(FACTS + ": " + f[1] + " states " + stated.inWords() + " but its "
+          + ticks + " ticks read " + read.inWords() + " (PERMISSIONS.md §1): " + line);
     }
+    return stated;
   }
 
   private static String[] fields(String line, int count, String resource) {
