@@ -43,8 +43,9 @@ final class YamlFields {
 
   /**
    * A required key absent from {@code parent}; not reported when parent is no mapping at all, and
-   * naming an unknown key of the same mapping when there is one (a misspelling, usually), since
-   * that error comes after this one in line order.
+   * asking whether an unknown key of the same mapping, when there is one, is its misspelling (it
+   * may be an unrelated extra key, so a question, not a claim); that error comes after this one
+   * in line order.
    */
   void missing(Node parent, String field) {
     if (notMappings.contains(parent)) {
@@ -52,9 +53,8 @@ final class YamlFields {
     }
     Node unknown = firstUnknownKey.get(parent);
     error(parent, field, unknown == null ? "missing (required)"
-        : "missing (required); this entry has the unknown key '"
-            + ((ScalarNode) unknown).getValue() + "' on line "
-            + (unknown.getStartMark().getLine() + 1) + " instead");
+        : "missing (required); is the unknown key '" + ((ScalarNode) unknown).getValue()
+            + "' on line " + (unknown.getStartMark().getLine() + 1) + " a misspelling of it?");
   }
 
   /** The keys of a mapping in order; reports non-mappings, duplicates and unknown keys. */

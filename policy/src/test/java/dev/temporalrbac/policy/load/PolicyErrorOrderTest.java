@@ -61,8 +61,8 @@ class PolicyErrorOrderTest {
         "p.yaml:6: api_keys[1].owner: unknown owner 'ghost': no user or service account has"
             + " that id",
         "p.yaml:10: users[0].role: unknown role 'wizard'" + ROLES,
-        "p.yaml:11: users[1].role: missing (required); this entry has the unknown key 'rol' on"
-            + " line 12 instead",
+        "p.yaml:11: users[1].role: missing (required); is the unknown key 'rol' on line 12 a"
+            + " misspelling of it?",
         "p.yaml:12: users[1].rol: unknown key 'rol' (expected one of certificate_filters, groups,"
             + " id, namespaces, role)",
         "p.yaml:13: users[2]: expected a mapping of certificate_filters, groups, id, namespaces,"
