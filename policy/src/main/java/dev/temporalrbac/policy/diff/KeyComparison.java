@@ -104,7 +104,7 @@ final class KeyComparison {
       return "no longer expires (it was set to expire at " + was + ")";
     }
     if (was == null) {
-      return "now expires at " + is + " (it did not expire)";
+      return "now expires at " + is + " (it had no expiry)";
     }
     return "expires " + (is.isBefore(was) ? "earlier" : "later") + ": at " + is + " (was " + was
         + ")";

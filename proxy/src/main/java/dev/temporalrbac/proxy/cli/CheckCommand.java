@@ -1,8 +1,15 @@
 package dev.temporalrbac.proxy.cli;
 
+import dev.temporalrbac.policy.catalog.MethodCatalog;
+import dev.temporalrbac.policy.diff.PolicyComparer;
+import dev.temporalrbac.policy.diff.PolicyDiff;
 import dev.temporalrbac.policy.load.RemovalGuard;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,19 +17,40 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code check --policy FILE [--against CURRENT]}: validates a policy file exactly as the proxy
- * would load it, so a change can be checked in CI before it is deployed. With {@code --against},
- * also applies the proxy's removal guard to the change from CURRENT to FILE, so a version the
- * running proxy would refuse fails here first. Prints a summary and exits 0, or prints every
- * error (or the guard's verdict) and exits 1.
+ * {@code check --policy FILE [--against OLD] [--format text|json] [--at TIME]}: validates a
+ * policy file exactly as the proxy would load it, so a change can be checked in CI before it is
+ * deployed. With {@code --against}, also applies the proxy's removal guard to the change from OLD
+ * to FILE (a version the running proxy would refuse fails here first, exit 1), and prints what
+ * each principal gains and loses ({@link PolicyComparer}); exit {@link ExitCode#LOSS} when some
+ * principal loses something, so a pipeline can require a review, 0 when nothing is lost. The JSON
+ * form is {@link DiffJson}'s.
  */
 @Command(name = "check", sortOptions = false,
     description = {"Validates a policy file exactly as the proxy would load it.",
         "On success prints its version (content hash) and counts, exit 0. On failure prints"
             + " every error as file:line: field: message to stderr, exit 1.",
+        "With --against OLD: also prints, per principal (by id), what FILE gives and takes"
+            + " compared with OLD, by effective rights (own, groups' and creator grants folded"
+            + " in): '+' gained, '-' lost, '~' changed without a gain or loss (a grant moved to a"
+            + " group, a key's expiry not yet reached). Compared: account role (by the account"
+            + " methods it allows; developer -> finance_admin is a gain and a loss), namespace"
+            + " permissions (read < write < admin), API keys (usable unless disabled or expired"
+            + " at --at; a replaced secret is a loss), certificate filters, principals added or"
+            + " removed. Exit 3 when anything is lost, 0 when nothing is, 1 when either file is"
+            + " invalid (stderr names the side: --policy: / --against:) or the removal check"
+            + " fails.",
+        "--format json prints one JSON object instead: {\"policy\", \"policy_version\","
+            + " \"against\", \"against_version\", \"at\", \"removal_check\": {\"ok\","
+            + " \"message\"}, \"gains\": N, \"losses\": N, \"changes\": N, \"loses_something\","
+            + " \"principals\": [{\"id\", \"type\", \"status\": added|removed|changed,"
+            + " \"gains\": [C], \"losses\": [C], \"changes\": [C]}]}, each C {\"kind\","
+            + " \"subject\", \"from\", \"to\", \"text\"} (+ \"methods\" for kind account);"
+            + " kinds principal, account, namespace, certificate_filter, api_key (gains and"
+            + " losses) and role, grant, group, namespace_fact (changes only).",
         ""})
 public final class CheckCommand implements Callable<Integer> {
   /** Removed ids listed per kind before "and N more". */
@@ -33,23 +61,84 @@ public final class CheckCommand implements Callable<Integer> {
   @Mixin
   private HelpOption help;
   @Option(names = "--policy", required = true, paramLabel = "FILE",
-      description = "the policy file to validate")
+      description = "the policy file to validate (the new version)")
   private String file;
-  @Option(names = "--against", paramLabel = "CURRENT", description = "also compare FILE with"
-      + " the policy in force (CURRENT) as the proxy does on reload: removing more than half of"
-      + " the principals or of the API keys is refused unless FILE confirms it"
-      + " (confirm_removal); prints what FILE removes and exits 1 when the proxy would refuse it")
+  @Option(names = "--against", paramLabel = "OLD", description = "compare FILE with OLD (the"
+      + " policy in force): prints what each principal gains and loses (exit 3 when anything is"
+      + " lost), and applies the proxy's removal guard: removing more than half of the"
+      + " principals or of the API keys is refused unless FILE confirms it (confirm_removal),"
+      + " exit 1")
   private String against;
+  @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
+      description = "output of --against: text (default) or json")
+  private String format;
+  @Option(names = "--at", paramLabel = "TIME", description = "judge API keys' expiry at this"
+      + " RFC 3339 time (e.g. the rollout's, 2027-01-01T00:00:00Z) instead of now")
+  private String at;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PolicySnapshot policy = PolicyFiles.load(file, err);
+    Instant now = now();
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new ParameterException(spec.commandLine(), "--format: expected text or json");
+    }
+    boolean text = format.equals("text");
+    if (against == null && !text) {
+      throw new ParameterException(spec.commandLine(),
+          "--format json prints the diff: give --against OLD too");
+    }
+    PolicySnapshot policy = PolicyFiles.load(file, against == null ? "" : "--policy: ", err);
     if (policy == null) {
       return ExitCode.POLICY_ERROR;
     }
-    out.println("policy OK: " + file);
+    if (text) {
+      summary(policy, out);
+    }
+    if (against == null) {
+      out.println("removal check: not run (nothing to compare with; --against CURRENT compares"
+          + " with the policy in force)");
+      return ExitCode.OK;
+    }
+    PolicySnapshot current = PolicyFiles.load(against, "--against: ", err);
+    if (current == null) {
+      err.println("check: --against " + against + " is not a valid policy, so FILE cannot be"
+          + " compared with it");
+      return ExitCode.POLICY_ERROR;
+    }
+    RemovalGuard.Verdict verdict = RemovalGuard.check(current, policy);
+    PolicyDiff diff = new PolicyComparer(MethodCatalog.load()).compare(current, policy, now);
+    if (text || verdict.rejected()) {
+      printVerdict(verdict, current, verdict.rejected() ? err : out);
+    }
+    if (text) {
+      out.println("changes from " + against + " to " + file + " (API keys' expiry judged at "
+          + now + "):");
+      DiffText.print(diff, out);
+    } else {
+      out.println(DiffJson.of(policy, current, verdict, diff));
+    }
+    if (verdict.rejected()) {
+      return ExitCode.POLICY_ERROR;
+    }
+    return diff.losesSomething() ? ExitCode.LOSS : ExitCode.OK;
+  }
+
+  private Instant now() {
+    if (at == null) {
+      return Instant.now().truncatedTo(ChronoUnit.SECONDS); // printed: a reader needs no nanos
+    }
+    try {
+      return OffsetDateTime.parse(at.trim()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new ParameterException(spec.commandLine(),
+          "--at: expected an RFC 3339 time such as 2027-01-01T00:00:00Z");
+    }
+  }
+
+  private static void summary(PolicySnapshot policy, PrintWriter out) {
+    out.println("policy OK: " + policy.source());
     out.println("version: " + policy.version());
     out.println("principals: " + policy.principals().size()
         + (policy.principals().isEmpty() ? " (none: no user or service account)" : ""));
@@ -64,24 +153,14 @@ public final class CheckCommand implements Callable<Integer> {
       out.println("confirm_removal: matches (" + policy.principals().size() + " principals, "
           + policy.apiKeys().size() + " API keys); remove it once this version is in force");
     }
-    if (against == null) {
-      out.println("removal check: not run (nothing to compare with; --against CURRENT compares"
-          + " with the policy in force)");
-      return ExitCode.OK;
-    }
-    PolicySnapshot current = PolicyFiles.load(against, err);
-    if (current == null) {
-      err.println("check: --against " + against + " is not a valid policy, so FILE cannot be"
-          + " compared with it");
-      return ExitCode.POLICY_ERROR;
-    }
-    RemovalGuard.Verdict verdict = RemovalGuard.check(current, policy);
-    PrintWriter verdictOut = verdict.rejected() ? err : out;
-    verdictOut.println((verdict.rejected() ? "removal check FAILED against " : "removal check OK"
+  }
+
+  private void printVerdict(RemovalGuard.Verdict verdict, PolicySnapshot current,
+      PrintWriter to) {
+    to.println((verdict.rejected() ? "removal check FAILED against " : "removal check OK"
         + " against ") + against + " (version " + current.version() + "): " + verdict.message());
-    list(verdictOut, "principals removed", verdict.principalsRemoved());
-    list(verdictOut, "API keys removed", verdict.keysRemoved());
-    return verdict.rejected() ? ExitCode.POLICY_ERROR : ExitCode.OK;
+    list(to, "principals removed", verdict.principalsRemoved());
+    list(to, "API keys removed", verdict.keysRemoved());
   }
 
   private static void list(PrintWriter out, String label, List<String> ids) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     footer = {"",
         "'" + Cli.NAME + " help COMMAND' (or 'COMMAND --help') describes a command's options.",
         "Exit codes: 0 ok (explain: allowed), 1 policy, configuration or file rejected,",
-        "            2 usage error, 3 explain: denied."})
+        "            2 usage error, 3 explain: denied; check --against: something is lost."})
 public final class Cli implements Callable<Integer> {
   /** How the jar is run; usage lines and hints start with it. */
   static final String NAME = "java -jar temporal-rbac-proxy.jar";

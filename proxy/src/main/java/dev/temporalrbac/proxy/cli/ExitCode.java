@@ -13,6 +13,12 @@ public final class ExitCode {
   public static final int USAGE = 2;
   /** {@code explain}: the call would be denied. */
   public static final int DENY = 3;
+  /**
+   * {@code check --against}: the new policy is valid but some principal loses something (a role,
+   * a namespace permission, a usable API key, an accepted certificate), so the change needs a
+   * reviewer. The same number as {@link #DENY}: both mean "valid input, and the answer is no".
+   */
+  public static final int LOSS = 3;
 
   private ExitCode() {}
 }

@@ -20,7 +20,15 @@ final class PolicyFiles {
    * the file cannot be read.
    */
   static PolicySnapshot load(String file, PrintWriter err) {
-    byte[] document = read(Path.of(file), err);
+    return load(file, "", err);
+  }
+
+  /**
+   * As {@link #load(String, PrintWriter)}, with {@code side} (e.g. {@code "--against: "}) before
+   * the line that says the file is rejected or unreadable, when a command reads two policies.
+   */
+  static PolicySnapshot load(String file, String side, PrintWriter err) {
+    byte[] document = read(Path.of(file), side, err);
     if (document == null) {
       return null;
     }
@@ -28,7 +36,7 @@ final class PolicyFiles {
       return PolicyLoader.parse(document, file, Instant.now());
     } catch (PolicyException e) {
       int count = e.errors().size();
-      err.println("policy rejected: " + count + (count == 1 ? " error" : " errors"));
+      err.println(side + "policy rejected: " + count + (count == 1 ? " error" : " errors"));
       for (PolicyError error : e.errors()) {
         err.println(error);
       }
@@ -39,10 +47,14 @@ final class PolicyFiles {
 
   /** The file's bytes, or null after printing why it cannot be read. */
   static byte[] read(Path file, PrintWriter err) {
+    return read(file, "", err);
+  }
+
+  private static byte[] read(Path file, String side, PrintWriter err) {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      err.println("cannot read the policy file " + FileProblem.describe(file, e));
+      err.println(side + "cannot read the policy file " + FileProblem.describe(file, e));
       err.flush();
       return null;
     }

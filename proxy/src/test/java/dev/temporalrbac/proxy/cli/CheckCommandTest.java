@@ -60,7 +60,9 @@ class CheckCommandTest {
     String fewer = ok().replace("  - id: owner@example.com\n    role: account_owner\n", "");
     CliRun run = CliRun.of("check", "--policy", file("fewer.yaml", fewer),
         "--against", CliRun.resource("policy-ok.yaml"));
-    assertEquals(ExitCode.OK, run.code(), run.err());
+    // the guard allows it, but a principal is lost: a reviewer's exit code
+    assertEquals(ExitCode.LOSS, run.code(), run.err());
+    assertTrue(run.out().contains("owner@example.com (user, removed)\n"), run.out());
     assertTrue(run.out().contains("removal check OK against "), run.out());
     assertTrue(run.out().contains("removes 1 of 4 principals and 0 of 2 API keys in force:"
         + " allowed"), run.out());
@@ -74,7 +76,8 @@ class CheckCommandTest {
         "confirm_removal: {principals: 4, api_keys: 0}\ngroups:\n");
     CliRun run = CliRun.of("check", "--policy", file("confirmed.yaml", confirmed),
         "--against", CliRun.resource("policy-ok.yaml"));
-    assertEquals(ExitCode.OK, run.code(), run.err());
+    assertEquals(ExitCode.LOSS, run.code(), run.err());
+    assertTrue(run.out().contains("  - API key key-alice removed\n"), run.out());
     assertTrue(run.out().contains("confirm_removal: matches (4 principals, 0 API keys); remove it"
         + " once this version is in force"), run.out());
     assertTrue(run.out().contains("allowed because the file confirms it"), run.out());
@@ -86,6 +89,7 @@ class CheckCommandTest {
     CliRun run = CliRun.of("check", "--policy", CliRun.resource("policy-ok.yaml"),
         "--against", bad);
     assertEquals(ExitCode.POLICY_ERROR, run.code());
+    assertTrue(run.err().contains("--against: policy rejected: "), run.err());
     assertTrue(run.err().contains(bad + ":5: users[1].role: unknown role"), run.err());
     assertTrue(run.err().contains("--against " + bad + " is not a valid policy"), run.err());
   }
