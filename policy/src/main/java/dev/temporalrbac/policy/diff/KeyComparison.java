@@ -55,7 +55,7 @@ final class KeyComparison {
           state(is, now), label + " " + state(was, now) + " -> " + state(is, now)));
     } else if (was.disabled() != is.disabled()) {
       out.change(new Change(ChangeKind.API_KEY, id, state(was, now), state(is, now),
-          label + " " + (is.disabled() ? "disabled" : "enabled") + " (it stays "
+          label + " " + (is.disabled() ? "disabled" : "enabled") + " (it is "
               + state(is, now) + ")"));
     }
     if (!was.sha256().equals(is.sha256())) {

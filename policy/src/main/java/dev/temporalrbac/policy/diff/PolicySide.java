@@ -37,10 +37,6 @@ final class PolicySide {
     }
   }
 
-  PolicySnapshot snapshot() {
-    return snapshot;
-  }
-
   /** The principal, or null when this version has no such id. */
   Principal principal(String id) {
     return snapshot.principal(id);

@@ -122,4 +122,16 @@ class PolicyComparerTest {
         "PolicyAdmin/Explain")), alice.losses().get(0).methods().toString());
     assertEquals("every namespace: admin -> none", alice.losses().get(1).text());
   }
+
+  @Test
+  void aUserBecomingAServiceAccountIsAChangeOfType() {
+    String before = "users:\n  - id: alice\n    role: developer\n";
+    String after = "service_accounts:\n  - id: alice\n    role: developer\n";
+
+    PrincipalDiff alice = DiffFixture.of(DiffFixture.diff(before, after), "alice");
+
+    assertEquals(List.of("~ principal: user -> service_account"), DiffFixture.lines(alice));
+    assertEquals("service_account", alice.type());
+    assertEquals(PrincipalDiff.Status.CHANGED, alice.status());
+  }
 }

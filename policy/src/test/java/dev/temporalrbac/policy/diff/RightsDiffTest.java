@@ -24,6 +24,8 @@ class RightsDiffTest {
           namespaces: {payments: write}
         - id: devs
           role: developer
+        - id: finance
+          role: finance_admin
       """;
 
   private static String alice(String role, String grants, String groups) {
@@ -92,6 +94,16 @@ class RightsDiffTest {
             alice("read_only", "", ""), List.of(
                 "- account: read_only+developer -> read_only",
                 "~ group devs: role developer -> none")),
+        Arguments.of("joining a finance group adds its methods and takes none",
+            alice("developer", "", ""), alice("developer", "", "finance"), List.of(
+                "+ account: developer -> finance_admin+developer",
+                "~ group finance: none -> role finance_admin")),
+        Arguments.of("developer to finance admin through groups: a gain and a loss",
+            alice("read_only", "", "devs"), alice("read_only", "", "finance"), List.of(
+                "+ account: read_only+developer -> read_only+finance_admin",
+                "- account: read_only+developer -> read_only+finance_admin",
+                "~ group devs: role developer -> none",
+                "~ group finance: none -> role finance_admin")),
         Arguments.of("a group's own grant keeps a lowered grant up",
             alice("read_only", "billing: write", "readers"),
             alice("read_only", "billing: read", "readers"), List.of(
