@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ class DeployShapeTest {
 
   @Test
   void theTemplateOffersDatasourceJobAndInstance() {
-    Map<String, JsonNode> variables = new java.util.LinkedHashMap<>();
+    Map<String, JsonNode> variables = new LinkedHashMap<>();
     for (JsonNode variable : DeployFiles.dashboard().path("templating").path("list")) {
       variables.put(variable.path("name").asText(), variable);
     }

@@ -3,6 +3,7 @@ package dev.temporalrbac.proxy.deploy;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -62,7 +63,7 @@ record Promql(Set<String> names, Map<String, Set<String>> selectorLabels, Set<St
     Matcher identifier = IDENTIFIER.matcher(outside);
     while (identifier.find()) {
       String word = identifier.group();
-      if (!KEYWORDS.contains(word.toLowerCase(java.util.Locale.ROOT))
+      if (!KEYWORDS.contains(word.toLowerCase(Locale.ROOT))
           && !calledAsFunction(outside, identifier.end())) {
         names.add(word);
       }
