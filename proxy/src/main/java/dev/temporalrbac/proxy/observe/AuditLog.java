@@ -41,7 +41,8 @@ import java.util.logging.Logger;
  * shaped as Temporal Cloud's audit log ({@link CloudAuditLineWriter} lists its fields and where
  * they come from). Lines are built only from the {@link Decision} and {@link CallInfo}, which
  * never hold a secret; no header is ever written. Lines are written with Jackson's streaming
- * generator ({@link AuditLineWriter}); the escaping is {@link dev.temporalrbac.proxy.explain.Json}'s.
+ * generator ({@link AuditLineWriter}); the escaping is
+ * {@link dev.temporalrbac.proxy.explain.Json}'s.
  *
  * <p>Shadow policy: a call the shadow policy decides differently from the enforced one
  * ({@link #decidedWithShadow}, {@link ShadowResult} other than {@code same}) gets its line at

@@ -25,7 +25,8 @@ import java.util.List;
  * every forwarded call: the caller's {@code authorization} header is authenticated and the
  * method's catalog rule decided before the service sees the call. A denied call ends with the
  * engine's status and message; every decision, allow or deny, is reported to the
- * {@link CallObserver} (metrics and audit) exactly as a forwarded call's is.
+ * {@link CallObserver} (metrics and audit) exactly as a forwarded call's is, with the shadow
+ * policy's decision of the same call when one is loaded ({@link ShadowPolicy}; it never acts).
  *
  * <p>Always enforced, whatever the proxy's {@link EnforcementMode}: dry run lets denied Temporal
  * calls through while a policy is tried out, but letting an API call that reads the policy and

@@ -30,7 +30,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** PolicyAdmin behind {@link AuthorizingInterceptor} with a shadow policy: counted, never acting. */
+/** PolicyAdmin behind {@link AuthorizingInterceptor} with a shadow policy: counted, not acting. */
 class ShadowPolicyAdminTest {
   private static final String KEY = "tok-enforced-7Qx";
   private static final String KEY_ENTRY = String.join("\n",

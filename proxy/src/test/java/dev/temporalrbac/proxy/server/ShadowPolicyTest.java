@@ -95,7 +95,7 @@ class ShadowPolicyTest {
     return PolicyLoader.parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml", Instant.now());
   }
 
-  /** Starts the proxy with {@code shadow} beside the enforced policy, decided by {@code decider}. */
+  /** Starts the proxy with {@code shadow} beside the enforced policy; {@code decider} decides. */
   private void start(PolicyHolder shadow, Decider decider) throws Exception {
     String up = InProcessServerBuilder.generateName();
     upstream = InProcessServerBuilder.forName(up).directExecutor()
