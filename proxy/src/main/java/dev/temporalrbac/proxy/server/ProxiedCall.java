@@ -46,7 +46,9 @@ import java.util.List;
  * depends on the body (its namespaces). The cost falls only on such callers, e.g. a key that only
  * the shadow policy knows: they hold request budget until their body arrives (bounded by
  * {@code limits.first_message_timeout}) and are refused then, with the same status. Callers that
- * neither policy authenticates (the floods the early refusal is for) still cost nothing.
+ * neither policy authenticates (the floods the early refusal is for) still hold nothing, but are
+ * authenticated twice: a token that fails verification is verified again under the shadow
+ * policy, so it counts twice against {@code identity.jwt.max_verifications_per_second}.
  *
  * <p>Flow control: at most one message is requested from a side that the other side is not
  * ready to take, so a slow reader slows the writer instead of filling the proxy's memory.
