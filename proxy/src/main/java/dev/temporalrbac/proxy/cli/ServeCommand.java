@@ -9,6 +9,7 @@ import dev.temporalrbac.proxy.config.ConfigException;
 import dev.temporalrbac.proxy.config.ConfigLoader;
 import dev.temporalrbac.proxy.config.FileProblem;
 import dev.temporalrbac.proxy.config.ProxyConfig;
+import dev.temporalrbac.proxy.observe.AuditFormat;
 import dev.temporalrbac.proxy.observe.AuditLevel;
 import dev.temporalrbac.proxy.observe.AuditLog;
 import dev.temporalrbac.proxy.observe.CompositeObserver;
@@ -129,11 +130,12 @@ public final class ServeCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     ProxyMetrics metrics = new ProxyMetrics();
     AuditLevel level = AuditLevel.parse(config.audit());
+    AuditFormat format = AuditFormat.parse(config.auditFormat());
     AuditLog audit;
     try {
       audit = config.auditFile() == null
-          ? AuditLog.toStdout(level, metrics.registry())
-          : AuditLog.toFile(config.auditFile(), level, metrics.registry());
+          ? AuditLog.toStdout(level, format, metrics.registry())
+          : AuditLog.toFile(config.auditFile(), level, format, metrics.registry());
     } catch (IOException e) {
       err.println("serve: cannot open the audit file (audit.file) "
           + FileProblem.describe(config.auditFile(), e));

@@ -83,6 +83,7 @@ public final class ConfigLoader {
       "upstream-probe-interval", "upstream.probe_interval",
       "audit", "audit.level",
       "audit-file", "audit.file",
+      "audit-format", "audit.format",
       "shutdown-grace", "shutdown_grace");
 
   /**
@@ -239,6 +240,10 @@ public final class ConfigLoader {
     if (!List.of("deny", "all", "off").contains(audit)) {
       errors.add("audit.level must be deny, all or off, not '" + audit + "'");
     }
+    String auditFormat = s.getOrDefault("audit.format", "json").strip().toLowerCase(Locale.ROOT);
+    if (!List.of("json", "cloud").contains(auditFormat)) {
+      errors.add("audit.format must be json or cloud, not '" + auditFormat + "'");
+    }
     return new ProxyConfig(
         parse(s, "listen", "0.0.0.0:7233", SettingValues::address),
         upstream,
@@ -255,6 +260,7 @@ public final class ConfigLoader {
         credentials(s),
         audit,
         path(s, "audit.file"),
+        auditFormat,
         parse(s, "shutdown_grace", "30s", SettingValues::duration),
         identity);
   }

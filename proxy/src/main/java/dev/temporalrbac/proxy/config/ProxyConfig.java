@@ -27,6 +27,8 @@ import java.time.Duration;
  * @param credentials what goes upstream as {@code authorization}
  * @param audit which decisions are written to the audit log
  * @param auditFile the audit log file; null for standard output
+ * @param auditFormat how audit records are written: {@code json} (the proxy's own fields) or
+ *     {@code cloud} (Temporal Cloud's audit log record shape)
  * @param shutdownGrace how long in-flight calls may finish after SIGTERM
  * @param identity the credentials accepted besides API keys (JWTs, client certificates)
  */
@@ -46,6 +48,7 @@ public record ProxyConfig(
     UpstreamCredentials credentials,
     String audit,
     Path auditFile,
+    String auditFormat,
     Duration shutdownGrace,
     IdentitySettings identity) {
 

@@ -30,16 +30,27 @@ import java.util.logging.Logger;
 
 /**
  * The audit log: one JSON object per line for each denied call (dry-run denials included), and for
- * each allowed call too at {@link AuditLevel#ALL}. Fields, always all present: {@code time} (RFC
+ * each allowed call too at {@link AuditLevel#ALL}. In the default format ({@link AuditFormat#JSON})
+ * these fields, always all present: {@code time} (RFC
  * 3339, UTC), {@code decision} ({@link Verdict} label), {@code reason}, {@code message},
  * {@code principal}, {@code principal_type}, {@code role}, {@code identified_by} ({@code api_key},
  * {@code jwt}, {@code mtls} or empty), {@code credential_id} (the API key's id, the JWT's subject
  * or the client certificate's name; never a secret), {@code key_id}, {@code method} (full
  * name), {@code namespaces} (array), {@code required}, {@code peer}, {@code request_id},
- * {@code policy_version}. Lines are built only from the {@link Decision} and {@link CallInfo},
- * which never hold a secret; no header is ever written. Lines are written with Jackson's
- * streaming generator ({@link AuditLineWriter}); the escaping is {@link
- * dev.temporalrbac.proxy.explain.Json}'s.
+ * {@code policy_version} (of the enforced policy). With {@link AuditFormat#CLOUD}, records
+ * shaped as Temporal Cloud's audit log ({@link CloudAuditLineWriter} lists its fields and where
+ * they come from). Lines are built only from the {@link Decision} and {@link CallInfo}, which
+ * never hold a secret; no header is ever written. Lines are written with Jackson's streaming
+ * generator ({@link AuditLineWriter}); the escaping is
+ * {@link dev.temporalrbac.proxy.explain.Json}'s.
+ *
+ * <p>Shadow policy: a call the shadow policy decides differently from the enforced one
+ * ({@link #decidedWithShadow}, {@link ShadowResult} other than {@code same}) gets its line at
+ * every level but {@code off}, even an allowed call at {@code deny}; still one line per call.
+ * That line ends with three more fields: {@code shadow_decision} ({@code would_allow} or
+ * {@code would_deny}), {@code shadow_reason} (the shadow decision's reason label) and
+ * {@code shadow_policy_version}; in the cloud format they are inside {@code raw_details}. Lines of
+ * calls decided alike are written as without a shadow policy.
  *
  * <p>Threading: {@link #decided} may be called from any transport thread and never blocks: it
  * offers the record to a bounded queue and, when the queue is full, drops it and counts the drop
@@ -52,11 +63,12 @@ public final class AuditLog implements CallObserver, AutoCloseable {
   /** Queue bound used by the factory methods. */
   public static final int DEFAULT_CAPACITY = 8192;
   private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
-  private static final Entry STOP = new Entry(null, null, null, null);
+  private static final Entry STOP = new Entry(null, null, null, null, null);
   /** How long the writer gathers records before writing a batch. */
   private static final long BATCH_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final AuditLevel level;
+  private final AuditFormat format;
   private final Writer sink;
   private final Clock clock;
   private final BlockingQueue<Entry> queue;
@@ -74,10 +86,17 @@ public final class AuditLog implements CallObserver, AutoCloseable {
    */
   public AuditLog(AuditLevel level, Writer sink, int capacity, Clock clock,
       MeterRegistry registry) {
+    this(level, AuditFormat.JSON, sink, capacity, clock, registry);
+  }
+
+  /** As above, in {@code format}. */
+  public AuditLog(AuditLevel level, AuditFormat format, Writer sink, int capacity, Clock clock,
+      MeterRegistry registry) {
     if (capacity < 1) {
       throw new IllegalArgumentException("audit queue capacity must be positive");
     }
     this.level = level;
+    this.format = format;
     this.sink = sink;
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(capacity);
@@ -96,6 +115,11 @@ public final class AuditLog implements CallObserver, AutoCloseable {
 
   /** An audit log on standard output (which {@link #close()} flushes but leaves open). */
   public static AuditLog toStdout(AuditLevel level, MeterRegistry registry) {
+    return toStdout(level, AuditFormat.JSON, registry);
+  }
+
+  /** An audit log in {@code format} on standard output. */
+  public static AuditLog toStdout(AuditLevel level, AuditFormat format, MeterRegistry registry) {
     OutputStream unclosable = new FilterOutputStream(System.out) {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
@@ -107,7 +131,7 @@ public final class AuditLog implements CallObserver, AutoCloseable {
         flush();
       }
     };
-    return new AuditLog(level, new BufferedWriter(
+    return new AuditLog(level, format, new BufferedWriter(
         new OutputStreamWriter(unclosable, StandardCharsets.UTF_8)), DEFAULT_CAPACITY,
         Clock.systemUTC(), registry);
   }
@@ -115,9 +139,15 @@ public final class AuditLog implements CallObserver, AutoCloseable {
   /** An audit log appended to {@code file}, created if missing. */
   public static AuditLog toFile(Path file, AuditLevel level, MeterRegistry registry)
       throws IOException {
+    return toFile(file, level, AuditFormat.JSON, registry);
+  }
+
+  /** An audit log in {@code format} appended to {@code file}, created if missing. */
+  public static AuditLog toFile(Path file, AuditLevel level, AuditFormat format,
+      MeterRegistry registry) throws IOException {
     Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    return new AuditLog(level, out, DEFAULT_CAPACITY, Clock.systemUTC(), registry);
+    return new AuditLog(level, format, out, DEFAULT_CAPACITY, Clock.systemUTC(), registry);
   }
 
   public AuditLevel level() {
@@ -132,10 +162,24 @@ public final class AuditLog implements CallObserver, AutoCloseable {
   @Override
   public void decided(Decision decision, CallInfo call, boolean enforced) {
     Verdict verdict = Verdict.of(decision, enforced);
-    if (!level.records(verdict)) {
-      return;
+    if (level.records(verdict)) {
+      offer(new Entry(clock.instant(), verdict, decision, call, null));
     }
-    if (closed || !queue.offer(new Entry(clock.instant(), verdict, decision, call))) {
+  }
+
+  /** One line for the call: with the shadow fields when the two differ (see the class comment). */
+  @Override
+  public void decidedWithShadow(Decision decision, Decision shadow, CallInfo call,
+      boolean enforced) {
+    if (ShadowResult.of(decision, shadow) == ShadowResult.SAME) {
+      decided(decision, call, enforced);
+    } else if (level != AuditLevel.OFF) {
+      offer(new Entry(clock.instant(), Verdict.of(decision, enforced), decision, call, shadow));
+    }
+  }
+
+  private void offer(Entry entry) {
+    if (closed || !queue.offer(entry)) {
       drop();
     }
   }
@@ -187,7 +231,7 @@ public final class AuditLog implements CallObserver, AutoCloseable {
    * it one record at a time; a line reaches the sink within about {@link #BATCH_PAUSE_NANOS}.
    */
   private void drain() {
-    AuditLineWriter lines = new AuditLineWriter();
+    AuditLineWriter lines = format.newWriter();
     List<Entry> batch = new ArrayList<>();
     while (true) {
       try {
@@ -244,6 +288,10 @@ public final class AuditLog implements CallObserver, AutoCloseable {
     }
   }
 
-  /** A decision waiting for the writer; formatted there, off the transport thread. */
-  record Entry(Instant time, Verdict verdict, Decision decision, CallInfo call) {}
+  /**
+   * A decision waiting for the writer; formatted there, off the transport thread.
+   *
+   * @param shadow the shadow policy's decision when it differs from {@code decision}, else null
+   */
+  record Entry(Instant time, Verdict verdict, Decision decision, CallInfo call, Decision shadow) {}
 }

@@ -74,6 +74,29 @@ public final class CompositeObserver implements CallObserver, ReloadListener {
   }
 
   @Override
+  public void decidedWithShadow(Decision decision, Decision shadow, CallInfo call,
+      boolean enforced) {
+    for (int i = 0; i < observers.length; i++) {
+      try {
+        observers[i].decidedWithShadow(decision, shadow, call, enforced);
+      } catch (RuntimeException e) {
+        failed(observers[i], observerFailed[i], e);
+      }
+    }
+  }
+
+  @Override
+  public void shadowFailed(CallInfo call) {
+    for (int i = 0; i < observers.length; i++) {
+      try {
+        observers[i].shadowFailed(call);
+      } catch (RuntimeException e) {
+        failed(observers[i], observerFailed[i], e);
+      }
+    }
+  }
+
+  @Override
   public void upstreamClosed(CallInfo call, Status.Code code, long nanos) {
     for (int i = 0; i < observers.length; i++) {
       try {

@@ -63,6 +63,11 @@ import java.util.function.Supplier;
  *   <li>{@code temporal_rbac_policy_reloads_total{result}} ({@code success}, {@code failure};
  *       the policy loaded at start is not a reload and is not counted)
  *   <li>{@code temporal_rbac_policy_info{version}} = 1 for the version in force only
+ *   <li>{@code temporal_rbac_shadow_decisions_total{result}}, only once
+ *       {@link #countShadowDecisions()} is called (a shadow policy is configured): each call
+ *       decided under both policies, by {@link ShadowResult} label ({@code same},
+ *       {@code would_allow}, {@code would_deny}), and {@code error} for a shadow decision that
+ *       threw (the call went on under the enforced one)
  *   <li>{@code cache_*} metrics with {@code cache="policy_rights"}, from the rights cache
  *       statistics of the snapshot in force ({@link PolicySnapshot#rightsCacheStats}): a miss is
  *       one principal's rights computed; a hit is any other look-up, an API key's remembered
@@ -104,6 +109,8 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
   private final Counter reloadFailure;
   private final JvmGcMetrics gcMetrics;
   private Gauge policyInfo;
+  /** By {@link ShadowResult} ordinal, then the error count; null until shadows are counted. */
+  private volatile Counter[] shadowResults;
   private boolean initialInstalled;
 
   /** A new Prometheus registry with the JVM and process metrics bound. */
@@ -186,6 +193,31 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
         .register(registry);
   }
 
+  /**
+   * Registers {@code temporal_rbac_shadow_decisions_total} (every {@code result} at once) and
+   * counts shadow decisions from now on; call once a shadow policy is configured, before calls
+   * arrive. Idempotent.
+   */
+  public synchronized void countShadowDecisions() {
+    if (shadowResults != null) {
+      return;
+    }
+    ShadowResult[] results = ShadowResult.values();
+    Counter[] counters = new Counter[results.length + 1];
+    for (ShadowResult result : results) {
+      counters[result.ordinal()] = shadowCounter(result.label());
+    }
+    counters[results.length] = shadowCounter("error");
+    shadowResults = counters;
+  }
+
+  private Counter shadowCounter(String result) {
+    return Counter.builder("temporal.rbac.shadow.decisions")
+        .description("Calls decided under the shadow policy too, by how its decision compares")
+        .tag("result", result)
+        .register(registry);
+  }
+
   /** The registry, for other binders and for tests. */
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -218,6 +250,24 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
     Counter authFailure = authFailures[reason.ordinal()];
     if (authFailure != null) {
       authFailure.increment();
+    }
+  }
+
+  @Override
+  public void decidedWithShadow(Decision decision, Decision shadow, CallInfo call,
+      boolean enforced) {
+    decided(decision, call, enforced);
+    Counter[] counters = shadowResults;
+    if (counters != null) {
+      counters[ShadowResult.of(decision, shadow).ordinal()].increment();
+    }
+  }
+
+  @Override
+  public void shadowFailed(CallInfo call) {
+    Counter[] counters = shadowResults;
+    if (counters != null) {
+      counters[counters.length - 1].increment();
     }
   }
 

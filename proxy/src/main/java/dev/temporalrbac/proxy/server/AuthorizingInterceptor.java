@@ -4,6 +4,7 @@ import dev.temporalrbac.policy.catalog.CatalogEntry;
 import dev.temporalrbac.policy.eval.Authorizer;
 import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.BindableService;
 import io.grpc.Grpc;
@@ -24,7 +25,8 @@ import java.util.List;
  * every forwarded call: the caller's {@code authorization} header is authenticated and the
  * method's catalog rule decided before the service sees the call. A denied call ends with the
  * engine's status and message; every decision, allow or deny, is reported to the
- * {@link CallObserver} (metrics and audit) exactly as a forwarded call's is.
+ * {@link CallObserver} (metrics and audit) exactly as a forwarded call's is, with the shadow
+ * policy's decision of the same call when one is loaded ({@link ShadowPolicy}; it never acts).
  *
  * <p>Always enforced, whatever the proxy's {@link EnforcementMode}: dry run lets denied Temporal
  * calls through while a policy is tried out, but letting an API call that reads the policy and
@@ -41,13 +43,25 @@ public final class AuthorizingInterceptor implements ServerInterceptor {
   private final Authorizer authorizer;
   private final Decider decider;
   private final PolicyHolder policy;
+  private final ShadowPolicy shadow;
   private final CallObserver observer;
 
   public AuthorizingInterceptor(Authorizer authorizer, PolicyHolder policy,
       CallObserver observer) {
+    this(authorizer, policy, null, observer);
+  }
+
+  /**
+   * With a shadow policy ({@code shadow}, null for none): each call is also decided under it and
+   * both decisions are reported ({@link CallObserver#decidedWithShadow}); only {@code policy}'s
+   * acts.
+   */
+  public AuthorizingInterceptor(Authorizer authorizer, PolicyHolder policy, PolicyHolder shadow,
+      CallObserver observer) {
     this.authorizer = authorizer;
     this.decider = Decider.of(authorizer);
     this.policy = policy;
+    this.shadow = ShadowPolicy.of(shadow);
     this.observer = observer;
   }
 
@@ -79,13 +93,14 @@ public final class AuthorizingInterceptor implements ServerInterceptor {
     String fullMethod = call.getMethodDescriptor().getFullMethodName();
     long started = System.nanoTime();
     Decision decision;
+    Caller caller;
     try {
       List<String> authorizations = new ArrayList<>(1);
       Iterable<String> values = headers.getAll(UpstreamCredentials.AUTHORIZATION);
       if (values != null) {
         values.forEach(authorizations::add);
       }
-      Caller caller = Caller.fromRequest(authorizations,
+      caller = Caller.fromRequest(authorizations,
           authorizer.identities().certificates() != null
               ? PeerCertificates.of(call) : List.of());
       decision = decider.decide(policy.current(), caller, fullMethod, null, List.of());
@@ -95,12 +110,32 @@ public final class AuthorizingInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     observer.decisionTime(System.nanoTime() - started);
-    observer.decided(decision, info(call, headers, fullMethod), true);
+    CallInfo info = info(call, headers, fullMethod);
+    Decision shadowDecision = shadow == null ? null : shadowDecision(caller, fullMethod, info);
+    if (shadowDecision == null) {
+      observer.decided(decision, info, true);
+    } else {
+      observer.decidedWithShadow(decision, shadowDecision, info, true);
+    }
     if (!decision.allowed()) {
       call.close(Refusals.denied(decision), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return next.startCall(call, headers);
+  }
+
+  /** The call under the shadow policy; null when none is loaded or its decision threw. */
+  private Decision shadowDecision(Caller caller, String fullMethod, CallInfo info) {
+    PolicySnapshot snapshot = shadow.current();
+    if (snapshot == null) {
+      return null;
+    }
+    try {
+      return decider.decide(snapshot, caller, fullMethod, null, List.of());
+    } catch (RuntimeException e) {
+      shadow.failed(e, info, observer);
+      return null;
+    }
   }
 
   private CallInfo info(ServerCall<?, ?> call, Metadata headers, String fullMethod) {

@@ -15,6 +15,27 @@ public interface CallObserver {
    */
   void decided(Decision decision, CallInfo call, boolean enforced);
 
+  /**
+   * A call was decided by the policy in force ({@code decision}, which alone acts) and, beside
+   * it, by the shadow policy ({@code shadow}, which only counts and logs). Reported instead of
+   * {@link #decided} for a call decided while a shadow policy is loaded, so an observer sees the
+   * two decisions of one call together (the audit log writes them as one line). The default
+   * reports {@code decision} to {@link #decided}: an observer that ignores shadow policies needs
+   * nothing more.
+   *
+   * @param enforced as for {@link #decided}; it concerns {@code decision} only
+   */
+  default void decidedWithShadow(Decision decision, Decision shadow, CallInfo call,
+      boolean enforced) {
+    decided(decision, call, enforced);
+  }
+
+  /**
+   * The shadow policy could not decide a call (its decider threw); the call went on under the
+   * enforced decision, which is reported to {@link #decided} as without a shadow policy.
+   */
+  default void shadowFailed(CallInfo call) {}
+
   /** A forwarded call ended upstream with {@code code} after {@code nanos}. */
   void upstreamClosed(CallInfo call, Status.Code code, long nanos);
 

@@ -6,16 +6,19 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What every proxied call shares: the engine, the policy in force, the upstream channel, how
+ * What every proxied call shares: the engine, the policy in force (and the shadow policy, if
+ * any), the upstream channel, how
  * credentials travel, the enforcement mode, who observes, the request buffer budget and how long
  * a request may take to arrive. Immutable; one per server.
  *
+ * @param shadow the shadow policy; null when none is configured
  * @param firstMessageTimeout {@code limits.first_message_timeout}
  * @param clientCertificates callers' TLS client certificates identify them (read per call)
  */
 record Forwarder(
     Decider decider,
     PolicyHolder policy,
+    ShadowPolicy shadow,
     Channel upstream,
     UpstreamCredentials credentials,
     EnforcementMode mode,

@@ -43,8 +43,18 @@ public final class ForwardingRegistry extends HandlerRegistry {
   public ForwardingRegistry(Authorizer authorizer, PolicyHolder policy, Channel upstream,
       UpstreamCredentials credentials, EnforcementMode mode, CallObserver observer,
       ProxyConfig.Limits limits) {
-    this(authorizer.catalog(), Decider.of(authorizer), policy, upstream, credentials, mode,
-        observer, limits, authorizer.identities().certificates() != null);
+    this(authorizer, policy, null, upstream, credentials, mode, observer, limits);
+  }
+
+  /**
+   * The production registry with a shadow policy: every call is also decided under
+   * {@code shadow} (null for none), only to be observed ({@link ProxiedCall}).
+   */
+  public ForwardingRegistry(Authorizer authorizer, PolicyHolder policy, PolicyHolder shadow,
+      Channel upstream, UpstreamCredentials credentials, EnforcementMode mode,
+      CallObserver observer, ProxyConfig.Limits limits) {
+    this(authorizer.catalog(), Decider.of(authorizer), policy, shadow, upstream, credentials,
+        mode, observer, limits, authorizer.identities().certificates() != null);
   }
 
   /**
@@ -65,9 +75,18 @@ public final class ForwardingRegistry extends HandlerRegistry {
   public ForwardingRegistry(MethodCatalog catalog, Decider decider, PolicyHolder policy,
       Channel upstream, UpstreamCredentials credentials, EnforcementMode mode,
       CallObserver observer, ProxyConfig.Limits limits, boolean clientCertificates) {
+    this(catalog, decider, policy, null, upstream, credentials, mode, observer, limits,
+        clientCertificates);
+  }
+
+  /** As above, with a shadow policy decided beside {@code policy} (null for none). */
+  public ForwardingRegistry(MethodCatalog catalog, Decider decider, PolicyHolder policy,
+      PolicyHolder shadow, Channel upstream, UpstreamCredentials credentials,
+      EnforcementMode mode, CallObserver observer, ProxyConfig.Limits limits,
+      boolean clientCertificates) {
     this.budget = new RequestBudget(limits.requestBufferBytes(), limits.maxRequestBytes());
-    this.forwarder = new Forwarder(decider, policy, upstream, credentials, mode, observer,
-        budget, limits.firstMessageTimeout(), clientCertificates);
+    this.forwarder = new Forwarder(decider, policy, ShadowPolicy.of(shadow), upstream,
+        credentials, mode, observer, budget, limits.firstMessageTimeout(), clientCertificates);
     for (CatalogEntry entry : catalog.entries()) {
       String name = entry.fullMethodName();
       if (!entry.rule().service().forwarded()) {

@@ -50,13 +50,13 @@ public final class ProxyServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
 
   private ProxyServer(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
-      CallObserver observer, EventLoops loops, LoopAffineChannel perLoop,
+      PolicyHolder shadow, CallObserver observer, EventLoops loops, LoopAffineChannel perLoop,
       ServerServiceDefinition... services) throws IOException {
     this.loops = loops;
     this.perLoop = perLoop;
     this.monitor = new UpstreamMonitor(perLoop.channels(), upstreamName(config),
         config.upstreamHealth());
-    ForwardingRegistry registry = new ForwardingRegistry(authorizer, policy,
+    ForwardingRegistry registry = new ForwardingRegistry(authorizer, policy, shadow,
         perLoop, config.credentials(), config.mode(), observer,
         config.limits());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen())
@@ -101,6 +101,16 @@ public final class ProxyServer implements AutoCloseable {
    */
   public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
       CallObserver observer, ServerServiceDefinition... services) throws IOException {
+    return start(config, authorizer, policy, null, observer, services);
+  }
+
+  /**
+   * As above, with a shadow policy: every forwarded call is also decided under {@code shadow}
+   * (null for none), only to be observed; {@code policy} alone acts.
+   */
+  public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
+      PolicyHolder shadow, CallObserver observer, ServerServiceDefinition... services)
+      throws IOException {
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
     List<EventLoop> eventLoops = new ArrayList<>();
     List<ManagedChannel> channels = new ArrayList<>();
@@ -113,7 +123,7 @@ public final class ProxyServer implements AutoCloseable {
             .channelType(loops.clientChannelType())
             .build());
       }
-      return start(config, authorizer, policy, observer, loops,
+      return start(config, authorizer, policy, shadow, observer, loops,
           new LoopAffineChannel(eventLoops, channels, loops.workers, connectTimeout(config)),
           services);
     } catch (IOException | RuntimeException e) {
@@ -130,10 +140,17 @@ public final class ProxyServer implements AutoCloseable {
   public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
       CallObserver observer, ManagedChannel channel, ServerServiceDefinition... services)
       throws IOException {
+    return start(config, authorizer, policy, null, observer, channel, services);
+  }
+
+  /** As above, with a shadow policy decided beside {@code policy} (null for none). */
+  public static ProxyServer start(ProxyConfig config, Authorizer authorizer, PolicyHolder policy,
+      PolicyHolder shadow, CallObserver observer, ManagedChannel channel,
+      ServerServiceDefinition... services) throws IOException {
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
     try {
-      return start(config, authorizer, policy, observer, loops, new LoopAffineChannel(List.of(),
-          List.of(channel), loops.workers, connectTimeout(config)), services);
+      return start(config, authorizer, policy, shadow, observer, loops, new LoopAffineChannel(
+          List.of(), List.of(channel), loops.workers, connectTimeout(config)), services);
     } catch (IOException | RuntimeException e) {
       channel.shutdownNow();
       loops.close();
@@ -142,10 +159,10 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private static ProxyServer start(ProxyConfig config, Authorizer authorizer,
-      PolicyHolder policy, CallObserver observer, EventLoops loops, LoopAffineChannel perLoop,
-      ServerServiceDefinition... services) throws IOException {
-    ProxyServer proxy = new ProxyServer(config, authorizer, policy, observer, loops, perLoop,
-        services);
+      PolicyHolder policy, PolicyHolder shadow, CallObserver observer, EventLoops loops,
+      LoopAffineChannel perLoop, ServerServiceDefinition... services) throws IOException {
+    ProxyServer proxy = new ProxyServer(config, authorizer, policy, shadow, observer, loops,
+        perLoop, services);
     proxy.server.start();
     proxy.health.setStatus("", ServingStatus.SERVING);
     proxy.monitor.start(); // connects now, so readiness reflects the upstream from the start

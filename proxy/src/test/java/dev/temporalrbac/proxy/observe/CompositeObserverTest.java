@@ -73,4 +73,56 @@ class CompositeObserverTest {
         .tag("result", "failure").counter().count());
     assertThrows(IllegalArgumentException.class, () -> CompositeObserver.of("neither"));
   }
+
+  @Test
+  void fansOutShadowDecisionsAndIsolatesFailures() {
+    CallObserver failing = new CallObserver() {
+      @Override
+      public void decided(Decision decision, CallInfo call, boolean enforced) {}
+
+      @Override
+      public void decidedWithShadow(Decision decision, Decision shadow, CallInfo call,
+          boolean enforced) {
+        throw new IllegalStateException("boom");
+      }
+
+      @Override
+      public void shadowFailed(CallInfo call) {
+        throw new IllegalStateException("boom");
+      }
+
+      @Override
+      public void upstreamClosed(CallInfo call, Status.Code code, long nanos) {}
+
+      @Override
+      public void decisionTime(long nanos) {}
+    };
+    List<String> seen = new ArrayList<>();
+    CallObserver plain = new CallObserver() { // knows nothing of shadow policies
+      @Override
+      public void decided(Decision decision, CallInfo call, boolean enforced) {
+        seen.add(decision.reason().label());
+      }
+
+      @Override
+      public void upstreamClosed(CallInfo call, Status.Code code, long nanos) {}
+
+      @Override
+      public void decisionTime(long nanos) {}
+    };
+    ProxyMetrics metrics =
+        new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
+    metrics.countShadowDecisions();
+    CompositeObserver all = CompositeObserver.of(failing, metrics, plain);
+
+    all.decidedWithShadow(Decisions.allow(), Decisions.allow(), Decisions.START_CALL, true);
+    all.shadowFailed(Decisions.START_CALL);
+
+    assertEquals(1.0, metrics.registry().get("temporal.rbac.decisions").counter().count());
+    assertEquals(1.0, metrics.registry().get("temporal.rbac.shadow.decisions")
+        .tag("result", "same").counter().count());
+    assertEquals(1.0, metrics.registry().get("temporal.rbac.shadow.decisions")
+        .tag("result", "error").counter().count());
+    assertEquals(List.of("allowed"), seen, "the enforced decision, by the default method");
+  }
 }

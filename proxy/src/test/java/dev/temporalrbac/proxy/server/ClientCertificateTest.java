@@ -183,7 +183,7 @@ class ClientCertificateTest {
             null),
         base.policyFile(), base.reloadInterval(), base.admin(), base.mode(), base.limits(),
         base.upstreamHealth(), base.policySettle(), base.credentials(), base.audit(),
-        base.auditFile(), base.shutdownGrace(),
+        base.auditFile(), base.auditFormat(), base.shutdownGrace(),
         new IdentitySettings(null, MtlsSettings.defaults(), clientAuth));
     Authorizer authorizer = new Authorizer(MethodCatalog.load(), Clock.systemUTC(),
         new Identities(null, new CertificateIdentities(MtlsSettings.defaults())));
