@@ -158,10 +158,11 @@ class KubernetesManifestsTest {
     long shutdownGrace = loaded(pod).shutdownGrace().toSeconds();
     String pause = Yml.text(pod.proxy().container(), "lifecycle", "preStop", "sleep", "seconds");
     String grace = Yml.text(pod.proxy().owner().podSpec(), "terminationGracePeriodSeconds");
-    long needed = shutdownGrace + (pause == null ? 0 : Long.parseLong(pause));
+    long pauseSeconds = pause == null ? 0 : Long.parseLong(pause);
     long given = grace == null ? 30 : Long.parseLong(grace); // Kubernetes' default
-    assertTrue(given > needed, pod.proxy().where() + ": terminationGracePeriodSeconds " + given
-        + " must exceed preStop " + pause + "s + shutdown_grace " + shutdownGrace + "s");
+    assertTrue(given > pauseSeconds + shutdownGrace, pod.proxy().where()
+        + ": terminationGracePeriodSeconds " + given + " must exceed the preStop pause "
+        + pauseSeconds + "s + shutdown_grace " + shutdownGrace + "s");
   }
 
   @ParameterizedTest
