@@ -1,0 +1,148 @@
+package dev.temporalrbac.proxy.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The checks of {@link KubernetesManifestsTest} fail on the mistakes they exist for, naming the
+ * manifest file and what is wrong: a flag {@code serve} does not have, a setting
+ * {@code ConfigLoader} does not know, a {@code subPath} policy mount, a credential on a ConfigMap,
+ * an id in two policy files.
+ */
+class ManifestMistakesTest {
+  @TempDir
+  Path tmp;
+
+  /** A proxy Deployment whose container has {@code args} and mounts the two ConfigMaps. */
+  private static String deployment(String args, String policyMount) {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: proxy, namespace: ns}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: rbac-proxy
+                  image: ghcr.io/example/temporal-rbac-proxy:0.1.0
+                  command: [java, -Xmx1g, -jar, /app/temporal-rbac-proxy.jar]
+                  args: %s
+                  volumeMounts:
+                    - {name: config, mountPath: /etc/temporal-rbac/config}
+                    - %s
+              volumes:
+                - {name: config, configMap: {name: proxy-config}}
+                - {name: policy, configMap: {name: policy}}
+        """.formatted(args, policyMount);
+  }
+
+  private static final String WHOLE_POLICY_MOUNT =
+      "{name: policy, mountPath: /etc/temporal-rbac/policy}";
+  private static final String SERVE = "[serve, --config, /etc/temporal-rbac/config/proxy.yaml]";
+
+  /** The ConfigMaps: proxy.yaml with {@code config}'s text, and a one-file policy. */
+  private static String configMaps(String config) {
+    return """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: proxy-config, namespace: ns}
+        data:
+          proxy.yaml: |
+        %s
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: policy, namespace: ns}
+        data:
+          a.yaml: |
+            service_accounts: [{id: worker, role: read_only}]
+        """.formatted(config.indent(4).stripTrailing());
+  }
+
+  private ManifestFolder folder(String deployment, String configMaps) throws IOException {
+    Path folder = Files.createDirectories(tmp.resolve("manifests"));
+    Files.writeString(folder.resolve("deployment.yaml"), deployment);
+    Files.writeString(folder.resolve("config.yaml"), configMaps);
+    return ManifestFolder.read(folder);
+  }
+
+  @Test
+  void aFlagServeDoesNotHaveIsNamedWithItsFile() throws IOException {
+    ManifestFolder folder = folder(deployment(
+        "[serve, --config, /etc/temporal-rbac/config/proxy.yaml, --polcy-dir, /etc/p]",
+        WHOLE_POLICY_MOUNT), configMaps("policy: {file: /etc/temporal-rbac/policy/a.yaml}"));
+    ProxyContainer proxy = folder.proxy();
+
+    List<String> problems = ServeFlags.problems(proxy.where(), proxy.commandLine());
+
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("deployment.yaml: Deployment/proxy container rbac-proxy:"
+        + " serve has no option --polcy-dir"), problems.get(0));
+  }
+
+  @Test
+  void aSettingConfigLoaderDoesNotKnowRejectsTheConfigNamingIt() throws IOException {
+    ManifestFolder folder = folder(deployment(SERVE, WHOLE_POLICY_MOUNT),
+        configMaps("policy: {file: /etc/temporal-rbac/policy/a.yaml}\nadmn: 0.0.0.0:9090"));
+    ProxyContainer proxy = folder.proxy();
+    PodConfig config = PodConfig.of(proxy, PodFilesystem.of(folder, proxy, tmp.resolve("pod")));
+
+    AssertionError rejected = assertThrows(AssertionError.class, () -> config.load(tmp));
+
+    assertTrue(rejected.getMessage().startsWith("deployment.yaml: Deployment/proxy container"
+        + " rbac-proxy: /etc/temporal-rbac/config/proxy.yaml"), rejected.getMessage());
+    assertTrue(rejected.getMessage().contains("unknown setting 'admn'"), rejected.getMessage());
+  }
+
+  @Test
+  void aSubPathMountOfThePolicyIsRefused() throws IOException {
+    ManifestFolder folder = folder(deployment(SERVE, "{name: policy, mountPath:"
+        + " /etc/temporal-rbac/policy/a.yaml, subPath: a.yaml}"),
+        configMaps("policy: {file: /etc/temporal-rbac/policy/a.yaml}"));
+    ProxyContainer proxy = folder.proxy();
+
+    PodFilesystem files = PodFilesystem.of(folder, proxy, tmp.resolve("pod"));
+
+    assertEquals(List.of("deployment.yaml: Deployment/proxy container rbac-proxy mount policy at"
+        + " /etc/temporal-rbac/policy/a.yaml: subPath mounts are never updated by the kubelet;"
+        + " mount the whole volume as a directory"), files.problems());
+    assertEquals(List.of("deployment.yaml: Deployment/proxy container rbac-proxy: policy.file"
+        + " /etc/temporal-rbac/policy/a.yaml is on no volume the container mounts"),
+        MountRules.check(proxy.where(), files, "policy.file", "/etc/temporal-rbac/policy/a.yaml"));
+  }
+
+  @Test
+  void anUpstreamKeyOnAConfigMapIsRefused() throws IOException {
+    ManifestFolder folder = folder(deployment(SERVE, WHOLE_POLICY_MOUNT),
+        configMaps("policy: {file: /etc/temporal-rbac/policy/a.yaml}"));
+    ProxyContainer proxy = folder.proxy();
+    PodFilesystem files = PodFilesystem.of(folder, proxy, tmp.resolve("pod"));
+
+    List<String> problems = MountRules.check(proxy.where(), files,
+        "upstream.credentials.api_key_file", "/etc/temporal-rbac/config/proxy.yaml");
+
+    assertEquals(List.of("deployment.yaml: Deployment/proxy container rbac-proxy:"
+        + " upstream.credentials.api_key_file /etc/temporal-rbac/config/proxy.yaml is on the"
+        + " configMap proxy-config mounted at /etc/temporal-rbac/config; it must come from a"
+        + " secret"), problems);
+  }
+
+  @Test
+  void anIdInTwoPolicyFilesIsNamedWithBothFiles() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("policy"));
+    Files.writeString(dir.resolve("a.yaml"), "service_accounts: [{id: worker, role: read_only}]\n");
+    Files.writeString(dir.resolve("b.yaml"), "service_accounts: [{id: worker, role: developer}]\n");
+    Files.writeString(dir.resolve(".hidden.yaml"), "not: [a policy\n");
+
+    assertEquals(List.of("b.yaml: principal worker is also in a.yaml"),
+        PolicyDirectory.problems(dir));
+  }
+}
