@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The gains, losses and neutral changes found for one principal or group, in the order the comparisons
- * add them. Confined to the thread comparing that principal.
+ * The gains, losses and neutral changes found for one principal or group, in the order the
+ * comparisons add them. Confined to the thread comparing that principal or group.
  */
 final class Findings {
   private final List<Change> gains = new ArrayList<>();
