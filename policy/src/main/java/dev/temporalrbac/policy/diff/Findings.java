@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The gains, losses and neutral changes found for one principal, in the order the comparisons
- * add them. Confined to the thread comparing that principal.
+ * The gains, losses and neutral changes found for one principal or group, in the order the
+ * comparisons add them. Confined to the thread comparing that principal or group.
  */
 final class Findings {
   private final List<Change> gains = new ArrayList<>();
@@ -26,5 +26,14 @@ final class Findings {
 
   PrincipalDiff toDiff(String id, String type, PrincipalDiff.Status status) {
     return new PrincipalDiff(id, type, status, gains, losses, changes);
+  }
+
+  GroupDiff toGroupDiff(String id, PrincipalDiff.Status status) {
+    return new GroupDiff(id, status, gains, losses, changes);
+  }
+
+  /** True when nothing was found. */
+  boolean isEmpty() {
+    return gains.isEmpty() && losses.isEmpty() && changes.isEmpty();
   }
 }

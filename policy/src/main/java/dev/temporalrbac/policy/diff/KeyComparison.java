@@ -11,10 +11,13 @@ import java.util.TreeSet;
  * nor expired at the comparison's time (PERMISSIONS.md §2: nothing once disabled or expired), so:
  * a key that becomes usable (added, enabled, moved to this owner, no longer expired) is a gain;
  * one that stops being usable (removed, disabled, expired, moved away) is a loss, as is a usable
- * key whose secret is replaced (callers holding the old secret are refused). Anything else about
- * a key (a new or earlier expiry not yet reached, an unusable key added or removed) is a neutral
- * change. Only key ids, owners, states and times are printed: never a secret nor its digest.
- * Stateless.
+ * key whose secret is replaced (callers holding the old secret are refused). A usable key's
+ * expiry is compared with no expiry as the latest of all: an expiry added or moved earlier is a
+ * loss even when it is still ahead (the key will stop working sooner), one moved later or removed
+ * a gain. Changes to a key unusable in both versions (its expiry, its secret, disabled once
+ * expired) take nothing usable away and are neutral. Each change names the attribute it is about
+ * ({@link Change#STATE}, {@link Change#SECRET}, {@link Change#EXPIRY}, {@link Change#OWNER}).
+ * Only key ids, owners, states and times are printed: never a secret nor its digest. Stateless.
  */
 final class KeyComparison {
   private KeyComparison() {}
@@ -37,45 +40,61 @@ final class KeyComparison {
     boolean usableAfter = ownedAfter && usable(is, now);
     String label = "API key " + id;
     if (!ownedAfter) {
-      String how = is == null ? "removed" : "moved to " + is.owner();
-      Change change = new Change(ChangeKind.API_KEY, id, state(was, now), null, label + " " + how
-          + (usableBefore ? "" : " (it was " + state(was, now) + ")"));
+      String suffix = usableBefore ? "" : " (it was " + state(was, now) + ")";
+      Change change = is == null
+          ? Change.key(id, Change.STATE, state(was, now), null, label + " removed" + suffix)
+          : Change.key(id, Change.OWNER, owner, is.owner(), label + " moved to " + is.owner()
+              + suffix);
       add(out, usableBefore, false, change);
       return;
     }
     if (!ownedBefore) {
-      String how = was == null ? "added" : "moved from " + was.owner();
-      Change change = new Change(ChangeKind.API_KEY, id, null, state(is, now), label + " " + how
-          + (usableAfter ? "" : ", but " + state(is, now)));
+      String suffix = usableAfter ? "" : ", but " + state(is, now);
+      Change change = was == null
+          ? Change.key(id, Change.STATE, null, state(is, now), label + " added" + suffix)
+          : Change.key(id, Change.OWNER, was.owner(), owner, label + " moved from "
+              + was.owner() + suffix);
       add(out, false, usableAfter, change);
       return;
     }
     if (usableBefore != usableAfter) {
-      add(out, usableBefore, usableAfter, new Change(ChangeKind.API_KEY, id, state(was, now),
+      add(out, usableBefore, usableAfter, Change.key(id, Change.STATE, state(was, now),
           state(is, now), label + " " + state(was, now) + " -> " + state(is, now)));
     } else if (was.disabled() != is.disabled()) {
-      out.change(new Change(ChangeKind.API_KEY, id, state(was, now), state(is, now),
+      out.change(Change.key(id, Change.STATE, state(was, now), state(is, now),
           label + " " + (is.disabled() ? "disabled" : "enabled") + " (it is "
               + state(is, now) + ")"));
     }
     if (!was.sha256().equals(is.sha256())) {
-      Change rekeyed = new Change(ChangeKind.API_KEY, id, "secret", "another secret", label
+      Change rekeyed = Change.key(id, Change.SECRET, null, "replaced", label
           + ": secret replaced" + (usableBefore ? " (callers with the old secret are refused)"
           : ""));
       add(out, usableBefore && usableAfter, false, rekeyed);
     }
     if (!Objects.equals(was.expires(), is.expires())
         && was.isExpiredAt(now) == is.isExpiredAt(now)) {
-      out.change(new Change(ChangeKind.API_KEY, id, expiry(was.expires()), expiry(is.expires()),
-          label + " " + expiryChange(was.expires(), is.expires())));
+      Change moved = Change.key(id, Change.EXPIRY, expiry(was.expires()), expiry(is.expires()),
+          label + " " + expiryChange(was.expires(), is.expires()));
+      boolean sooner = endsSooner(was.expires(), is.expires());
+      // both usable: a sooner end takes time away; otherwise neither version lets it be used
+      add(out, usableBefore && usableAfter && sooner, usableBefore && usableAfter && !sooner,
+          moved);
     }
   }
 
-  /** A loss when usable before and not after, a gain for the reverse, else a neutral change. */
-  private static void add(Findings out, boolean usableBefore, boolean usableAfter, Change change) {
-    if (usableBefore && !usableAfter) {
+  /** True when {@code is} ends the key's life before {@code was}; null is never. */
+  private static boolean endsSooner(Instant was, Instant is) {
+    if (is == null) {
+      return false;
+    }
+    return was == null || is.isBefore(was);
+  }
+
+  /** A loss when {@code lost} and not {@code gained}, a gain for the reverse, else neutral. */
+  private static void add(Findings out, boolean lost, boolean gained, Change change) {
+    if (lost && !gained) {
       out.loss(change);
-    } else if (usableAfter && !usableBefore) {
+    } else if (gained && !lost) {
       out.gain(change);
     } else {
       out.change(change);

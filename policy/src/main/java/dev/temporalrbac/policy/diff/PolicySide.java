@@ -1,6 +1,7 @@
 package dev.temporalrbac.policy.diff;
 
 import dev.temporalrbac.policy.model.ApiKey;
+import dev.temporalrbac.policy.model.ClaimedRights;
 import dev.temporalrbac.policy.model.EffectiveRights;
 import dev.temporalrbac.policy.model.Group;
 import dev.temporalrbac.policy.model.NamespaceInfo;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * One of the two versions being compared, with the look-ups a diff needs and a snapshot does not
- * offer (groups by id, keys by owner, namespaces by creator), built once per comparison.
+ * offer (groups by id and a member's rights, keys by owner, namespaces by creator), built once
+ * per comparison.
  * Immutable once built.
  */
 final class PolicySide {
@@ -45,6 +47,25 @@ final class PolicySide {
   /** Its effective rights, or null when this version has no such id. */
   EffectiveRights rights(String id) {
     return snapshot.rightsOf(id);
+  }
+
+  /**
+   * What a caller holding only group {@code id} may do: the rights of a token whose groups claim
+   * names just that group, computed by the snapshot as for any token, with the group's role as
+   * the caller's own (so nothing but the group counts); null when this version defines no such
+   * group. The token's subject is made to name no principal.
+   */
+  EffectiveRights groupRights(String id) {
+    Group group = groups.get(id);
+    if (group == null) {
+      return null;
+    }
+    String subject = "group " + id;
+    while (snapshot.principal(subject) != null) {
+      subject = "_" + subject;
+    }
+    return snapshot.rightsOf(new ClaimedRights(subject, List.of(id), Map.of(), null, false),
+        group.role());
   }
 
   /** The group, or null when this version defines no such group. */

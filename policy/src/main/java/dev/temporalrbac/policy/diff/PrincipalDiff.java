@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param status whether it was added, removed, or is in both versions
  * @param gains what it may newly do or use
  * @param losses what it may no longer do or use
- * @param changes differences that neither give nor take (a grant moved to a group it is in, a key
- *     that now expires later on, a group it joins whose rights it already held)
+ * @param changes differences that neither give nor take (a grant moved to a group it is in, a
+ *     disabled key's expiry moved, a group it joins whose rights it already held)
  */
 public record PrincipalDiff(String id, String type, Status status, List<Change> gains,
     List<Change> losses, List<Change> changes) {

@@ -88,7 +88,7 @@ final class StructureComparison {
   }
 
   /** E.g. {@code role developer; billing: read, payments: write}. */
-  private static String describe(Group group) {
+  static String describe(Group group) {
     if (group == null) {
       return "not defined";
     }

@@ -2,7 +2,6 @@ package dev.temporalrbac.policy.diff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.temporalrbac.policy.catalog.MethodCatalog;
 import java.time.Instant;
@@ -41,37 +40,52 @@ class CredentialDiffTest {
 
   static Stream<Arguments> keys() {
     return Stream.of(
-        Arguments.of("added", key(null), alice(SHA_1, ""), "+ api_key k1: none -> usable"),
+        Arguments.of("added", key(null), alice(SHA_1, ""), "+ api_key k1 state: none -> usable"),
         Arguments.of("added disabled", key(null), alice(SHA_1, "\n    disabled: true"),
-            "~ api_key k1: none -> disabled"),
-        Arguments.of("removed", alice(SHA_1, ""), key(null), "- api_key k1: usable -> none"),
+            "~ api_key k1 state: none -> disabled"),
+        Arguments.of("removed", alice(SHA_1, ""), key(null),
+            "- api_key k1 state: usable -> none"),
         Arguments.of("removed once disabled", alice(SHA_1, "\n    disabled: true"), key(null),
-            "~ api_key k1: disabled -> none"),
+            "~ api_key k1 state: disabled -> none"),
         Arguments.of("disabled", alice(SHA_1, ""), alice(SHA_1, "\n    disabled: true"),
-            "- api_key k1: usable -> disabled"),
+            "- api_key k1 state: usable -> disabled"),
         Arguments.of("enabled", alice(SHA_1, "\n    disabled: true"), alice(SHA_1, ""),
-            "+ api_key k1: disabled -> usable"),
+            "+ api_key k1 state: disabled -> usable"),
         Arguments.of("expired", alice(SHA_1, ""), alice(SHA_1, "\n    expires: " + PAST),
-            "- api_key k1: usable -> expired at " + PAST),
+            "- api_key k1 state: usable -> expired at " + PAST),
         Arguments.of("expires exactly now", alice(SHA_1, ""),
             alice(SHA_1, "\n    expires: " + DiffFixture.NOW),
-            "- api_key k1: usable -> expired at " + DiffFixture.NOW),
+            "- api_key k1 state: usable -> expired at " + DiffFixture.NOW),
         Arguments.of("expiry extended past now", alice(SHA_1, "\n    expires: " + PAST),
-            alice(SHA_1, "\n    expires: " + FUTURE), "+ api_key k1: expired at " + PAST
+            alice(SHA_1, "\n    expires: " + FUTURE), "+ api_key k1 state: expired at " + PAST
                 + " -> usable"),
+        // no expiry is the latest: a usable key that will stop sooner loses time
         Arguments.of("newly expiring", alice(SHA_1, ""),
-            alice(SHA_1, "\n    expires: " + FUTURE), "~ api_key k1: none -> " + FUTURE),
+            alice(SHA_1, "\n    expires: " + FUTURE),
+            "- api_key k1 expiry: none -> " + FUTURE),
         Arguments.of("expiring earlier", alice(SHA_1, "\n    expires: " + LATER),
-            alice(SHA_1, "\n    expires: " + FUTURE), "~ api_key k1: " + LATER + " -> " + FUTURE),
+            alice(SHA_1, "\n    expires: " + FUTURE),
+            "- api_key k1 expiry: " + LATER + " -> " + FUTURE),
+        Arguments.of("expiring later", alice(SHA_1, "\n    expires: " + FUTURE),
+            alice(SHA_1, "\n    expires: " + LATER),
+            "+ api_key k1 expiry: " + FUTURE + " -> " + LATER),
         Arguments.of("no longer expiring", alice(SHA_1, "\n    expires: " + FUTURE),
-            alice(SHA_1, ""), "~ api_key k1: " + FUTURE + " -> none"),
+            alice(SHA_1, ""), "+ api_key k1 expiry: " + FUTURE + " -> none"),
+        Arguments.of("a disabled key expiring earlier takes nothing usable",
+            alice(SHA_1, "\n    expires: " + LATER + "\n    disabled: true"),
+            alice(SHA_1, "\n    expires: " + FUTURE + "\n    disabled: true"),
+            "~ api_key k1 expiry: " + LATER + " -> " + FUTURE),
+        Arguments.of("an expired key expiring earlier takes nothing usable",
+            alice(SHA_1, "\n    expires: " + PAST),
+            alice(SHA_1, "\n    expires: 2025-01-01T00:00:00Z"),
+            "~ api_key k1 expiry: " + PAST + " -> 2025-01-01T00:00:00Z"),
         Arguments.of("secret replaced", alice(SHA_1, ""), alice(SHA_2, ""),
-            "- api_key k1: secret -> another secret"),
+            "- api_key k1 secret: none -> replaced"),
         Arguments.of("secret of a disabled key replaced", alice(SHA_1, "\n    disabled: true"),
-            alice(SHA_2, "\n    disabled: true"), "~ api_key k1: secret -> another secret"),
+            alice(SHA_2, "\n    disabled: true"), "~ api_key k1 secret: none -> replaced"),
         Arguments.of("disabled once expired", alice(SHA_1, "\n    expires: " + PAST),
             alice(SHA_1, "\n    expires: " + PAST + "\n    disabled: true"),
-            "~ api_key k1: expired at " + PAST + " -> disabled and expired at " + PAST));
+            "~ api_key k1 state: expired at " + PAST + " -> disabled and expired at " + PAST));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -88,11 +102,24 @@ class CredentialDiffTest {
     PolicyDiff diff = DiffFixture.diff(alice(SHA_1, ""), key("bob", SHA_1, ""));
 
     PrincipalDiff alice = DiffFixture.of(diff, "alice");
-    assertEquals(List.of("- api_key k1: usable -> none"), DiffFixture.lines(alice));
+    assertEquals(List.of("- api_key k1 owner: alice -> bob"), DiffFixture.lines(alice));
     assertEquals("API key k1 moved to bob", alice.losses().get(0).text());
     PrincipalDiff bob = DiffFixture.of(diff, "bob");
-    assertEquals(List.of("+ api_key k1: none -> usable"), DiffFixture.lines(bob));
+    assertEquals(List.of("+ api_key k1 owner: alice -> bob"), DiffFixture.lines(bob));
     assertEquals("API key k1 moved from alice", bob.gains().get(0).text());
+  }
+
+  @Test
+  void aReplacedSecretNamesNeitherDigest() {
+    PolicyDiff diff = DiffFixture.diff(alice(SHA_1, ""), alice(SHA_2, ""));
+
+    Change rekeyed = DiffFixture.of(diff, "alice").losses().get(0);
+    assertEquals("API key k1: secret replaced (callers with the old secret are refused)",
+        rekeyed.text());
+    for (String field : new String[] {rekeyed.from(), rekeyed.to(), rekeyed.text()}) {
+      assertFalse(String.valueOf(field).contains("1111"), field);
+      assertFalse(String.valueOf(field).contains("2222"), field);
+    }
   }
 
   @Test
@@ -105,8 +132,10 @@ class CredentialDiffTest {
         DiffFixture.load(alice(SHA_1, "\n    expires: " + FUTURE)),
         Instant.parse(FUTURE));
 
-    assertFalse(before.losesSomething());
-    assertTrue(after.losesSomething());
+    assertEquals(List.of("- api_key k1 expiry: none -> " + FUTURE),
+        DiffFixture.lines(DiffFixture.of(before, "alice")), "still usable, but for less time");
+    assertEquals(List.of("- api_key k1 state: usable -> expired at " + FUTURE),
+        DiffFixture.lines(DiffFixture.of(after, "alice")), "no longer usable at all");
     assertEquals(Instant.parse(FUTURE), after.at());
   }
 

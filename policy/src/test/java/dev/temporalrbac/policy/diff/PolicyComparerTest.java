@@ -50,7 +50,7 @@ class PolicyComparerTest {
     assertEquals(PrincipalDiff.Status.REMOVED, zoe.status());
     assertEquals("user", zoe.type());
     assertEquals(List.of("- principal: user -> none", "- account: developer -> none",
-        "- namespace payments: write -> none", "- api_key zoe-key: usable -> none"),
+        "- namespace payments: write -> none", "- api_key zoe-key state: usable -> none"),
         DiffFixture.lines(zoe));
     assertEquals("user removed, account role developer: everything it held is lost",
         zoe.losses().get(0).text());

@@ -8,9 +8,15 @@ import dev.temporalrbac.policy.model.PolicySnapshot;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.chrono.IsoChronology;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,25 +42,48 @@ import picocli.CommandLine.Spec;
         "With --against OLD: also prints, per principal (by id), what FILE gives and takes"
             + " compared with OLD, by effective rights (own, groups' and creator grants folded"
             + " in): '+' gained, '-' lost, '~' changed without a gain or loss (a grant moved to a"
-            + " group, a key's expiry not yet reached). Compared: account role (by the account"
-            + " methods it allows; developer -> finance_admin is a gain and a loss), namespace"
-            + " permissions (read < write < admin), API keys (usable unless disabled or expired"
-            + " at --at; a replaced secret is a loss), certificate filters, principals added or"
-            + " removed. Exit 3 when anything is lost, 0 when nothing is, 1 when either file is"
-            + " invalid (stderr names the side: --policy: / --against:) or the removal check"
-            + " fails.",
+            + " group, a change to a key no version lets anyone use). Compared: account role (by"
+            + " the account methods it allows; developer -> finance_admin is a gain and a loss),"
+            + " namespace permissions (read < write < admin), calls naming a namespace by id"
+            + " (namespaces[].id mappings added, moved or removed), API keys (usable unless"
+            + " disabled or expired at --at; a replaced secret is a loss; a usable key's expiry"
+            + " added or moved earlier is a loss, moved later or removed a gain), certificate"
+            + " filters, principals added or removed. Then a groups block: what a member holding"
+            + " only that group gains and loses (a token's groups claim makes members no"
+            + " principal lists). Exit 3 when anything is lost, 0 when nothing is, 1 when either"
+            + " file is invalid (stderr names the side: --policy: / --against:) or the removal"
+            + " check fails (the summary line names the exit code).",
         "--format json prints one JSON object instead: {\"policy\", \"policy_version\","
             + " \"against\", \"against_version\", \"at\", \"removal_check\": {\"ok\","
-            + " \"message\"}, \"gains\": N, \"losses\": N, \"changes\": N, \"loses_something\","
+            + " \"message\", \"principals_removed\": [ID], \"api_keys_removed\": [ID]},"
+            + " \"gains\": N, \"losses\": N, \"changes\": N, \"loses_something\","
             + " \"principals\": [{\"id\", \"type\", \"status\": added|removed|changed,"
-            + " \"gains\": [C], \"losses\": [C], \"changes\": [C]}]}, each C {\"kind\","
-            + " \"subject\", \"from\", \"to\", \"text\"} (+ \"methods\" for kind account);"
-            + " kinds principal, account, namespace, certificate_filter, api_key (gains and"
-            + " losses) and role, grant, group, namespace_fact (changes only).",
+            + " \"gains\": [C], \"losses\": [C], \"changes\": [C]}], \"groups\": [{\"id\","
+            + " \"status\", \"gains\": [C], \"losses\": [C], \"changes\": [C]}]}, each C"
+            + " {\"kind\", \"subject\", \"from\", \"to\", \"text\"} (+ \"attribute\":"
+            + " state|secret|expiry|owner for kind api_key, + \"methods\" for kind account);"
+            + " kinds principal, account, namespace, namespace_id, certificate_filter, api_key"
+            + " (in gains and losses, and principal, namespace_id, api_key also in changes) and"
+            + " role, grant, group, namespace_fact (changes only). Counts cover principals and"
+            + " groups.",
         ""})
 public final class CheckCommand implements Callable<Integer> {
   /** Removed ids listed per kind before "and N more". */
   private static final int LISTED = 20;
+  /**
+   * RFC 3339's date-time: seconds required, fraction optional, {@code T} and {@code Z} in either
+   * case (RFC 3339 §5.6), an offset or {@code Z} required.
+   */
+  private static final DateTimeFormatter RFC_3339 = new DateTimeFormatterBuilder()
+      .parseCaseInsensitive()
+      .append(DateTimeFormatter.ISO_LOCAL_DATE)
+      .appendLiteral('T')
+      .appendPattern("HH:mm:ss")
+      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+      .appendOffset("+HH:MM", "Z")
+      .toFormatter(Locale.ROOT)
+      .withResolverStyle(ResolverStyle.STRICT)
+      .withChronology(IsoChronology.INSTANCE);
 
   @Spec
   private CommandSpec spec;
@@ -72,15 +101,15 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
       description = "output of --against: text (default) or json")
   private String format;
-  @Option(names = "--at", paramLabel = "TIME", description = "judge API keys' expiry at this"
-      + " RFC 3339 time (e.g. the rollout's, 2027-01-01T00:00:00Z) instead of now")
+  @Option(names = "--at", paramLabel = "TIME", description = "with --against: judge API keys'"
+      + " expiry at this RFC 3339 time (e.g. the rollout's, 2027-01-01T00:00:00Z) instead of"
+      + " now")
   private String at;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Instant now = now();
     if (!format.equals("text") && !format.equals("json")) {
       throw new ParameterException(spec.commandLine(), "--format: expected text or json");
     }
@@ -89,6 +118,11 @@ public final class CheckCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--format json prints the diff: give --against OLD too");
     }
+    if (against == null && at != null) {
+      throw new ParameterException(spec.commandLine(),
+          "--at judges API keys' expiry in the diff: give --against OLD too");
+    }
+    Instant now = now();
     PolicySnapshot policy = PolicyFiles.load(file, against == null ? "" : "--policy: ", err);
     if (policy == null) {
       return ExitCode.POLICY_ERROR;
@@ -109,20 +143,19 @@ public final class CheckCommand implements Callable<Integer> {
     }
     RemovalGuard.Verdict verdict = RemovalGuard.check(current, policy);
     PolicyDiff diff = new PolicyComparer(MethodCatalog.load()).compare(current, policy, now);
+    int exitCode = verdict.rejected() ? ExitCode.POLICY_ERROR
+        : diff.losesSomething() ? ExitCode.LOSS : ExitCode.OK;
     if (text || verdict.rejected()) {
       printVerdict(verdict, current, verdict.rejected() ? err : out);
     }
     if (text) {
       out.println("changes from " + against + " to " + file + " (API keys' expiry judged at "
           + now + "):");
-      DiffText.print(diff, out);
+      DiffText.print(diff, exitCode, out);
     } else {
       out.println(DiffJson.of(policy, current, verdict, diff));
     }
-    if (verdict.rejected()) {
-      return ExitCode.POLICY_ERROR;
-    }
-    return diff.losesSomething() ? ExitCode.LOSS : ExitCode.OK;
+    return exitCode;
   }
 
   private Instant now() {
@@ -130,7 +163,7 @@ public final class CheckCommand implements Callable<Integer> {
       return Instant.now().truncatedTo(ChronoUnit.SECONDS); // printed: a reader needs no nanos
     }
     try {
-      return OffsetDateTime.parse(at.trim()).toInstant();
+      return OffsetDateTime.parse(at.trim(), RFC_3339).toInstant();
     } catch (DateTimeParseException e) {
       throw new ParameterException(spec.commandLine(),
           "--at: expected an RFC 3339 time such as 2027-01-01T00:00:00Z");
