@@ -8,6 +8,7 @@ import dev.temporalrbac.proxy.admin.PolicyAdminService;
 import dev.temporalrbac.proxy.config.ConfigException;
 import dev.temporalrbac.proxy.config.ConfigLoader;
 import dev.temporalrbac.proxy.config.FileProblem;
+import dev.temporalrbac.proxy.config.PolicySourceSettings;
 import dev.temporalrbac.proxy.config.ProxyConfig;
 import dev.temporalrbac.proxy.observe.AuditLevel;
 import dev.temporalrbac.proxy.observe.AuditLog;
@@ -15,6 +16,8 @@ import dev.temporalrbac.proxy.observe.CompositeObserver;
 import dev.temporalrbac.proxy.observe.ProxyMetrics;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import dev.temporalrbac.proxy.policy.PolicyWatcher;
+import dev.temporalrbac.proxy.policy.ReloadListener;
+import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.server.AuthorizingInterceptor;
 import dev.temporalrbac.proxy.server.ProxyServer;
 import io.grpc.ServerServiceDefinition;
@@ -118,8 +121,11 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private int run(ProxyConfig config, PrintWriter err) throws IOException, InterruptedException {
-    if (PolicyFiles.read(config.policyFile(), err) == null) {
-      return ExitCode.POLICY_ERROR; // said why (no such file, a directory, permission denied)
+    for (PolicySourceSettings source : sources(config)) {
+      if (source.kind() == PolicySourceSettings.Kind.FILE
+          && PolicyFiles.read(source.path(), err) == null) {
+        return ExitCode.POLICY_ERROR; // said why (no such file, a directory, permission denied)
+      }
     }
     List<String> unreadable = ServeFiles.unreadableTlsFiles(config);
     if (!unreadable.isEmpty()) {
@@ -142,10 +148,18 @@ public final class ServeCommand implements Callable<Integer> {
     }
     CompositeObserver observer = CompositeObserver.of(metrics, audit);
     PolicyHolder holder = new PolicyHolder(null);
-    PolicyWatcher watcher = new PolicyWatcher(config.policyFile(), holder, observer, clock,
+    PolicyWatcher watcher = PolicySources.watcher(config.policy(), holder, observer, clock,
         config.policySettle());
+    PolicyHolder shadowHolder = config.shadowPolicy() == null ? null : new PolicyHolder(null);
+    PolicyWatcher shadowWatcher = shadowHolder == null ? null
+        : PolicySources.watcher(config.shadowPolicy(), shadowHolder, shadowListener(metrics),
+            clock, config.policySettle());
+    // TODO(lead): pass shadowHolder to ProxyServer.start
     try {
-      watcher.loadInitial();
+      loadInitial(watcher, config.policy(), "policy");
+      if (shadowWatcher != null) {
+        loadInitial(shadowWatcher, config.shadowPolicy(), "shadow policy");
+      }
     } catch (PolicyException e) {
       err.println("serve: " + e.getMessage());
       audit.close();
@@ -183,8 +197,8 @@ public final class ServeCommand implements Callable<Integer> {
     AdminServer admin;
     try {
       metrics.upstreamReadiness(proxy::upstreamReady);
-      admin = AdminServer.start(config.admin(), metrics, holder, proxy::upstreamReady,
-          config.credentials().publicJwks());
+      admin = AdminServer.start(config.admin(), metrics, holder, shadowHolder,
+          proxy::upstreamReady, config.credentials().publicJwks());
     } catch (IOException e) {
       proxy.shutdown(Duration.ZERO);
       closeAll(identity, embedded, audit, metrics);
@@ -196,6 +210,9 @@ public final class ServeCommand implements Callable<Integer> {
       return thread;
     });
     watcher.start(scheduler, config.reloadInterval());
+    if (shadowWatcher != null) {
+      shadowWatcher.start(scheduler, config.reloadInterval());
+    }
     // a slow JWKS endpoint must not delay a policy reload, so keys refresh on their own thread
     ScheduledExecutorService jwksScheduler = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "jwks-refresh");
@@ -204,7 +221,8 @@ public final class ServeCommand implements Callable<Integer> {
     });
     identity.start(jwksScheduler);
     LOG.info(() -> "ready: proxy on port " + proxy.port() + ", admin on " + admin.address()
-        + ", policy " + holder.current().version() + ", upstream " + config.credentials());
+        + ", policy " + (holder.current() == null ? "none yet (" + holder.problem() + ")"
+            : holder.current().version()) + ", upstream " + config.credentials());
 
     awaitStop();
     LOG.info(() -> "stopping: draining calls in flight for up to " + config.shutdownGrace());
@@ -212,6 +230,9 @@ public final class ServeCommand implements Callable<Integer> {
     LOG.info(drained ? "all calls finished; stopped"
         : "grace period over; remaining calls were cancelled");
     watcher.close();
+    if (shadowWatcher != null) {
+      shadowWatcher.close();
+    }
     scheduler.shutdownNow();
     identity.close();
     jwksScheduler.shutdownNow();
@@ -222,6 +243,47 @@ public final class ServeCommand implements Callable<Integer> {
     audit.close();
     metrics.close();
     return ExitCode.OK;
+  }
+
+  /** The enforced policy's source, and the shadow policy's when one is configured. */
+  private static List<PolicySourceSettings> sources(ProxyConfig config) {
+    return config.shadowPolicy() == null ? List.of(config.policy())
+        : List.of(config.policy(), config.shadowPolicy());
+  }
+
+  /**
+   * The first load. A file or directory that does not load stops the start (exit 1); a URL that
+   * cannot be fetched or verified does not: the proxy starts not ready, denies every call and
+   * retries every reload interval.
+   */
+  private static void loadInitial(PolicyWatcher watcher, PolicySourceSettings source, String what)
+      throws PolicyException {
+    if (source.kind() != PolicySourceSettings.Kind.URL) {
+      watcher.loadInitial();
+      return;
+    }
+    watcher.checkNow();
+    if (watcher.status().failed() > 0) {
+      LOG.warning(() -> "no " + what + " is loaded yet from " + source.shown() + " ("
+          + watcher.status().lastError() + "); "
+          + (what.equals("policy") ? "not ready and denying every call; " : "")
+          + "retrying every reload interval");
+    }
+  }
+
+  /** Tells the metrics about shadow policy installs ({@code temporal_rbac_shadow_policy_info}). */
+  private static ReloadListener shadowListener(ProxyMetrics metrics) {
+    return new ReloadListener() {
+      @Override
+      public void installed(PolicySnapshot snapshot) {
+        metrics.shadowInstalled(snapshot);
+      }
+
+      @Override
+      public void rejected(String source, String error) {
+        // logged by the watcher; the shadow policy's failures are not the enforced policy's
+      }
+    };
   }
 
   /** What a failed start leaves open, closed so that a test JVM does not keep it. */

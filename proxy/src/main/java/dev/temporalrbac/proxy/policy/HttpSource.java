@@ -32,6 +32,18 @@ public final class HttpSource implements PolicySource {
     this.maxBytes = maxBytes;
   }
 
+  /**
+   * A source for {@code url} on a client of its own, bounded by {@code timeout} per fetch.
+   *
+   * @param signatureUrl where the detached JWS is; null when the policy is not signed (plain
+   *     http is then allowed only to a loopback host)
+   */
+  public static HttpSource create(URI url, URI signatureUrl, java.time.Duration timeout,
+      long maxBytes) {
+    return new HttpSource(url, signatureUrl,
+        new HttpFetcher(HttpFetcher.client(timeout), timeout, signatureUrl != null), maxBytes);
+  }
+
   @Override
   public String describe() {
     return JwksLocation.shown(url.toString());

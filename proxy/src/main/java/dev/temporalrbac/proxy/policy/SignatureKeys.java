@@ -51,9 +51,13 @@ public final class SignatureKeys {
     return new SignatureKeys(file.toString(), null);
   }
 
-  /** Keys from a JWK Set at an http(s) URL, fetched with {@code fetcher}'s bounds. */
-  static SignatureKeys url(URI url, HttpFetcher fetcher) {
-    return new SignatureKeys(url.toString(), fetcher);
+  /**
+   * Keys from a JWK Set at an http(s) URL, each fetch bounded by {@code timeout}; plain http only
+   * to a loopback host (nothing verifies the keys themselves).
+   */
+  public static SignatureKeys url(URI url, java.time.Duration timeout) {
+    return new SignatureKeys(url.toString(),
+        new HttpFetcher(HttpFetcher.client(timeout), timeout, false));
   }
 
   /** Where the keys are, as messages show it (a URL without user info or query). */
