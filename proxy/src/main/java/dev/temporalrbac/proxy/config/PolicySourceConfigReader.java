@@ -61,6 +61,10 @@ final class PolicySourceConfigReader {
     String jwks = optional(s, prefix + "signature.jwks");
     String signatureUrl = optional(s, prefix + "signature.url");
     boolean signed = publicKey != null || jwks != null;
+    if (publicKey != null && jwks != null) {
+      errors.add("set one of " + prefix + "signature.public_key and " + prefix
+          + "signature.jwks, not both");
+    }
     if (signatureUrl != null && !signed) {
       errors.add(prefix + "signature.url is set but neither " + prefix + "signature.public_key"
           + " nor " + prefix + "signature.jwks: nothing would check the signature");
