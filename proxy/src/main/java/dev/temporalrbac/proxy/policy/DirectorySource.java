@@ -33,11 +33,19 @@ public final class DirectorySource implements PolicySource {
 
   private final Path directory;
   private final boolean signed;
+  /** Runs after the files are read, before ..data is resolved again: where a swap may fall. */
+  private final Runnable afterFiles;
 
   /** @param signed whether {@code policy.jws} is read with the files */
   public DirectorySource(Path directory, boolean signed) {
+    this(directory, signed, () -> {});
+  }
+
+  /** With a hook where a swap may fall, so tests place one there deterministically. */
+  DirectorySource(Path directory, boolean signed, Runnable afterFiles) {
     this.directory = directory;
     this.signed = signed;
+    this.afterFiles = afterFiles;
   }
 
   @Override
@@ -61,6 +69,7 @@ public final class DirectorySource implements PolicySource {
         }
       }
       signature = signed ? FileSource.signature(before.resolve(SIGNATURE)) : null;
+      afterFiles.run();
     } catch (IOException e) {
       if (!Objects.equals(before, resolved())) {
         return PolicyRead.MOVING;
