@@ -251,7 +251,8 @@ public final class PolicyWatcher implements AutoCloseable {
     lastError = error;
     lastAttempt = clock.instant();
     if (holder.current() == null) {
-      holder.noPolicyBecause(source.describe() + ": " + error);
+      holder.noPolicyBecause(error.contains(source.describe()) ? error
+          : source.describe() + ": " + error);
     }
     LOG.warning("policy reload rejected, the previous policy stays in force: " + error);
     listener.rejected(source.describe(), error);

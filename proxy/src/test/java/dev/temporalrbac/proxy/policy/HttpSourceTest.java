@@ -204,7 +204,7 @@ class HttpSourceTest {
     PolicyWatcher watcher = watcher();
     assertFalse(watcher.checkNow());
     assertNull(holder.current());
-    assertTrue(holder.problem().startsWith("http://127.0.0.1:" + port + "/p.yaml: cannot fetch"),
+    assertTrue(holder.problem().startsWith("cannot fetch http://127.0.0.1:" + port + "/p.yaml: "),
         holder.problem());
     Authorizer authorizer = new Authorizer(MethodCatalog.load(), clock);
     Decision denied = authorizer.refusalAtHeaders(holder.current(), Caller.apiKey("secret"),
