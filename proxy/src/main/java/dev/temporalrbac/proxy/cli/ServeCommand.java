@@ -58,8 +58,14 @@ import picocli.CommandLine.Spec;
             + " it forwards to an embedded Temporal test server (for trying the proxy out, not"
             + " for production). With identity.jwt.jwks set, the JWKS is loaded before the proxy"
             + " listens.",
-        "Exit 1: policy, configuration or JWKS rejected, a file unreadable or a port taken;"
-            + " 2: usage error.",
+        "The policy comes from one of --policy (a file), --policy-dir (every *.yaml/*.yml of a"
+            + " directory, e.g. a Kubernetes ConfigMap) or --policy-url (http(s), polled with"
+            + " If-None-Match); with --policy-signature-key or --policy-signature-jwks only a"
+            + " version whose detached JWS verifies is installed. A failed reload keeps the"
+            + " version in force. A URL that cannot be fetched at start does not stop the proxy:"
+            + " it starts not ready, denies every call and retries every reload interval.",
+        "Exit 1: policy file or directory, configuration or JWKS rejected, a file unreadable or"
+            + " a port taken; 2: usage error.",
         ""})
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());

@@ -63,6 +63,7 @@ final class HttpFetcher {
    *     other than 200 or 304, a body over {@code maxBytes}, a redirect elsewhere
    */
   Answer get(URI uri, String ifNoneMatch, long maxBytes) throws IOException {
+    check(uri);
     long deadline = System.nanoTime() + timeout.toNanos();
     URI at = uri;
     for (int hop = 0; ; hop++) {
