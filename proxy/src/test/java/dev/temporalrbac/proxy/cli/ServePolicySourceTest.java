@@ -1,40 +1,21 @@
 package dev.temporalrbac.proxy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code serve} with a directory or URL policy source: start-up and readiness per source kind. */
 class ServePolicySourceTest {
-  private static final Pattern ADMIN = Pattern.compile("admin on [^,]*:(\\d+),");
-
   @TempDir Path dir;
 
   @Test
@@ -70,34 +51,6 @@ class ServePolicySourceTest {
     HttpServer up = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     int port = up.getAddress().getPort();
     byte[] policy = Files.readAllBytes(Path.of(CliRun.resource("policy-ok.yaml")));
-    AtomicReference<String> ready = new AtomicReference<>();
-    CountDownLatch started = new CountDownLatch(1);
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getMessage() != null && record.getMessage().startsWith("ready:")) {
-          ready.set(record.getMessage());
-          started.countDown();
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger log = Logger.getLogger(ServeCommand.class.getName());
-    log.addHandler(handler);
-    CountDownLatch stop = new CountDownLatch(1);
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    AtomicInteger exit = new AtomicInteger(-1);
-    String[] argv = {"--policy-url", "http://127.0.0.1:" + port + "/p.yaml", "--listen",
-        "127.0.0.1:0", "--admin", "127.0.0.1:0", "--upstream", "127.0.0.1:1",
-        "--reload-interval", "100ms", "--shutdown-grace", "0s"};
-    Thread serve = new Thread(() -> exit.set(new ServeCommand(stop).run(argv,
-        new ByteArrayInputStream(new byte[0]), new PrintStream(err, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8))), "serve-under-test");
     up.createContext("/p.yaml", exchange -> {
       byte[] body = serving.get() ? policy : new byte[0];
       exchange.sendResponseHeaders(serving.get() ? 200 : 503, body.length == 0 ? -1 : body.length);
@@ -106,13 +59,11 @@ class ServePolicySourceTest {
       }
     });
     up.start();
+    ServeInThread serve = new ServeInThread("--policy-url", "http://127.0.0.1:" + port
+        + "/p.yaml", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--upstream",
+        "127.0.0.1:1", "--reload-interval", "100ms", "--shutdown-grace", "0s");
     try {
-      serve.start();
-      assertTrue(started.await(60, TimeUnit.SECONDS), "serve did not start: " + err);
-      Matcher admin = ADMIN.matcher(ready.get());
-      assertTrue(admin.find(), ready.get());
-      URI readyz = URI.create("http://127.0.0.1:" + admin.group(1) + "/readyz");
-      HttpResponse<String> notReady = get(readyz);
+      HttpResponse<String> notReady = serve.admin("/readyz");
       assertEquals(503, notReady.statusCode());
       assertEquals("not ready: no policy is loaded (http://127.0.0.1:" + port + "/p.yaml"
           + " answered HTTP 503); the upstream is not reachable\n", notReady.body());
@@ -122,22 +73,44 @@ class ServePolicySourceTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (body.contains("no policy is loaded") && System.nanoTime() < deadline) {
         Thread.sleep(50); // polling for the next reload, bounded
-        body = get(readyz).body();
+        body = serve.admin("/readyz").body();
       }
       // the upstream (127.0.0.1:1) stays down, so the only thing missing now is the upstream
       assertEquals("not ready: the upstream is not reachable\n", body);
     } finally {
-      stop.countDown();
-      serve.join(TimeUnit.SECONDS.toMillis(30));
-      log.removeHandler(handler);
       up.stop(0);
+      assertEquals(ExitCode.OK, serve.stop(), serve.err());
     }
-    assertEquals(ExitCode.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
-    assertNotNull(ready.get());
   }
 
-  private static HttpResponse<String> get(URI uri) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  @Test
+  void aShadowPolicyIsNamedInReadinessAndMetrics() throws Exception {
+    Path shadow = Files.writeString(dir.resolve("shadow.yaml"), "users:\n"
+        + "  - {id: alice@example.com, role: read_only}\n");
+    String version = dev.temporalrbac.policy.load.PolicyLoader.version(Files.readAllBytes(shadow));
+    String policy = CliRun.resource("policy-ok.yaml");
+    String enforced = dev.temporalrbac.policy.load.PolicyLoader.version(
+        Files.readAllBytes(Path.of(policy)));
+    // no --upstream: the embedded Temporal test server, so the proxy turns ready
+    ServeInThread serve = new ServeInThread("--policy", policy, "--shadow-policy",
+        shadow.toString(), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+        "--shutdown-grace", "0s");
+    try {
+      String body = serve.admin("/readyz").body();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!body.startsWith("ready") && System.nanoTime() < deadline) {
+        Thread.sleep(50); // the embedded upstream's first probe, bounded
+        body = serve.admin("/readyz").body();
+      }
+      assertEquals("ready: policy " + enforced + " from " + policy + "; shadow policy " + version
+          + "\n", body);
+      String metrics = serve.admin("/metrics").body();
+      assertTrue(metrics.contains("temporal_rbac_shadow_policy_info{version=\"" + version
+          + "\"} 1"), metrics);
+      assertTrue(metrics.contains("temporal_rbac_policy_info{version=\"" + enforced + "\"} 1"));
+      assertTrue(metrics.contains("temporal_rbac_policy_last_success_timestamp_seconds "));
+    } finally {
+      assertEquals(ExitCode.OK, serve.stop(), serve.err());
+    }
   }
 }
