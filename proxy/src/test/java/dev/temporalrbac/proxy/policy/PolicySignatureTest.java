@@ -135,6 +135,36 @@ class PolicySignatureTest {
   }
 
   @Test
+  void keysFromAJwksUrlAreFetchedForEachVersionChecked() throws Exception {
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+    byte[] set = Files.readAllBytes(jwks);
+    server.createContext("/jwks.json", exchange -> {
+      fetches.incrementAndGet();
+      exchange.sendResponseHeaders(200, set.length);
+      exchange.getResponseBody().write(set);
+      exchange.close();
+    });
+    server.start();
+    try {
+      PolicySignature check = new PolicySignature(SignatureKeys.url(java.net.URI.create(
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json"),
+          java.time.Duration.ofSeconds(5)));
+      check.verify(POLICY, sign(header(JWSAlgorithm.ES256, "ec1"), new ECDSASigner(ec1), POLICY));
+      check.verify(POLICY, sign(header(JWSAlgorithm.RS256, "rsa"), new RSASSASigner(rsa), POLICY));
+      assertEquals(2, fetches.get(), "a revoked key stops verifying with the next version");
+    } finally {
+      server.stop(0);
+    }
+    PolicySignature remote = new PolicySignature(SignatureKeys.url(
+        java.net.URI.create("http://keys.example/jwks.json"), java.time.Duration.ofSeconds(5)));
+    IOException e = assertThrows(IOException.class, () -> remote.verify(POLICY,
+        sign(header(JWSAlgorithm.RS256, "rsa"), new RSASSASigner(rsa), POLICY)));
+    assertTrue(e.getMessage().contains("is plain http to another host"), e.getMessage());
+  }
+
+  @Test
   void aSymmetricKeyIsRefusedNotSkipped() throws Exception {
     Path withOct = Files.writeString(dir.resolve("oct.json"), new JWKSet(List.of(
         rsa.toPublicJWK(), new OctetSequenceKeyGenerator(256).keyID("hmac").generate()))
