@@ -71,62 +71,24 @@ final class PolicyDocumentReader {
    * file the error names).
    */
   void read(List<Node> roots) {
-    List<Map<String, Node>> tops = new ArrayList<>();
-    for (Node root : roots) {
-      tops.add(yaml.mapping(root, "", TOP));
-    }
-    for (Entry entry : entries(tops, "groups")) {
-      group(entry.node(), entry.field());
-    }
-    List<Entry> users = entries(tops, "users");
+    DocumentSections sections = new DocumentSections(yaml, roots, TOP);
+    sections.entries("groups").forEach(entry -> group(entry.node(), entry.field()));
+    List<DocumentSections.Entry> users = sections.entries("users");
     users.forEach(entry -> user(entry.node(), entry.field()));
-    List<Entry> accounts = entries(tops, "service_accounts");
+    List<DocumentSections.Entry> accounts = sections.entries("service_accounts");
     accounts.forEach(entry -> serviceAccount(entry.node(), entry.field()));
     crossChecks.forEach(Runnable::run);
     principals.values().forEach(builder::principal);
-    List<Entry> keys = entries(tops, "api_keys");
+    List<DocumentSections.Entry> keys = sections.entries("api_keys");
     Map<String, Node> keyIds = new HashMap<>();
     Set<String> hashes = new HashSet<>();
     keys.forEach(entry -> apiKey(entry.node(), entry.field(), keyIds, hashes));
     Map<String, Node> names = new HashMap<>();
     Map<String, Node> ids = new HashMap<>();
-    for (Entry entry : entries(tops, "namespaces")) {
-      namespace(entry.node(), entry.field(), names, ids);
-    }
-    builder.confirmsRemoval(RemovalConfirmation.read(yaml, confirmation(tops),
-        users.size() + accounts.size(), keys.size()));
-  }
-
-  /** One list item of a section, with its field path in its own document. */
-  private record Entry(Node node, String field) {}
-
-  private List<Entry> entries(List<Map<String, Node>> tops, String section) {
-    List<Entry> entries = new ArrayList<>();
-    for (Map<String, Node> top : tops) {
-      List<Node> items = yaml.sequence(top.get(section), section);
-      for (int i = 0; i < items.size(); i++) {
-        entries.add(new Entry(items.get(i), section + "[" + i + "]"));
-      }
-    }
-    return entries;
-  }
-
-  /** The one {@code confirm_removal} of the documents; a second one is an error. */
-  private Node confirmation(List<Map<String, Node>> tops) {
-    Node first = null;
-    for (Map<String, Node> top : tops) {
-      Node node = top.get(RemovalConfirmation.KEY);
-      if (node == null) {
-        continue;
-      }
-      if (first == null) {
-        first = node;
-      } else {
-        yaml.error(node, RemovalConfirmation.KEY, "stated again (first at "
-            + yaml.position(first, node) + "); state it once for the whole policy");
-      }
-    }
-    return first;
+    sections.entries("namespaces")
+        .forEach(entry -> namespace(entry.node(), entry.field(), names, ids));
+    builder.confirmsRemoval(RemovalConfirmation.read(yaml,
+        sections.single(RemovalConfirmation.KEY), users.size() + accounts.size(), keys.size()));
   }
 
   /** " (first defined at ...)" for a duplicate of {@code first}. */

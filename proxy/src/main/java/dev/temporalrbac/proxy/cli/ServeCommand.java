@@ -16,8 +16,6 @@ import dev.temporalrbac.proxy.observe.CompositeObserver;
 import dev.temporalrbac.proxy.observe.ProxyMetrics;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import dev.temporalrbac.proxy.policy.PolicyWatcher;
-import dev.temporalrbac.proxy.policy.ReloadListener;
-import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.server.AuthorizingInterceptor;
 import dev.temporalrbac.proxy.server.ProxyServer;
 import io.grpc.ServerServiceDefinition;
@@ -158,13 +156,13 @@ public final class ServeCommand implements Callable<Integer> {
         config.policySettle());
     PolicyHolder shadowHolder = config.shadowPolicy() == null ? null : new PolicyHolder(null);
     PolicyWatcher shadowWatcher = shadowHolder == null ? null
-        : PolicySources.watcher(config.shadowPolicy(), shadowHolder, shadowListener(metrics),
+        : PolicySources.watcher(config.shadowPolicy(), shadowHolder, PolicySources.shadowListener(metrics),
             clock, config.policySettle());
     // TODO(lead): pass shadowHolder to ProxyServer.start
     try {
-      loadInitial(watcher, config.policy(), "policy");
+      PolicySources.loadInitial(watcher, config.policy(), "policy");
       if (shadowWatcher != null) {
-        loadInitial(shadowWatcher, config.shadowPolicy(), "shadow policy");
+        PolicySources.loadInitial(shadowWatcher, config.shadowPolicy(), "shadow policy");
       }
     } catch (PolicyException e) {
       err.println("serve: " + e.getMessage());
@@ -255,41 +253,6 @@ public final class ServeCommand implements Callable<Integer> {
   private static List<PolicySourceSettings> sources(ProxyConfig config) {
     return config.shadowPolicy() == null ? List.of(config.policy())
         : List.of(config.policy(), config.shadowPolicy());
-  }
-
-  /**
-   * The first load. A file or directory that does not load stops the start (exit 1); a URL that
-   * cannot be fetched or verified does not: the proxy starts not ready, denies every call and
-   * retries every reload interval.
-   */
-  private static void loadInitial(PolicyWatcher watcher, PolicySourceSettings source, String what)
-      throws PolicyException {
-    if (source.kind() != PolicySourceSettings.Kind.URL) {
-      watcher.loadInitial();
-      return;
-    }
-    watcher.checkNow();
-    if (watcher.status().failed() > 0) {
-      LOG.warning(() -> "no " + what + " is loaded yet from " + source.shown() + " ("
-          + watcher.status().lastError() + "); "
-          + (what.equals("policy") ? "not ready and denying every call; " : "")
-          + "retrying every reload interval");
-    }
-  }
-
-  /** Tells the metrics about shadow policy installs ({@code temporal_rbac_shadow_policy_info}). */
-  private static ReloadListener shadowListener(ProxyMetrics metrics) {
-    return new ReloadListener() {
-      @Override
-      public void installed(PolicySnapshot snapshot) {
-        metrics.shadowInstalled(snapshot);
-      }
-
-      @Override
-      public void rejected(String source, String error) {
-        // logged by the watcher; the shadow policy's failures are not the enforced policy's
-      }
-    };
   }
 
   /** What a failed start leaves open, closed so that a test JVM does not keep it. */
