@@ -156,7 +156,8 @@ public final class ServeCommand implements Callable<Integer> {
         config.policySettle());
     PolicyHolder shadowHolder = config.shadowPolicy() == null ? null : new PolicyHolder(null);
     PolicyWatcher shadowWatcher = shadowHolder == null ? null
-        : PolicySources.watcher(config.shadowPolicy(), shadowHolder, PolicySources.shadowListener(metrics),
+        : PolicySources.watcher(config.shadowPolicy(), shadowHolder,
+            PolicySources.shadowListener(metrics),
             clock, config.policySettle());
     // TODO(lead): pass shadowHolder to ProxyServer.start
     try {
