@@ -51,7 +51,7 @@ final class PolicyDocumentReader {
    * rejected for another reason (its role, say) is not reported again as unknown.
    */
   private final Set<String> declaredPrincipals = new HashSet<>();
-  private final Set<String> groupIds = new HashSet<>();
+  private final Map<String, Node> groupIds = new HashMap<>();
   private final List<Runnable> crossChecks = new ArrayList<>();
 
   PolicyDocumentReader(YamlFields yaml, PolicySnapshot.Builder builder) {
@@ -59,36 +59,41 @@ final class PolicyDocumentReader {
     this.builder = builder;
   }
 
+  /** Reads one document. */
   void read(Node root) {
-    Map<String, Node> top = yaml.mapping(root, "", TOP);
-    List<Node> groups = yaml.sequence(top.get("groups"), "groups");
-    for (int i = 0; i < groups.size(); i++) {
-      group(groups.get(i), "groups[" + i + "]");
-    }
-    List<Node> users = yaml.sequence(top.get("users"), "users");
-    for (int i = 0; i < users.size(); i++) {
-      user(users.get(i), "users[" + i + "]");
-    }
-    List<Node> accounts = yaml.sequence(top.get("service_accounts"), "service_accounts");
-    for (int i = 0; i < accounts.size(); i++) {
-      serviceAccount(accounts.get(i), "service_accounts[" + i + "]");
-    }
+    read(List.of(root));
+  }
+
+  /**
+   * Reads several documents as one policy: each section is the concatenation of that section of
+   * every document, in the order given; ids are unique across all of them and references may
+   * point into any of them. Field paths index each document's own lists ({@code users[0]} of the
+   * file the error names).
+   */
+  void read(List<Node> roots) {
+    DocumentSections sections = new DocumentSections(yaml, roots, TOP);
+    sections.entries("groups").forEach(entry -> group(entry.node(), entry.field()));
+    List<DocumentSections.Entry> users = sections.entries("users");
+    users.forEach(entry -> user(entry.node(), entry.field()));
+    List<DocumentSections.Entry> accounts = sections.entries("service_accounts");
+    accounts.forEach(entry -> serviceAccount(entry.node(), entry.field()));
     crossChecks.forEach(Runnable::run);
     principals.values().forEach(builder::principal);
-    List<Node> keys = yaml.sequence(top.get("api_keys"), "api_keys");
-    Set<String> keyIds = new HashSet<>();
+    List<DocumentSections.Entry> keys = sections.entries("api_keys");
+    Map<String, Node> keyIds = new HashMap<>();
     Set<String> hashes = new HashSet<>();
-    for (int i = 0; i < keys.size(); i++) {
-      apiKey(keys.get(i), "api_keys[" + i + "]", keyIds, hashes);
-    }
-    List<Node> namespaces = yaml.sequence(top.get("namespaces"), "namespaces");
-    Set<String> names = new HashSet<>();
-    Set<String> ids = new HashSet<>();
-    for (int i = 0; i < namespaces.size(); i++) {
-      namespace(namespaces.get(i), "namespaces[" + i + "]", names, ids);
-    }
-    builder.confirmsRemoval(RemovalConfirmation.read(yaml, top.get(RemovalConfirmation.KEY),
-        users.size() + accounts.size(), keys.size()));
+    keys.forEach(entry -> apiKey(entry.node(), entry.field(), keyIds, hashes));
+    Map<String, Node> names = new HashMap<>();
+    Map<String, Node> ids = new HashMap<>();
+    sections.entries("namespaces")
+        .forEach(entry -> namespace(entry.node(), entry.field(), names, ids));
+    builder.confirmsRemoval(RemovalConfirmation.read(yaml,
+        sections.single(RemovalConfirmation.KEY), users.size() + accounts.size(), keys.size()));
+  }
+
+  /** " (first defined at ...)" for a duplicate of {@code first}. */
+  private String firstAt(Node first, Node duplicate) {
+    return " (first defined at " + yaml.position(first, duplicate) + ")";
   }
 
   private void group(Node node, String field) {
@@ -96,10 +101,14 @@ final class PolicyDocumentReader {
     String id = yaml.required(fields, "id", node, field);
     AccountRole role = role(fields, node, field);
     Map<String, NamespacePermission> grants = grants(fields.get("namespaces"), field);
-    if (id != null && !groupIds.add(id)) {
-      yaml.error(fields.get("id"), field + ".id", "duplicate group id '" + id + "'");
-    } else if (id != null && role != null) {
-      builder.group(new Group(id, role, grants));
+    if (id != null && groupIds.containsKey(id)) {
+      yaml.error(fields.get("id"), field + ".id", "duplicate group id '" + id + "'"
+          + firstAt(groupIds.get(id), fields.get("id")));
+    } else if (id != null) {
+      groupIds.put(id, fields.get("id"));
+      if (role != null) {
+        builder.group(new Group(id, role, grants));
+      }
     }
   }
 
@@ -117,7 +126,7 @@ final class PolicyDocumentReader {
       if (groupId != null) {
         groups.add(groupId);
         crossChecks.add(() -> {
-          if (!groupIds.contains(groupId)) {
+          if (!groupIds.containsKey(groupId)) {
             yaml.error(groupNode, groupField, "unknown group '" + groupId + "'");
           }
         });
@@ -189,15 +198,15 @@ final class PolicyDocumentReader {
   private void addPrincipal(Node node, String field, Principal principal) {
     if (principals.containsKey(principal.id())) {
       yaml.error(node, field + ".id", "duplicate principal id '" + principal.id()
-          + "' (users and service accounts share one id space; first defined at line "
-          + (principalNodes.get(principal.id()).getStartMark().getLine() + 1) + ")");
+          + "' (users and service accounts share one id space; first defined at "
+          + yaml.position(principalNodes.get(principal.id()), node) + ")");
       return;
     }
     principals.put(principal.id(), principal);
     principalNodes.put(principal.id(), node);
   }
 
-  private void apiKey(Node node, String field, Set<String> ids, Set<String> hashes) {
+  private void apiKey(Node node, String field, Map<String, Node> ids, Set<String> hashes) {
     Map<String, Node> fields = yaml.mapping(node, field, KEY);
     String id = yaml.required(fields, "id", node, field);
     String owner = yaml.required(fields, "owner", node, field);
@@ -214,9 +223,12 @@ final class PolicyDocumentReader {
       }
     }
     boolean ok = id != null && owner != null && hash != null && disabled != null;
-    if (id != null && !ids.add(id)) {
-      yaml.error(fields.get("id"), field + ".id", "duplicate API key id '" + id + "'");
+    if (id != null && ids.containsKey(id)) {
+      yaml.error(fields.get("id"), field + ".id", "duplicate API key id '" + id + "'"
+          + firstAt(ids.get(id), fields.get("id")));
       ok = false;
+    } else if (id != null) {
+      ids.put(id, fields.get("id"));
     }
     if (owner != null && !knownPrincipal(owner, fields.get("owner"), field + ".owner",
         "unknown owner '" + owner + "': no user or service account has that id")) {
@@ -236,7 +248,8 @@ final class PolicyDocumentReader {
     }
   }
 
-  private void namespace(Node node, String field, Set<String> names, Set<String> ids) {
+  private void namespace(Node node, String field, Map<String, Node> names,
+      Map<String, Node> ids) {
     Map<String, Node> fields = yaml.mapping(node, field, NAMESPACE);
     String name = yaml.required(fields, "name", node, field);
     String id = fields.containsKey("id") ? yaml.required(fields, "id", node, field) : null;
@@ -244,13 +257,19 @@ final class PolicyDocumentReader {
         ? yaml.required(fields, "created_by", node, field) : null;
     Boolean creatorAdmin = yaml.bool(fields, "creator_admin", true, field);
     boolean ok = name != null && creatorAdmin != null;
-    if (name != null && !names.add(name)) {
-      yaml.error(fields.get("name"), field + ".name", "duplicate namespace '" + name + "'");
+    if (name != null && names.containsKey(name)) {
+      yaml.error(fields.get("name"), field + ".name", "duplicate namespace '" + name + "'"
+          + firstAt(names.get(name), fields.get("name")));
       ok = false;
+    } else if (name != null) {
+      names.put(name, fields.get("name"));
     }
-    if (id != null && !ids.add(id)) {
-      yaml.error(fields.get("id"), field + ".id", "duplicate namespace id '" + id + "'");
+    if (id != null && ids.containsKey(id)) {
+      yaml.error(fields.get("id"), field + ".id", "duplicate namespace id '" + id + "'"
+          + firstAt(ids.get(id), fields.get("id")));
       ok = false;
+    } else if (id != null) {
+      ids.put(id, fields.get("id"));
     }
     if (creator != null && !knownPrincipal(creator, fields.get("created_by"),
         field + ".created_by", "unknown principal '" + creator + "'")) {

@@ -9,9 +9,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -44,7 +43,66 @@ public final class PolicyLoader {
   /** Validates a policy document held in memory; {@code source} names it in errors. */
   public static PolicySnapshot parse(byte[] document, String source, Instant loadedAt)
       throws PolicyException {
+    Node root = compose(document, source);
     YamlFields yaml = new YamlFields(source);
+    PolicySnapshot.Builder builder = PolicySnapshot.builder()
+        .version(contentHash(document)).source(source).loadedAt(loadedAt);
+    new PolicyDocumentReader(yaml, builder).read(root);
+    if (!yaml.errors().isEmpty()) {
+      throw new PolicyException(yaml.errors());
+    }
+    return builder.build();
+  }
+
+  /**
+   * Validates one policy written across several files (a directory): read in name order, each
+   * section the concatenation of that section of every file, ids unique across all files and
+   * references free to point into any of them. Every error names its own file and line. The
+   * version is {@link PolicyManifest#version} (a hash over every file's name and bytes).
+   *
+   * @param source names the policy as a whole (the directory), in the snapshot and in errors
+   *     about no file in particular
+   */
+  public static PolicySnapshot parse(List<PolicyDocument> parts, String source,
+      Instant loadedAt) throws PolicyException {
+    if (parts.isEmpty()) {
+      throw new PolicyException(List.of(new PolicyError(source, 0, "",
+          "no policy file: expected at least one *.yaml or *.yml file")));
+    }
+    List<PolicyDocument> sorted = new ArrayList<>(parts);
+    sorted.sort(PolicyManifest.NAME_ORDER);
+    List<PolicyError> errors = new ArrayList<>();
+    List<Node> roots = new ArrayList<>();
+    YamlFields yaml = new YamlFields(source);
+    PolicyDocument previous = null;
+    for (PolicyDocument part : sorted) {
+      if (previous != null && previous.name().equals(part.name())) {
+        errors.add(new PolicyError(part.source(), 0, "", "a second file named " + part.name()));
+        continue;
+      }
+      previous = part;
+      try {
+        Node root = compose(part.content(), part.source());
+        yaml.document(root, part.source());
+        roots.add(root);
+      } catch (PolicyException e) {
+        errors.addAll(e.errors());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new PolicyException(errors); // unparsed files would make the rest look incomplete
+    }
+    PolicySnapshot.Builder builder = PolicySnapshot.builder()
+        .version(PolicyManifest.version(sorted)).source(source).loadedAt(loadedAt);
+    new PolicyDocumentReader(yaml, builder).read(roots);
+    if (!yaml.errors().isEmpty()) {
+      throw new PolicyException(yaml.errors());
+    }
+    return builder.build();
+  }
+
+  /** The document's YAML tree; an error naming {@code source} when it is not UTF-8 YAML. */
+  private static Node compose(byte[] document, String source) throws PolicyException {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -71,15 +129,10 @@ public final class PolicyLoader {
     }
     if (root == null) {
       throw new PolicyException(List.of(new PolicyError(source, 0, "",
-          "the policy document is empty; expected keys " + String.join(", ", PolicyDocumentReader.TOP))));
+          "the policy document is empty; expected keys "
+              + String.join(", ", PolicyDocumentReader.TOP))));
     }
-    PolicySnapshot.Builder builder = PolicySnapshot.builder()
-        .version(contentHash(document)).source(source).loadedAt(loadedAt);
-    new PolicyDocumentReader(yaml, builder).read(root);
-    if (!yaml.errors().isEmpty()) {
-      throw new PolicyException(yaml.errors());
-    }
-    return builder.build();
+    return root;
   }
 
   /** The version a document would load as, without loading it. */
@@ -89,11 +142,6 @@ public final class PolicyLoader {
 
   /** First 16 hex digits of the SHA-256 of the document: the snapshot's version. */
   static String contentHash(byte[] document) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(document);
-      return java.util.HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return java.util.HexFormat.of().formatHex(PolicyManifest.sha256(document), 0, 8);
   }
 }

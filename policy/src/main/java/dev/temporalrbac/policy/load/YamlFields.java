@@ -21,6 +21,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class YamlFields {
   private final String source;
+  /** The file each node came from, when several documents are read as one policy. */
+  private final Map<Node, String> sources = new IdentityHashMap<>();
   private final List<PolicyError> errors = new ArrayList<>();
   /** Nodes reported as "expected a mapping": their missing keys are consequences, not errors. */
   private final Set<Node> notMappings = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -35,9 +37,46 @@ final class YamlFields {
     return errors;
   }
 
+  /**
+   * Marks every node of {@code root} as read from {@code file}, so errors about them name that
+   * file. A node reached twice (a YAML alias) keeps its first file.
+   */
+  void document(Node root, String file) {
+    List<Node> pending = new ArrayList<>(List.of(root));
+    while (!pending.isEmpty()) {
+      Node node = pending.remove(pending.size() - 1);
+      if (sources.putIfAbsent(node, file) != null) {
+        continue;
+      }
+      if (node instanceof MappingNode mapping) {
+        for (NodeTuple tuple : mapping.getValue()) {
+          pending.add(tuple.getKeyNode());
+          pending.add(tuple.getValueNode());
+        }
+      } else if (node instanceof SequenceNode sequence) {
+        pending.addAll(sequence.getValue());
+      }
+    }
+  }
+
+  /** The file {@code node} was read from. */
+  String sourceOf(Node node) {
+    return node == null ? source : sources.getOrDefault(node, source);
+  }
+
+  /**
+   * Where {@code node} is, as an error about {@code from} should point to it: "line N" in the same
+   * file, "FILE:N" in another.
+   */
+  String position(Node node, Node from) {
+    int line = node.getStartMark().getLine() + 1;
+    String file = sourceOf(node);
+    return file.equals(sourceOf(from)) ? "line " + line : file + ":" + line;
+  }
+
   void error(Node node, String field, String message) {
     errors.add(node == null ? new PolicyError(source, 0, field, message)
-        : new PolicyError(source, node.getStartMark().getLine() + 1,
+        : new PolicyError(sourceOf(node), node.getStartMark().getLine() + 1,
             node.getStartMark().getColumn() + 1, field, message));
   }
 

@@ -1,5 +1,6 @@
 package dev.temporalrbac.proxy.admin;
 
+import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -17,8 +18,10 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>{@code /metrics}: the Prometheus scrape, {@code text/plain; version=0.0.4; charset=utf-8}
  *   <li>{@code /healthz}: 200 {@code ok} while the process serves at all
- *   <li>{@code /readyz}: 200 when a policy is loaded and the upstream is ready, else 503 naming
- *       what is missing
+ *   <li>{@code /readyz}: 200 {@code ready: policy VERSION from SOURCE} (and
+ *       {@code ; shadow policy VERSION} with a shadow policy) when a policy is loaded and the
+ *       upstream is ready, else 503 naming what is missing (and why no policy is loaded: the
+ *       source's error)
  *   <li>{@code /.well-known/jwks.json} and {@code /jwks.json}: in
  *       {@code upstream.credentials.mode: mint}, the public key the upstream tokens are signed
  *       with ({@code application/json}), so the upstream can verify them; 404 in other modes
@@ -43,8 +46,11 @@ final class AdminPages {
   /** One answer: status, content type and body (sent without the body for HEAD). */
   record Page(HttpResponseStatus status, String contentType, String body) {}
 
+  /** The enforced policy's holder, and the shadow policy's (null when there is none). */
+  record Policies(PolicyHolder enforced, PolicyHolder shadow) {}
+
   private final Supplier<String> scrape;
-  private final PolicyHolder policy;
+  private final Policies policy;
   private final BooleanSupplier upstreamReady;
   private final Page jwks;
 
@@ -53,7 +59,7 @@ final class AdminPages {
    *     state that a probe keeps up to date)
    * @param publicJwks the minting key's public JWKS as JSON; null when the proxy mints nothing
    */
-  AdminPages(Supplier<String> scrape, PolicyHolder policy, BooleanSupplier upstreamReady,
+  AdminPages(Supplier<String> scrape, Policies policy, BooleanSupplier upstreamReady,
       String publicJwks) {
     this.scrape = scrape;
     this.policy = policy;
@@ -78,8 +84,10 @@ final class AdminPages {
 
   Page readiness() {
     List<String> missing = new ArrayList<>(2);
-    if (policy.current() == null) {
-      missing.add("no policy is loaded");
+    PolicySnapshot current = policy.enforced().current();
+    if (current == null) {
+      String why = policy.enforced().problem();
+      missing.add("no policy is loaded" + (why == null ? "" : " (" + why + ")"));
     }
     boolean ready;
     try {
@@ -91,9 +99,23 @@ final class AdminPages {
       missing.add("the upstream is not reachable");
     }
     return missing.isEmpty()
-        ? new Page(HttpResponseStatus.OK, TEXT, "ready\n")
+        ? new Page(HttpResponseStatus.OK, TEXT, "ready: policy " + current.version() + " from "
+            + current.source() + shadow() + "\n")
         : new Page(HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
             "not ready: " + String.join("; ", missing) + "\n");
+  }
+
+  /** "; shadow policy VERSION" (or why there is none yet), or nothing without a shadow policy. */
+  private String shadow() {
+    if (policy.shadow() == null) {
+      return "";
+    }
+    PolicySnapshot shadow = policy.shadow().current();
+    if (shadow != null) {
+      return "; shadow policy " + shadow.version();
+    }
+    String why = policy.shadow().problem();
+    return "; shadow policy none yet" + (why == null ? "" : " (" + why + ")");
   }
 
   /** The answer to a request the decoder could not read; the connection is closed after it. */

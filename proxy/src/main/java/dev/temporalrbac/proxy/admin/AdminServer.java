@@ -77,8 +77,19 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics,
       PolicyHolder policy, BooleanSupplier upstreamReady, String publicJwks) throws IOException {
-    return start(address, metrics::scrape, policy, upstreamReady, AdminLimits.DEFAULTS,
-        publicJwks);
+    return start(address, metrics, policy, null, upstreamReady, publicJwks);
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, ProxyMetrics, PolicyHolder, BooleanSupplier, String)},
+   * with the shadow policy's holder ({@code /readyz} names its version); null when there is no
+   * shadow policy.
+   */
+  public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics,
+      PolicyHolder policy, PolicyHolder shadowPolicy, BooleanSupplier upstreamReady,
+      String publicJwks) throws IOException {
+    return start(address, metrics::scrape, new AdminPages.Policies(policy, shadowPolicy),
+        upstreamReady, AdminLimits.DEFAULTS, publicJwks);
   }
 
   /** The admin port without a JWKS (see the next method). */
@@ -101,6 +112,13 @@ public final class AdminServer implements AutoCloseable {
   public static AdminServer start(InetSocketAddress address, Supplier<String> scrape,
       PolicyHolder policy, BooleanSupplier upstreamReady, AdminLimits limits, String publicJwks)
       throws IOException {
+    return start(address, scrape, new AdminPages.Policies(policy, null), upstreamReady, limits,
+        publicJwks);
+  }
+
+  private static AdminServer start(InetSocketAddress address, Supplier<String> scrape,
+      AdminPages.Policies policy, BooleanSupplier upstreamReady, AdminLimits limits,
+      String publicJwks) throws IOException {
     EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("admin-io", true));
     ThreadPoolExecutor scrapes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(limits.maxPendingScrapes()),

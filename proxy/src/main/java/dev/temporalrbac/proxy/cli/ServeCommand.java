@@ -8,6 +8,7 @@ import dev.temporalrbac.proxy.admin.PolicyAdminService;
 import dev.temporalrbac.proxy.config.ConfigException;
 import dev.temporalrbac.proxy.config.ConfigLoader;
 import dev.temporalrbac.proxy.config.FileProblem;
+import dev.temporalrbac.proxy.config.PolicySourceSettings;
 import dev.temporalrbac.proxy.config.ProxyConfig;
 import dev.temporalrbac.proxy.observe.AuditFormat;
 import dev.temporalrbac.proxy.observe.AuditLevel;
@@ -56,8 +57,14 @@ import picocli.CommandLine.Spec;
             + " it forwards to an embedded Temporal test server (for trying the proxy out, not"
             + " for production). With identity.jwt.jwks set, the JWKS is loaded before the proxy"
             + " listens.",
-        "Exit 1: policy, configuration or JWKS rejected, a file unreadable or a port taken;"
-            + " 2: usage error.",
+        "The policy comes from one of --policy (a file), --policy-dir (every *.yaml/*.yml of a"
+            + " directory, e.g. a Kubernetes ConfigMap) or --policy-url (http(s), polled with"
+            + " If-None-Match); with --policy-signature-key or --policy-signature-jwks only a"
+            + " version whose detached JWS verifies is installed. A failed reload keeps the"
+            + " version in force. A URL that cannot be fetched at start does not stop the proxy:"
+            + " it starts not ready, denies every call and retries every reload interval.",
+        "Exit 1: policy file or directory, configuration or JWKS rejected, a file unreadable or"
+            + " a port taken; 2: usage error.",
         ""})
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
@@ -119,8 +126,11 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private int run(ProxyConfig config, PrintWriter err) throws IOException, InterruptedException {
-    if (PolicyFiles.read(config.policyFile(), err) == null) {
-      return ExitCode.POLICY_ERROR; // said why (no such file, a directory, permission denied)
+    for (PolicySourceSettings source : sources(config)) {
+      if (source.kind() == PolicySourceSettings.Kind.FILE
+          && PolicyFiles.read(source.path(), err) == null) {
+        return ExitCode.POLICY_ERROR; // said why (no such file, a directory, permission denied)
+      }
     }
     List<String> unreadable = ServeFiles.unreadableTlsFiles(config);
     if (!unreadable.isEmpty()) {
@@ -144,10 +154,19 @@ public final class ServeCommand implements Callable<Integer> {
     }
     CompositeObserver observer = CompositeObserver.of(metrics, audit);
     PolicyHolder holder = new PolicyHolder(null);
-    PolicyWatcher watcher = new PolicyWatcher(config.policyFile(), holder, observer, clock,
+    PolicyWatcher watcher = PolicySources.watcher(config.policy(), holder, observer, clock,
         config.policySettle());
+    PolicyHolder shadowHolder = config.shadowPolicy() == null ? null : new PolicyHolder(null);
+    PolicyWatcher shadowWatcher = shadowHolder == null ? null
+        : PolicySources.watcher(config.shadowPolicy(), shadowHolder,
+            PolicySources.shadowListener(metrics),
+            clock, config.policySettle());
+    // TODO(lead): pass shadowHolder to ProxyServer.start
     try {
-      watcher.loadInitial();
+      PolicySources.loadInitial(watcher, config.policy(), "policy");
+      if (shadowWatcher != null) {
+        PolicySources.loadInitial(shadowWatcher, config.shadowPolicy(), "shadow policy");
+      }
     } catch (PolicyException e) {
       err.println("serve: " + e.getMessage());
       audit.close();
@@ -185,8 +204,8 @@ public final class ServeCommand implements Callable<Integer> {
     AdminServer admin;
     try {
       metrics.upstreamReadiness(proxy::upstreamReady);
-      admin = AdminServer.start(config.admin(), metrics, holder, proxy::upstreamReady,
-          config.credentials().publicJwks());
+      admin = AdminServer.start(config.admin(), metrics, holder, shadowHolder,
+          proxy::upstreamReady, config.credentials().publicJwks());
     } catch (IOException e) {
       proxy.shutdown(Duration.ZERO);
       closeAll(identity, embedded, audit, metrics);
@@ -198,6 +217,9 @@ public final class ServeCommand implements Callable<Integer> {
       return thread;
     });
     watcher.start(scheduler, config.reloadInterval());
+    if (shadowWatcher != null) {
+      shadowWatcher.start(scheduler, config.reloadInterval());
+    }
     // a slow JWKS endpoint must not delay a policy reload, so keys refresh on their own thread
     ScheduledExecutorService jwksScheduler = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "jwks-refresh");
@@ -206,7 +228,8 @@ public final class ServeCommand implements Callable<Integer> {
     });
     identity.start(jwksScheduler);
     LOG.info(() -> "ready: proxy on port " + proxy.port() + ", admin on " + admin.address()
-        + ", policy " + holder.current().version() + ", upstream " + config.credentials());
+        + ", policy " + (holder.current() == null ? "none yet (" + holder.problem() + ")"
+            : holder.current().version()) + ", upstream " + config.credentials());
 
     awaitStop();
     LOG.info(() -> "stopping: draining calls in flight for up to " + config.shutdownGrace());
@@ -214,6 +237,9 @@ public final class ServeCommand implements Callable<Integer> {
     LOG.info(drained ? "all calls finished; stopped"
         : "grace period over; remaining calls were cancelled");
     watcher.close();
+    if (shadowWatcher != null) {
+      shadowWatcher.close();
+    }
     scheduler.shutdownNow();
     identity.close();
     jwksScheduler.shutdownNow();
@@ -224,6 +250,12 @@ public final class ServeCommand implements Callable<Integer> {
     audit.close();
     metrics.close();
     return ExitCode.OK;
+  }
+
+  /** The enforced policy's source, and the shadow policy's when one is configured. */
+  private static List<PolicySourceSettings> sources(ProxyConfig config) {
+    return config.shadowPolicy() == null ? List.of(config.policy())
+        : List.of(config.policy(), config.shadowPolicy());
   }
 
   /** What a failed start leaves open, closed so that a test JVM does not keep it. */

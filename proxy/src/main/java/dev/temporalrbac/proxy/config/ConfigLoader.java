@@ -63,8 +63,21 @@ public final class ConfigLoader {
       "jwt-default-role", "identity.jwt.default_role",
       "jwt-max-verifications-per-second", "identity.jwt.max_verifications_per_second",
       "policy", "policy.file",
+      "policy-dir", "policy.directory",
+      "policy-url", "policy.url",
+      "policy-signature-url", "policy.signature.url",
+      "policy-signature-key", "policy.signature.public_key",
+      "policy-signature-jwks", "policy.signature.jwks",
+      "policy-fetch-timeout", "policy.fetch_timeout",
+      "policy-max-bytes", "policy.max_bytes",
       "reload-interval", "policy.reload_interval",
       "policy-settle", "policy.settle",
+      "shadow-policy", "policy.shadow.file",
+      "shadow-policy-dir", "policy.shadow.directory",
+      "shadow-policy-url", "policy.shadow.url",
+      "shadow-policy-signature-url", "policy.shadow.signature.url",
+      "shadow-policy-signature-key", "policy.shadow.signature.public_key",
+      "shadow-policy-signature-jwks", "policy.shadow.signature.jwks",
       "admin", "admin",
       "mode", "mode",
       "max-request-bytes", "limits.max_request_bytes",
@@ -212,10 +225,9 @@ public final class ConfigLoader {
     if (upstream != null && upstream.isBlank()) {
       upstream = null;
     }
-    String policy = s.get("policy.file");
-    if (policy == null || policy.isBlank()) {
-      errors.add("the policy file is required (policy.file / --policy)");
-    }
+    PolicySourceConfigReader policies = new PolicySourceConfigReader(errors);
+    PolicySourceSettings policy = policies.policy(s);
+    PolicySourceSettings shadowPolicy = policies.shadow(s);
     boolean upstreamTls = parse(s, "upstream.tls.enabled", "false", SettingValues::bool);
     ProxyConfig.TlsFiles upTls = upstreamTls ? new ProxyConfig.TlsFiles(path(s, "upstream.tls.ca"),
         path(s, "upstream.tls.cert"), path(s, "upstream.tls.key"),
@@ -250,7 +262,8 @@ public final class ConfigLoader {
         s.get("upstream.authority"),
         upTls,
         downTls,
-        policy == null ? null : Path.of(policy),
+        policy,
+        shadowPolicy,
         parse(s, "policy.reload_interval", "2s", SettingValues::duration),
         parse(s, "admin", "127.0.0.1:9090", SettingValues::address),
         parse(s, "mode", "enforce", SettingValues::mode),

@@ -84,7 +84,7 @@ public final class JwksLocation {
   }
 
   /** 127.0.0.0/8, ::1 or localhost; names other than localhost are never resolved. */
-  static boolean isLoopback(String host) {
+  public static boolean isLoopback(String host) {
     String bare = host.startsWith("[") && host.endsWith("]")
         ? host.substring(1, host.length() - 1) : host;
     if (bare.equalsIgnoreCase("localhost")) {

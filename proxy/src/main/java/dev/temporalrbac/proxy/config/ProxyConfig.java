@@ -16,14 +16,16 @@ import java.time.Duration;
  * @param upstreamTls TLS to the upstream; null for plaintext
  * @param downstreamTls TLS for callers; null for plaintext. Its {@code ca} is
  *     {@code tls.client_ca}, the roots callers' client certificates are verified against
- * @param policyFile the policy document, watched for changes
- * @param reloadInterval how often the policy file is checked
+ * @param policy where the policy in force comes from (a file, a directory or a URL), watched for
+ *     changes
+ * @param shadowPolicy where the shadow policy comes from; null when none is configured
+ * @param reloadInterval how often the policy sources are checked
  * @param admin the admin HTTP address (metrics, health, readiness)
  * @param mode enforce, or dry run
  * @param limits what one caller, connection or call may make the proxy hold
  * @param upstreamHealth how a dead, frozen or black-holed upstream is noticed and left
  * @param policySettle a changed policy file is installed only after it has read the same twice,
- *     this far apart (a file still being written is never installed half-way)
+ *     this far apart (a file still being written is never installed half-way); file sources only
  * @param credentials what goes upstream as {@code authorization}
  * @param audit which decisions are written to the audit log
  * @param auditFile the audit log file; null for standard output
@@ -38,7 +40,8 @@ public record ProxyConfig(
     String upstreamAuthority,
     TlsFiles upstreamTls,
     TlsFiles downstreamTls,
-    Path policyFile,
+    PolicySourceSettings policy,
+    PolicySourceSettings shadowPolicy,
     Duration reloadInterval,
     InetSocketAddress admin,
     EnforcementMode mode,

@@ -12,7 +12,9 @@ import java.util.Set;
 final class RelativePaths {
   /** Every setting whose value is a file path (the JWKS also when it is not a URL). */
   static final Set<String> FILE_SETTINGS = Set.of(
-      "policy.file",
+      "policy.file", "policy.directory", "policy.signature.public_key", "policy.signature.jwks",
+      "policy.shadow.file", "policy.shadow.directory", "policy.shadow.signature.public_key",
+      "policy.shadow.signature.jwks",
       "tls.cert", "tls.key", "tls.client_ca",
       "upstream.tls.ca", "upstream.tls.cert", "upstream.tls.key",
       "upstream.credentials.api_key_file", MintConfigReader.SIGNING_KEY_FILE,

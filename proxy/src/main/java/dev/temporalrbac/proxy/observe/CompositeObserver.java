@@ -151,6 +151,17 @@ public final class CompositeObserver implements CallObserver, ReloadListener {
     }
   }
 
+  @Override
+  public void confirmed(java.time.Instant at) {
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].confirmed(at);
+      } catch (RuntimeException e) {
+        failed(listeners[i], listenerFailed[i], e);
+      }
+    }
+  }
+
   private static void failed(Object delegate, AtomicBoolean seen, RuntimeException e) {
     Level level = seen.compareAndSet(false, true) ? Level.WARNING : Level.FINE;
     LOG.log(level, e, () -> delegate.getClass().getName() + " failed; the call goes on");

@@ -68,6 +68,11 @@ import java.util.function.Supplier;
  *       decided under both policies, by {@link ShadowResult} label ({@code same},
  *       {@code would_allow}, {@code would_deny}), and {@code error} for a shadow decision that
  *       threw (the call went on under the enforced one)
+ *   <li>{@code temporal_rbac_policy_last_success_timestamp_seconds}: when the policy source was
+ *       last read successfully with its content in force (installed, or confirmed unchanged);
+ *       0 before the first. Alert on its age: a failing source keeps the last good version
+ *   <li>{@code temporal_rbac_shadow_policy_info{version}} = 1 for the shadow policy's version,
+ *       only once a shadow policy is installed ({@link #shadowInstalled})
  *   <li>{@code cache_*} metrics with {@code cache="policy_rights"}, from the rights cache
  *       statistics of the snapshot in force ({@link PolicySnapshot#rightsCacheStats}): a miss is
  *       one principal's rights computed; a hit is any other look-up, an API key's remembered
@@ -111,7 +116,11 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
   private Gauge policyInfo;
   /** By {@link ShadowResult} ordinal, then the error count; null until shadows are counted. */
   private volatile Counter[] shadowResults;
+  private Gauge shadowPolicyInfo;
   private boolean initialInstalled;
+  /** Epoch milliseconds of the last {@link #confirmed}; 0 before the first. */
+  private final java.util.concurrent.atomic.AtomicLong lastSuccessMillis =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** A new Prometheus registry with the JVM and process metrics bound. */
   public ProxyMetrics() {
@@ -154,6 +163,11 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
         .register(registry);
     reloadSuccess = reloads("success");
     reloadFailure = reloads("failure");
+    Gauge.builder("temporal.rbac.policy.last.success.timestamp",
+            lastSuccessMillis, millis -> millis.get() / 1000.0)
+        .description("Unix time the policy source was last read with its content in force")
+        .baseUnit("seconds")
+        .register(registry);
     if (jvmMetrics) {
       new JvmMemoryMetrics().bindTo(registry);
       gcMetrics = new JvmGcMetrics();
@@ -327,6 +341,25 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
   @Override
   public synchronized void rejected(String source, String error) {
     reloadFailure.increment();
+  }
+
+  @Override
+  public void confirmed(Instant at) {
+    lastSuccessMillis.set(at.toEpochMilli());
+  }
+
+  /**
+   * Points {@code temporal_rbac_shadow_policy_info} at the shadow policy {@code snapshot} (the
+   * wiring calls it from the shadow policy's watcher); the previous version's series is removed.
+   */
+  public synchronized void shadowInstalled(PolicySnapshot snapshot) {
+    if (shadowPolicyInfo != null) {
+      registry.remove(shadowPolicyInfo);
+    }
+    shadowPolicyInfo = Gauge.builder("temporal.rbac.shadow.policy.info", () -> 1)
+        .description("1 for the version (content hash) of the shadow policy")
+        .tag("version", snapshot.version())
+        .register(registry);
   }
 
   /** Stops the GC listener; the registry stays readable. */

@@ -3,12 +3,14 @@ package dev.temporalrbac.proxy.policy;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 
 /**
- * The policy snapshot in force. Readers take {@link #current()} once per call and decide the
- * whole call under it; a reload builds a new snapshot off the request path and swaps this one
- * reference, so there is never a moment without a policy and never a half-applied one.
+ * The policy snapshot in force and, while there is none, why. Readers take {@link #current()}
+ * once per call and decide the whole call under it; a reload builds a new snapshot off the
+ * request path and swaps this one reference, so there is never a half-applied policy and, once
+ * one is loaded, never a moment without one. Thread-safe.
  */
 public final class PolicyHolder {
   private volatile PolicySnapshot current;
+  private volatile String problem;
 
   public PolicyHolder(PolicySnapshot initial) {
     this.current = initial;
@@ -25,5 +27,21 @@ public final class PolicyHolder {
       throw new IllegalArgumentException("a loaded policy is never replaced by none");
     }
     current = next;
+    problem = null;
+  }
+
+  /**
+   * Why no policy is loaded yet (the source and its error, e.g. the URL unreachable); ignored
+   * once one is.
+   */
+  public void noPolicyBecause(String why) {
+    if (current == null) {
+      problem = why;
+    }
+  }
+
+  /** Why no policy is loaded, or null (one is, or no attempt failed yet). */
+  public String problem() {
+    return problem;
   }
 }

@@ -1,15 +1,16 @@
 package dev.temporalrbac.proxy.policy;
 
+import dev.temporalrbac.policy.load.PolicyError;
 import dev.temporalrbac.policy.load.PolicyException;
 import dev.temporalrbac.policy.load.PolicyLoader;
 import dev.temporalrbac.policy.load.RemovalGuard;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -18,30 +19,32 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Hot reload: polls the policy file and, when its content changes, loads it off the request path
- * and swaps it into the {@link PolicyHolder}. Each poll reads the file and compares its content
- * hash with the version in force: modification times are not trusted (coarse on some file
- * systems, preserved by copy tools). The path is opened afresh on every poll, so the atomic
- * {@code ..data} symlink swap of a Kubernetes ConfigMap is followed. Hashing costs about 2 ms per
- * MiB of policy per poll.
+ * Hot reload: polls a {@link PolicySource} and, when its content changes, loads it off the request
+ * path and swaps it into the {@link PolicyHolder}. Each poll reads the source and compares the
+ * content's hash with the version in force: modification times are not trusted (coarse on some
+ * file systems, preserved by copy tools). Hashing costs about 2 ms per MiB of policy per poll.
  *
  * <p>A changed version is installed only when it is
  * <ol>
- *   <li>settled: the same content was read again at least {@code settle} after it was first
- *       seen, so a file still being written (a non-atomic copy caught half-way, which is often
- *       valid YAML and a valid, emptier policy) is not installed; a file that keeps changing is
- *       not installed until it holds still. Zero settle installs at first sight, for files that
- *       are only ever replaced atomically. A file that cannot be read settles alike (it may be
+ *   <li>settled, for a source that {@link PolicySource#settles()} (a file): the same content was
+ *       read again at least {@code settle} after it was first seen, so a file still being written
+ *       (a non-atomic copy caught half-way, which is often valid YAML and a valid, emptier policy)
+ *       is not installed; a file that keeps changing is not installed until it holds still. Zero
+ *       settle installs at first sight. A source that cannot be read settles alike (a file may be
  *       missing for a moment while it is replaced);
+ *   <li>signed, when a {@link PolicySignature} is configured: its detached JWS verifies;
  *   <li>valid: it loads ({@link PolicyLoader});
  *   <li>not a mass removal: {@link RemovalGuard} against the version in force.
  * </ol>
- * A version failing 2 or 3 is rejected: logged, reported to the {@link ReloadListener}, counted
- * in {@link #status()} with the reason, and remembered so the same content is not retried (or
- * counted again) until the file changes. The snapshot in force stays. A version still settling is
- * neither installed nor counted. The initial load has nothing in force to compare with, so the
- * removal guard does not apply to it (a file cut short at start is then a policy that denies
- * more, never one that allows more).
+ * A version failing 2 to 4 is rejected: logged, reported to the {@link ReloadListener}, counted in
+ * {@link #status()} with the reason, and remembered (with its signature's bytes) so the same
+ * content is not retried or counted again until it or its signature changes. A source that cannot
+ * be read (or keys that cannot be) is a failure counted once per streak of the same error and
+ * retried every poll. The snapshot in force stays in every case; while there is none, the holder
+ * says why ({@link PolicyHolder#problem()}). A version still settling is neither installed nor
+ * counted. The initial load has nothing in force to compare with, so the removal guard does not
+ * apply to it (a file cut short at start is then a policy that denies more, never one that
+ * allows more).
  *
  * <p>The scheduler and clock are injected, so tests call {@link #checkNow()} and step the clock
  * instead of sleeping. {@code checkNow} is safe to call from any thread; checks never overlap.
@@ -49,27 +52,34 @@ import java.util.logging.Logger;
 public final class PolicyWatcher implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(PolicyWatcher.class.getName());
 
-  private final Path file;
+  private final PolicySource source;
+  private final PolicySignature signature;
   private final PolicyHolder holder;
   private final ReloadListener listener;
   private final Clock clock;
   private final Duration settle;
-  private String rejectedVersion;
-  private String settlingVersion;
-  private Instant settlingSince;
+  private final ReloadMemory rejections = new ReloadMemory();
   private long succeeded;
   private long failed;
   private String lastError = "";
   private Instant lastAttempt;
   private ScheduledFuture<?> task;
 
-  /**
-   * @param settle how long a changed content must stay the same before it is loaded
-   *     ({@code policy.settle}); zero loads it at first sight
-   */
+  /** A policy file without a signature (the watcher of earlier versions). */
   public PolicyWatcher(Path file, PolicyHolder holder, ReloadListener listener, Clock clock,
       Duration settle) {
-    this.file = Objects.requireNonNull(file, "file");
+    this(new FileSource(file, false), null, holder, listener, clock, settle);
+  }
+
+  /**
+   * @param signature checks each new version's signature; null when the source is not signed
+   * @param settle how long a changed content must stay the same before it is loaded, for a
+   *     source that settles ({@code policy.settle}); zero loads it at first sight
+   */
+  public PolicyWatcher(PolicySource source, PolicySignature signature, PolicyHolder holder,
+      ReloadListener listener, Clock clock, Duration settle) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.signature = signature;
     this.holder = Objects.requireNonNull(holder, "holder");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -80,17 +90,39 @@ public final class PolicyWatcher implements AutoCloseable {
   }
 
   /**
-   * Loads the file for the first time. Unlike a reload, failure here is fatal to the caller:
-   * the proxy does not start without a policy.
+   * Loads the source for the first time, without waiting to settle. Unlike a reload, failure here
+   * is fatal to the caller (a file or directory source: the proxy does not start without a
+   * policy). A directory swapped during the read is read again, up to three times.
+   *
+   * @throws PolicyException every error of the document, or why it cannot be read or verified
    */
   public synchronized PolicySnapshot loadInitial() throws PolicyException {
-    PolicySnapshot snapshot = PolicyLoader.load(file, clock.instant());
-    holder.install(snapshot);
-    listener.installed(snapshot);
+    PolicyRead read = PolicyRead.MOVING;
+    try {
+      for (int attempt = 0; attempt < 3 && read.moving(); attempt++) {
+        read = source.read(null);
+      }
+      if (read.moving()) {
+        throw new IOException(source.describe() + " kept changing while it was read");
+      }
+      if (signature != null) {
+        signature.verify(read.content().signedBytes(), read.signature());
+      }
+    } catch (IOException e) {
+      throw failure(e.getMessage());
+    } catch (PolicySignature.Rejected e) {
+      throw failure("signature: " + e.getMessage());
+    }
+    PolicySnapshot snapshot = read.content().load(clock.instant());
+    install(snapshot);
     return snapshot;
   }
 
-  /** Checks the file every {@code interval} on {@code scheduler} until closed. */
+  private PolicyException failure(String message) {
+    return new PolicyException(List.of(new PolicyError(source.describe(), 0, "", message)));
+  }
+
+  /** Checks the source every {@code interval} on {@code scheduler} until closed. */
   public synchronized void start(ScheduledExecutorService scheduler, Duration interval) {
     if (task != null) {
       throw new IllegalStateException("already started");
@@ -101,76 +133,96 @@ public final class PolicyWatcher implements AutoCloseable {
   }
 
   /**
-   * Reads the file and installs its content if it changed, has settled, loads and passes the
-   * removal guard; returns true when a new snapshot was installed.
+   * Reads the source and installs its content if it changed, has settled, verifies, loads and
+   * passes the removal guard; returns true when a new snapshot was installed.
    */
   public synchronized boolean checkNow() {
-    byte[] document;
+    PolicySnapshot current = holder.current();
+    PolicyRead read;
     try {
-      document = Files.readAllBytes(file);
+      read = source.read(current == null ? null : current.version());
     } catch (IOException e) {
       // A file briefly missing while it is replaced is not a failure; one that stays so is.
-      String unreadable = "unreadable:" + e.getClass().getName();
-      return !unreadable.equals(rejectedVersion) && settled(unreadable)
-          && reject("cannot read the policy file: " + e, unreadable);
+      String key = "unreadable:" + e.getMessage();
+      return !rejections.isRejected(key) && settled(key) && reject(e.getMessage(), key);
     }
-    PolicySnapshot current = holder.current();
-    String version = PolicyLoader.version(document);
+    if (read.moving()) {
+      return false;
+    }
+    if (read.unchanged()) {
+      confirmed();
+      return false;
+    }
+    String version = read.content().version();
     if (current != null && version.equals(current.version())) {
-      rejectedVersion = null;
-      settlingVersion = null;
+      rejections.clear();
+      confirmed();
       return false;
     }
-    if (version.equals(rejectedVersion) || !settled(version)) {
+    String fingerprint = ReloadMemory.fingerprint(version, read.signature());
+    if (rejections.isRejected(fingerprint) || !settled(fingerprint)) {
       return false;
     }
-    settlingVersion = null;
+    rejections.settled();
     lastAttempt = clock.instant();
+    if (signature != null) {
+      try {
+        signature.verify(read.content().signedBytes(), read.signature());
+      } catch (PolicySignature.Rejected e) {
+        return reject("signature: " + e.getMessage(), fingerprint);
+      } catch (IOException e) {
+        return reject(e.getMessage(), fingerprint + "|" + e.getMessage()); // retried next poll
+      }
+    }
     PolicySnapshot next;
     try {
-      next = PolicyLoader.parse(document, file.toString(), clock.instant());
+      next = read.content().load(clock.instant());
     } catch (PolicyException e) {
-      return reject(e.getMessage(), version);
+      return reject(e.getMessage(), fingerprint);
     }
     if (current != null) {
       RemovalGuard.Verdict verdict = RemovalGuard.check(current, next);
       if (verdict.rejected()) {
-        return reject("removal guard: " + verdict.message(), version);
+        return reject("removal guard: " + verdict.message(), fingerprint);
       }
       if (verdict.large()) {
         LOG.warning(() -> "policy version " + next.version() + ": " + verdict.message());
       }
     }
-    holder.install(next);
     succeeded++;
     lastError = "";
-    rejectedVersion = null;
-    LOG.info(() -> "policy reloaded from " + file + ": version " + next.version());
-    listener.installed(next);
+    rejections.clear();
+    LOG.info(() -> "policy reloaded from " + source.describe() + ": version " + next.version());
+    install(next);
     return true;
   }
 
+  private void install(PolicySnapshot snapshot) {
+    holder.install(snapshot);
+    listener.installed(snapshot);
+    confirmed();
+  }
+
+  private void confirmed() {
+    listener.confirmed(clock.instant());
+  }
+
   /**
-   * True once {@code version} has been read at least {@code settle} apart; the first sight of a
-   * version (or of a different one) starts its settle time afresh. A clock set back restarts
-   * it too, so a clock step never holds a reload back for longer than one settle time.
+   * True once {@code version} has been read at least {@code settle} apart, or at once for a
+   * source that does not settle; the first sight of a version (or of a different one) starts
+   * its settle time afresh. A clock set back restarts it too, so a clock step never holds a
+   * reload back for longer than one settle time.
    */
   private boolean settled(String version) {
-    if (settle.isZero()) {
+    if (settle.isZero() || !source.settles()) {
       return true;
     }
-    Instant now = clock.instant();
-    if (!version.equals(settlingVersion)) {
-      settlingVersion = version;
-      settlingSince = now;
-      LOG.fine(() -> "policy file changed (" + version + "); installing once it stays the same"
-          + " for " + settle);
-      return false;
+    boolean settled = rejections.settled(version, clock.instant(), settle);
+    if (!settled) {
+      LOG.fine(() -> "policy source changed (" + version + "); installing once it stays the"
+          + " same for " + settle);
     }
-    if (now.isBefore(settlingSince)) {
-      settlingSince = now; // the wall clock was set back: time the settle from here
-    }
-    return Duration.between(settlingSince, now).compareTo(settle) >= 0;
+    return settled;
   }
 
   /** Counts and last error so far. */
@@ -178,8 +230,9 @@ public final class PolicyWatcher implements AutoCloseable {
     return new ReloadStatus(succeeded, failed, lastError, lastAttempt);
   }
 
-  public Path file() {
-    return file;
+  /** The source watched. */
+  public PolicySource source() {
+    return source;
   }
 
   @Override
@@ -189,17 +242,20 @@ public final class PolicyWatcher implements AutoCloseable {
     }
   }
 
-  private boolean reject(String error, String version) {
-    if (version != null && version.equals(rejectedVersion)) {
+  private boolean reject(String error, String key) {
+    if (rejections.isRejected(key)) {
       return false;
     }
-    rejectedVersion = version;
-    settlingVersion = null;
+    rejections.rejected(key);
     failed++;
     lastError = error;
     lastAttempt = clock.instant();
+    if (holder.current() == null) {
+      holder.noPolicyBecause(error.contains(source.describe()) ? error
+          : source.describe() + ": " + error);
+    }
     LOG.warning("policy reload rejected, the previous policy stays in force: " + error);
-    listener.rejected(file.toString(), error);
+    listener.rejected(source.describe(), error);
     return false;
   }
 
@@ -210,5 +266,4 @@ public final class PolicyWatcher implements AutoCloseable {
       LOG.log(Level.SEVERE, "policy check failed", e);
     }
   }
-
 }

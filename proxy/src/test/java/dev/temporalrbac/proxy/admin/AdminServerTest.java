@@ -136,7 +136,9 @@ class AdminServerTest {
     assertEquals(200, health.statusCode());
     assertEquals("ok\n", health.body());
     assertEquals("no-store", health.headers().firstValue("cache-control").orElse(""));
-    assertEquals(200, get(server, "/readyz?verbose=1").statusCode());
+    HttpResponse<String> ready = get(server, "/readyz?verbose=1");
+    assertEquals(200, ready.statusCode());
+    assertEquals("ready: policy " + snapshot.version() + " from policy.yaml\n", ready.body());
 
     upstreamUp.set(false);
     HttpResponse<String> notReady = get(server, "/readyz");
@@ -172,6 +174,38 @@ class AdminServerTest {
       assertEquals(503, response.statusCode());
       assertEquals("not ready: no policy is loaded\n", response.body());
       assertEquals(200, get(empty, "/healthz").statusCode());
+    }
+  }
+
+  @Test
+  void notReadyNamesWhyNoPolicyIsLoaded() throws Exception {
+    PolicyHolder holder = new PolicyHolder(null);
+    holder.noPolicyBecause("https://policies.example/p.yaml: answered HTTP 503");
+    try (AdminServer empty = start(metrics::scrape, holder, AdminLimits.DEFAULTS)) {
+      HttpResponse<String> response = get(empty, "/readyz");
+      assertEquals(503, response.statusCode());
+      assertEquals("not ready: no policy is loaded (https://policies.example/p.yaml: answered"
+          + " HTTP 503)\n", response.body());
+      holder.install(snapshot);
+      assertEquals("ready: policy " + snapshot.version() + " from policy.yaml\n",
+          get(empty, "/readyz").body());
+    }
+  }
+
+  @Test
+  void readinessNamesTheShadowPolicyVersion() throws Exception {
+    PolicyHolder shadow = new PolicyHolder(null);
+    try (AdminServer withShadow = AdminServer.start(loopback(), metrics,
+        new PolicyHolder(snapshot), shadow, upstreamUp::get, null)) {
+      assertEquals("ready: policy " + snapshot.version() + " from policy.yaml; shadow policy"
+          + " none yet\n", get(withShadow, "/readyz").body(), "a shadow never holds readiness");
+      PolicySnapshot next = PolicyLoader.parse("users: []\n".getBytes(StandardCharsets.UTF_8),
+          "shadow.yaml", Instant.parse("2025-01-02T03:04:05Z"));
+      shadow.install(next);
+      HttpResponse<String> response = get(withShadow, "/readyz");
+      assertEquals(200, response.statusCode());
+      assertEquals("ready: policy " + snapshot.version() + " from policy.yaml; shadow policy "
+          + next.version() + "\n", response.body());
     }
   }
 
@@ -264,7 +298,8 @@ class AdminServerTest {
       assertTrue(RawHttp.readAnswer(socket).startsWith("HTTP/1.1 200 OK"));
       assertTrue(RawHttp.readAnswer(socket).startsWith("HTTP/1.1 404 Not Found"));
       String last = RawHttp.readUntilClosed(socket);
-      assertTrue(last.startsWith("HTTP/1.1 200 OK") && last.endsWith("ready\n"), last);
+      assertTrue(last.startsWith("HTTP/1.1 200 OK") && last.endsWith("ready: policy " + snapshot.version()
+          + " from policy.yaml\n"), last);
     }
   }
 

@@ -47,7 +47,8 @@ class ConfigErrorsTest {
         "  level: loud",                      // 16 bad value
         ""), Map.of());
     assertEquals(List.of(
-        "the policy file is required (policy.file / --policy)",
+        "the policy needs exactly one of policy.file (--policy), policy.directory (--policy-dir)"
+            + " or policy.url (--policy-url)",
         "proxy.yaml:1: mode: expected enforce or dry_run, got 'dry'",
         "proxy.yaml:4: upstream.tls.enabled: expected true or false, got 'yes please'",
         "proxy.yaml:7: limits.max_request_bytes: expected a number, got 'lots'",

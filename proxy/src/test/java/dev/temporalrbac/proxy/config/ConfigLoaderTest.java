@@ -50,7 +50,7 @@ class ConfigLoaderTest {
     assertEquals(9000, config.listen().getPort());
     assertEquals("up:7233", config.upstream());
     assertEquals(EnforcementMode.DRY_RUN, config.mode());
-    assertEquals(dir.resolve("p.yaml"), config.policyFile()); // next to proxy.yaml
+    assertEquals(dir.resolve("p.yaml"), config.policy().path()); // next to proxy.yaml
     assertEquals(Duration.ofMillis(500), config.reloadInterval());
     assertEquals(1024, config.limits().maxRequestBytes());
     assertEquals(4096, config.limits().requestBufferBytes());
@@ -141,6 +141,6 @@ class ConfigLoaderTest {
         () -> new ConfigLoader(Map.of()).load(file, Map.of()));
     assertEquals(2, e.errors().size(), e.getMessage());
     assertTrue(e.getMessage().contains("unknown setting 'upstreem'"), e.getMessage());
-    assertTrue(e.getMessage().contains("policy file is required"), e.getMessage());
+    assertTrue(e.getMessage().contains("the policy needs exactly one of policy.file (--policy)"), e.getMessage());
   }
 }

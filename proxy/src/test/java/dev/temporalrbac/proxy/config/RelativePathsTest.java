@@ -52,7 +52,7 @@ class RelativePathsTest {
           file: /var/log/audit.jsonl
         """);
     ProxyConfig config = new ConfigLoader(Map.of()).load(file, Map.of());
-    assertEquals(etc.resolve("policy.yaml"), config.policyFile());
+    assertEquals(etc.resolve("policy.yaml"), config.policy().path());
     assertEquals(etc.resolve("tls/server.pem"), config.downstreamTls().cert());
     assertEquals(etc.resolve("tls/server.key"), config.downstreamTls().key());
     assertEquals(etc.resolve("../pki/ca.pem"), config.identity().clientCa());
@@ -68,7 +68,7 @@ class RelativePathsTest {
     Path file = config("policy:\n  file: policy.yaml\naudit:\n  file: audit.jsonl\n");
     ProxyConfig config = new ConfigLoader(Map.of()).load(file,
         Map.of("policy", "my/policy.yaml", "tls-cert", "c.pem", "tls-key", "k.pem"));
-    assertEquals(Path.of("my/policy.yaml"), config.policyFile());
+    assertEquals(Path.of("my/policy.yaml"), config.policy().path());
     assertEquals(Path.of("c.pem"), config.downstreamTls().cert());
     assertEquals(dir.resolve("etc/audit.jsonl"), config.auditFile());
   }

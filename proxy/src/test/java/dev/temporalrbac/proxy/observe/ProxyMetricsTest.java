@@ -186,6 +186,27 @@ class ProxyMetricsTest {
   }
 
   @Test
+  void lastSuccessIsTheTimeOfTheLastConfirmation() {
+    assertSample("temporal_rbac_policy_last_success_timestamp_seconds 0.0");
+    metrics.confirmed(Instant.parse("2026-12-01T10:00:00.500Z"));
+    assertSample("temporal_rbac_policy_last_success_timestamp_seconds 1.7961192005E9");
+  }
+
+  @Test
+  void shadowPolicyInfoOnlyOnceAShadowIsInstalled() throws Exception {
+    assertEquals(0, count("temporal_rbac_shadow_policy_info"));
+    PolicySnapshot first = policy("developer");
+    PolicySnapshot second = policy("read_only");
+    metrics.shadowInstalled(first);
+    assertSample("temporal_rbac_shadow_policy_info{version=\"" + first.version() + "\"} 1");
+    metrics.shadowInstalled(second);
+    assertSample("temporal_rbac_shadow_policy_info{version=\"" + second.version() + "\"} 1");
+    assertEquals(1, count("temporal_rbac_shadow_policy_info{"));
+    assertSample("temporal_rbac_policy_reloads_total{result=\"success\"} 0.0");
+    assertEquals(0, count("temporal_rbac_policy_info{"), "the enforced policy's info is apart");
+  }
+
+  @Test
   void countsReloadsAndSwitchesPolicyInfo() throws Exception {
     PolicySnapshot first = policy("developer");
     PolicySnapshot second = policy("read_only");

@@ -181,7 +181,7 @@ class ClientCertificateTest {
         base.upstreamAuthority(), base.upstreamTls(),
         new ProxyConfig.TlsFiles(ca.certificate(), serverCert.certificate(), serverCert.key(),
             null),
-        base.policyFile(), base.reloadInterval(), base.admin(), base.mode(), base.limits(),
+        base.policy(), base.shadowPolicy(), base.reloadInterval(), base.admin(), base.mode(), base.limits(),
         base.upstreamHealth(), base.policySettle(), base.credentials(), base.audit(),
         base.auditFile(), base.auditFormat(), base.shutdownGrace(),
         new IdentitySettings(null, MtlsSettings.defaults(), clientAuth));

@@ -1,0 +1,54 @@
+package dev.temporalrbac.proxy.policy;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+
+/**
+ * One public key a policy signature may be made with. Only RSA, EC and Ed25519 public keys are
+ * ever keys here: no symmetric key, so an HMAC "signature" made with published key material can
+ * never pass. Immutable.
+ *
+ * @param kid the key id a signature's header names; null for a bare PEM key
+ * @param key the public key
+ */
+record SignatureKey(String kid, PublicKey key) {
+
+  /** Whether this key can check a signature made with {@code alg}. */
+  boolean fits(JWSAlgorithm alg) {
+    if (key instanceof RSAPublicKey) {
+      return JWSAlgorithm.Family.RSA.contains(alg);
+    }
+    if (key instanceof ECPublicKey ec) {
+      Curve curve = Curve.forECParameterSpec(ec.getParams());
+      return JWSAlgorithm.Family.EC.contains(alg) && curve != null
+          && Curve.forJWSAlgorithm(alg).contains(curve);
+    }
+    return isEd25519() && (JWSAlgorithm.EdDSA.equals(alg) || JWSAlgorithm.Ed25519.equals(alg));
+  }
+
+  JWSVerifier verifier() throws JOSEException {
+    if (key instanceof RSAPublicKey rsa) {
+      return new RSASSAVerifier(rsa);
+    }
+    if (key instanceof ECPublicKey ec) {
+      return new ECDSAVerifier(ec);
+    }
+    return new Ed25519Verifier(key);
+  }
+
+  /** The key's type for messages, e.g. {@code RSA}, {@code EC}, {@code Ed25519}. */
+  String describe() {
+    return (kid == null ? "" : "'" + kid + "' ") + (isEd25519() ? "Ed25519" : key.getAlgorithm());
+  }
+
+  private boolean isEd25519() {
+    return key.getAlgorithm().equals("Ed25519") || key.getAlgorithm().equals("EdDSA");
+  }
+}
