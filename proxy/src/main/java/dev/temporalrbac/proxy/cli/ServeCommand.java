@@ -161,7 +161,9 @@ public final class ServeCommand implements Callable<Integer> {
         : PolicySources.watcher(config.shadowPolicy(), shadowHolder,
             PolicySources.shadowListener(metrics),
             clock, config.policySettle());
-    // TODO(lead): pass shadowHolder to ProxyServer.start
+    if (shadowHolder != null) {
+      metrics.countShadowDecisions();
+    }
     try {
       PolicySources.loadInitial(watcher, config.policy(), "policy");
       if (shadowWatcher != null) {
@@ -188,15 +190,16 @@ public final class ServeCommand implements Callable<Integer> {
     }
     Authorizer authorizer = new Authorizer(MethodCatalog.load(), clock, identity.identities());
     // PolicyAdmin on the main port, decided by the same engine as every call (admins only)
-    ServerServiceDefinition policyAdmin = new AuthorizingInterceptor(authorizer, holder, observer)
-        .wrap(new PolicyAdminService(authorizer, holder, watcher::status));
+    ServerServiceDefinition policyAdmin =
+        new AuthorizingInterceptor(authorizer, holder, shadowHolder, observer)
+            .wrap(new PolicyAdminService(authorizer, holder, watcher::status));
     EmbeddedTemporal embedded = config.upstream() == null ? EmbeddedTemporal.start() : null;
     ProxyServer proxy;
     try {
       proxy = embedded == null
-          ? ProxyServer.start(config, authorizer, holder, observer, policyAdmin)
-          : ProxyServer.start(config, authorizer, holder, observer, embedded.channel(),
-              policyAdmin);
+          ? ProxyServer.start(config, authorizer, holder, shadowHolder, observer, policyAdmin)
+          : ProxyServer.start(config, authorizer, holder, shadowHolder, observer,
+              embedded.channel(), policyAdmin);
     } catch (IOException e) {
       closeAll(identity, embedded, audit, metrics);
       throw PortTaken.explain(e, "listen", config.listen());
