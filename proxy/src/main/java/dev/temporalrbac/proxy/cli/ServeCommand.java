@@ -220,8 +220,15 @@ public final class ServeCommand implements Callable<Integer> {
       return thread;
     });
     watcher.start(scheduler, config.reloadInterval());
+    // a slow shadow source must not delay the enforced policy's reloads: its own thread
+    ScheduledExecutorService shadowScheduler = shadowWatcher == null ? null
+        : Executors.newSingleThreadScheduledExecutor(task -> {
+          Thread thread = new Thread(task, "shadow-policy-watcher");
+          thread.setDaemon(true);
+          return thread;
+        });
     if (shadowWatcher != null) {
-      shadowWatcher.start(scheduler, config.reloadInterval());
+      shadowWatcher.start(shadowScheduler, config.reloadInterval());
     }
     // a slow JWKS endpoint must not delay a policy reload, so keys refresh on their own thread
     ScheduledExecutorService jwksScheduler = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -242,6 +249,7 @@ public final class ServeCommand implements Callable<Integer> {
     watcher.close();
     if (shadowWatcher != null) {
       shadowWatcher.close();
+      shadowScheduler.shutdownNow();
     }
     scheduler.shutdownNow();
     identity.close();
