@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code check --policy FILE [--against OLD] [--format text|json] [--at TIME]}: validates a
  * policy file, or a directory of them ({@code policy.directory}), exactly as the proxy would load
- * it, so a change can be checked in CI before it is deployed. A signature is not verified. With {@code --against}, also applies the proxy's removal guard to the change from OLD
- * to FILE (a version the running proxy would refuse fails here first, exit 1), and prints what
- * each principal gains and loses ({@link PolicyComparer}); exit {@link ExitCode#LOSS} when some
+ * it, so a change can be checked in CI before it is deployed (a signature is not verified). With
+ * {@code --against}, also applies the proxy's removal guard to the change from OLD to FILE (a
+ * version the running proxy would refuse fails here first, exit 1), and prints what each
+ * principal gains and loses ({@link PolicyComparer}); exit {@link ExitCode#LOSS} when some
  * principal loses something, so a pipeline can require a review, 0 when nothing is lost. The JSON
  * form is {@link DiffJson}'s.
  */
@@ -97,10 +98,10 @@ public final class CheckCommand implements Callable<Integer> {
       description = "the policy file or directory to validate (the new version)")
   private String file;
   @Option(names = "--against", paramLabel = "OLD", description = "compare FILE with OLD (the"
-      + " policy in force, a file or directory): prints what each principal gains and loses (exit 3 when anything is"
-      + " lost), and applies the proxy's removal guard: removing more than half of the"
-      + " principals or of the API keys is refused unless FILE confirms it (confirm_removal),"
-      + " exit 1")
+      + " policy in force, a file or directory): prints what each principal gains and loses"
+      + " (exit 3 when anything is lost), and applies the proxy's removal guard: removing more"
+      + " than half of the principals or of the API keys is refused unless FILE confirms it"
+      + " (confirm_removal), exit 1")
   private String against;
   @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
       description = "output of --against: text (default) or json")

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 final class PolicyDirs {
   private PolicyDirs() {}
 
-  /** Writes {@code policy} (with groups, users, namespaces in that order) split into {@code dir}. */
+  /** Writes {@code policy} (groups, users, namespaces in that order) split into {@code dir}. */
   static Path split(String policy, Path dir) throws IOException {
     int users = policy.indexOf("\nusers:\n") + 1;
     int namespaces = policy.indexOf("\nnamespaces:\n") + 1;
