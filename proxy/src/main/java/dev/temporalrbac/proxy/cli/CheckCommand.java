@@ -28,15 +28,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code check --policy FILE [--against OLD] [--format text|json] [--at TIME]}: validates a
- * policy file exactly as the proxy would load it, so a change can be checked in CI before it is
- * deployed. With {@code --against}, also applies the proxy's removal guard to the change from OLD
- * to FILE (a version the running proxy would refuse fails here first, exit 1), and prints what
- * each principal gains and loses ({@link PolicyComparer}); exit {@link ExitCode#LOSS} when some
+ * policy file, or a directory of them ({@code policy.directory}), exactly as the proxy would load
+ * it, so a change can be checked in CI before it is deployed (a signature is not verified). With
+ * {@code --against}, also applies the proxy's removal guard to the change from OLD to FILE (a
+ * version the running proxy would refuse fails here first, exit 1), and prints what each
+ * principal gains and loses ({@link PolicyComparer}); exit {@link ExitCode#LOSS} when some
  * principal loses something, so a pipeline can require a review, 0 when nothing is lost. The JSON
  * form is {@link DiffJson}'s.
  */
 @Command(name = "check", sortOptions = false,
     description = {"Validates a policy file exactly as the proxy would load it.",
+        "FILE and OLD may each be a directory: every non-hidden *.yaml / *.yml file in it,"
+            + " read as one policy exactly as serve's policy.directory reads it (a Kubernetes"
+            + " ConfigMap mount's ..data followed). A signature (FILE.jws, DIR/policy.jws) is"
+            + " not verified: check is an offline review tool; serve verifies it.",
         "On success prints its version (content hash) and counts, exit 0. On failure prints"
             + " every error as file:line: field: message to stderr, exit 1.",
         "With --against OLD: also prints, per principal (by id), what FILE gives and takes"
@@ -90,13 +95,13 @@ public final class CheckCommand implements Callable<Integer> {
   @Mixin
   private HelpOption help;
   @Option(names = "--policy", required = true, paramLabel = "FILE",
-      description = "the policy file to validate (the new version)")
+      description = "the policy file or directory to validate (the new version)")
   private String file;
   @Option(names = "--against", paramLabel = "OLD", description = "compare FILE with OLD (the"
-      + " policy in force): prints what each principal gains and loses (exit 3 when anything is"
-      + " lost), and applies the proxy's removal guard: removing more than half of the"
-      + " principals or of the API keys is refused unless FILE confirms it (confirm_removal),"
-      + " exit 1")
+      + " policy in force, a file or directory): prints what each principal gains and loses"
+      + " (exit 3 when anything is lost), and applies the proxy's removal guard: removing more"
+      + " than half of the principals or of the API keys is refused unless FILE confirms it"
+      + " (confirm_removal), exit 1")
   private String against;
   @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
       description = "output of --against: text (default) or json")

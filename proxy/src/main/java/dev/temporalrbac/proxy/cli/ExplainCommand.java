@@ -51,6 +51,10 @@ import picocli.CommandLine.Spec;
             + " required, principal_type, role, policy_version, reason_code, identified_by,"
             + " credential_id. Exit 0 allowed, 3 denied, 1 policy, settings or JWKS rejected,"
             + " 2 usage error.",
+        "FILE may be a directory: every non-hidden *.yaml / *.yml file in it, read as one"
+            + " policy exactly as serve's policy.directory reads it (a Kubernetes ConfigMap"
+            + " mount's ..data followed). A signature (FILE.jws, DIR/policy.jws) is not verified:"
+            + " explain is an offline review tool; serve verifies it.",
         "Without --principal, --api-key, --jwt or --cert the call is anonymous. --jwt and --cert"
             + " are decided as serve decides them, with serve's identity settings: give --config"
             + " proxy.yaml and/or the same flags. With --cert and --api-key or --jwt the bearer"
@@ -69,7 +73,7 @@ public final class ExplainCommand implements Callable<Integer> {
   private HelpOption help;
 
   @Option(names = "--policy", required = true, paramLabel = "FILE",
-      description = "the policy file to decide with")
+      description = "the policy file or directory to decide with")
   private String policyFile;
   @Option(names = "--principal", paramLabel = "ID",
       description = "the caller: a user or service account id of the policy")

@@ -137,11 +137,125 @@ class CheckCommandTest {
   }
 
   @Test
-  void directorySaysSo(@TempDir Path dir) {
-    CliRun run = CliRun.of("check", "--policy", dir.toString());
+  void aDirectoryIsReadAsOnePolicy() throws Exception {
+    Path policy = PolicyDirs.split(ok(), dir.resolve("policy"));
+    CliRun run = CliRun.of("check", "--policy", policy.toString());
+    assertEquals(ExitCode.OK, run.code(), run.err());
+    assertTrue(run.out().startsWith("policy OK: " + policy + "\nversion: "), run.out());
+    assertTrue(run.out().contains("principals: 4\n"), run.out());
+    assertTrue(run.out().contains("groups: 1\n"), run.out());
+    assertTrue(run.out().contains("api keys: 2\n"), run.out());
+    assertTrue(run.out().contains("namespaces: 2\n"), run.out());
+    assertEquals("", run.err());
+  }
+
+  @Test
+  void aConfigMapMountIsReadThroughItsDataLink() throws Exception {
+    Path plain = PolicyDirs.split(ok(), dir.resolve("plain"));
+    Path mount = Files.createDirectories(dir.resolve("mount"));
+    Path version = PolicyDirs.split(ok(), mount.resolve("..2026_12_01_19_00_00.1"));
+    Files.createSymbolicLink(mount.resolve("..data"), version.getFileName());
+    Files.createSymbolicLink(mount.resolve("a-groups.yaml"), Path.of("..data", "a-groups.yaml"));
+    // a file beside ..data, not in the ConfigMap's folder, is not part of the policy
+    Files.writeString(mount.resolve("stray.yaml"), "users: [{id: stray, role: boss}]\n");
+
+    CliRun viaMount = CliRun.of("check", "--policy", mount.toString());
+    CliRun viaPlain = CliRun.of("check", "--policy", plain.toString());
+
+    assertEquals(ExitCode.OK, viaMount.code(), viaMount.err());
+    assertEquals(version(viaPlain), version(viaMount)); // same files, same version
+  }
+
+  @Test
+  void aDirectorysErrorsNameTheirFiles() throws Exception {
+    Path policy = PolicyDirs.split(ok().replace("role: developer", "role: boss"),
+        dir.resolve("policy"));
+    CliRun run = CliRun.of("check", "--policy", policy.toString());
     assertEquals(ExitCode.POLICY_ERROR, run.code());
-    assertEquals("cannot read the policy file " + dir + ": is a directory, not a file\n",
+    assertEquals("", run.out());
+    assertEquals("policy rejected: 1 error\n" + policy.resolve("b-people.yaml") + ":3:"
+        + " users[0].role: unknown role 'boss' (expected one of account_owner, global_admin,"
+        + " developer, finance_admin, read_only)\n", run.err());
+  }
+
+  @Test
+  void anIdInTwoFilesOfADirectoryIsRejected() throws Exception {
+    Path policy = PolicyDirs.split(ok(), dir.resolve("policy"));
+    Files.writeString(policy.resolve("d-more.yaml"), "service_accounts:\n"
+        + "  - {id: ci-bot, role: read_only}\n");
+    CliRun run = CliRun.of("check", "--policy", policy.toString());
+    assertEquals(ExitCode.POLICY_ERROR, run.code());
+    assertTrue(run.err().contains(policy.resolve("d-more.yaml") + ":2: service_accounts[0].id:"
+        + " duplicate principal id 'ci-bot'"), run.err());
+    assertTrue(run.err().contains("first defined at " + policy.resolve("b-people.yaml") + ":"),
         run.err());
+  }
+
+  @Test
+  void anEmptyDirectorySaysItHoldsNoPolicyFile() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Files.writeString(empty.resolve("policy.yaml.bak"), "users: []\n");
+    CliRun run = CliRun.of("check", "--policy", empty.toString());
+    assertEquals(ExitCode.POLICY_ERROR, run.code());
+    assertEquals("", run.out());
+    assertEquals("policy rejected: 1 error\n" + empty + ": no policy file: expected at least one"
+        + " *.yaml or *.yml file\n", run.err());
+  }
+
+  @Test
+  void aMountWhoseDataLinkLeadsNowhereSaysSo() throws Exception {
+    Path mount = Files.createDirectories(dir.resolve("mount"));
+    Files.createSymbolicLink(mount.resolve("..data"), Path.of("..2026_gone"));
+    CliRun run = CliRun.of("check", "--policy", mount.toString());
+    assertEquals(ExitCode.POLICY_ERROR, run.code());
+    assertTrue(run.err().startsWith("cannot read the policy directory " + mount + ": "),
+        run.err());
+  }
+
+  @Test
+  void aDirectoryAgainstADirectoryPrintsTheDiff() throws Exception {
+    Path current = PolicyDirs.split(ok(), dir.resolve("current"));
+    Path fewer = PolicyDirs.split(
+        ok().replace("  - id: owner@example.com\n    role: account_owner\n", ""),
+        dir.resolve("fewer"));
+
+    CliRun same = CliRun.of("check", "--policy", current.toString(),
+        "--against", PolicyDirs.split(ok(), dir.resolve("copy")).toString());
+    CliRun loss = CliRun.of("check", "--policy", fewer.toString(),
+        "--against", current.toString());
+
+    assertEquals(ExitCode.OK, same.code(), same.out() + same.err());
+    assertTrue(same.out().contains("removal check OK against "), same.out());
+    assertEquals(ExitCode.LOSS, loss.code(), loss.out() + loss.err());
+    assertTrue(loss.out().contains("changes from " + current + " to " + fewer), loss.out());
+    assertTrue(loss.out().contains("owner@example.com (user, removed)\n"), loss.out());
+    assertEquals("", loss.err());
+  }
+
+  @Test
+  void anInvalidDirectoryToCompareWithIsAPolicyError() throws Exception {
+    Path current = PolicyDirs.split(ok().replace("groups: [auditors]", "groups: [audit]"),
+        dir.resolve("current"));
+    CliRun run = CliRun.of("check", "--policy", CliRun.resource("policy-ok.yaml"),
+        "--against", current.toString());
+    assertEquals(ExitCode.POLICY_ERROR, run.code());
+    assertTrue(run.err().contains("--against: policy rejected: 1 error\n"
+        + current.resolve("b-people.yaml") + ":"), run.err());
+    assertTrue(run.err().contains("--against " + current + " is not a valid policy"), run.err());
+  }
+
+  @Test
+  void aMissingPathToCompareWithSaysWhichSide() {
+    CliRun run = CliRun.of("check", "--policy", CliRun.resource("policy-ok.yaml"),
+        "--against", "/no/such/policy");
+    assertEquals(ExitCode.POLICY_ERROR, run.code());
+    assertTrue(run.err().startsWith("--against: cannot read the policy file /no/such/policy:"
+        + " no such file"), run.err());
+  }
+
+  private static String version(CliRun run) {
+    return run.lines().stream().filter(line -> line.startsWith("version: ")).findFirst()
+        .orElseThrow(() -> new AssertionError(run.out() + run.err()));
   }
 
   @Test

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExplainCommandTest {
   private static final String POLICY = CliRun.resource("policy-ok.yaml");
@@ -192,5 +195,32 @@ class ExplainCommandTest {
         "--principal", "alice@example.com", "--method", WORKFLOW + "GetSystemInfo");
     assertEquals(ExitCode.POLICY_ERROR, run.code());
     assertTrue(run.err().contains("users[1].role"), run.err());
+  }
+
+  @Test
+  void aPolicyDirectoryDecidesAsOnePolicy(@TempDir Path dir) throws Exception {
+    Path policy = PolicyDirs.split(Files.readString(Path.of(POLICY)), dir.resolve("policy"));
+    // bob's read of billing comes from the group auditors, defined in another file
+    CliRun read = CliRun.of("explain", "--policy", policy.toString(), "--principal",
+        "bob@example.com", "--method", WORKFLOW + "GetWorkflowExecutionHistory", "--namespace",
+        "billing");
+    CliRun write = CliRun.of("explain", "--policy", policy.toString(), "--principal",
+        "bob@example.com", "--method", WORKFLOW + "StartWorkflowExecution", "--namespace",
+        "billing");
+
+    assertEquals(ExitCode.OK, read.code(), read.out() + read.err());
+    assertEquals("ALLOW", field(read.answer(), "decision"));
+    assertEquals(ExitCode.DENY, write.code(), write.out() + write.err());
+    assertEquals("missing_namespace_permission", field(write.answer(), "reason_code"));
+  }
+
+  @Test
+  void anEmptyPolicyDirectoryIsAPolicyError(@TempDir Path dir) {
+    CliRun run = CliRun.of("explain", "--policy", dir.toString(), "--principal",
+        "bob@example.com", "--method", WORKFLOW + "StartWorkflowExecution");
+    assertEquals(ExitCode.POLICY_ERROR, run.code());
+    assertEquals("", run.out());
+    assertEquals("policy rejected: 1 error\n" + dir + ": no policy file: expected at least one"
+        + " *.yaml or *.yml file\n", run.err());
   }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The checks of {@link KubernetesManifestsTest} fail on the mistakes they exist for, naming the
  * manifest file and what is wrong: a flag {@code serve} does not have, a setting
  * {@code ConfigLoader} does not know, a {@code subPath} policy mount, a credential on a ConfigMap,
- * an id in two policy files.
+ * an id in two files of a policy ConfigMap (judged across the files, as serve judges them).
  */
 class ManifestMistakesTest {
   @TempDir
@@ -50,6 +50,11 @@ class ManifestMistakesTest {
 
   /** The ConfigMaps: proxy.yaml with {@code config}'s text, and a one-file policy. */
   private static String configMaps(String config) {
+    return configMaps(config, "a.yaml: |\n  service_accounts: [{id: worker, role: read_only}]\n");
+  }
+
+  /** The ConfigMaps: proxy.yaml with {@code config}'s text, and the policy's {@code data}. */
+  private static String configMaps(String config, String policyData) {
     return """
         apiVersion: v1
         kind: ConfigMap
@@ -62,9 +67,8 @@ class ManifestMistakesTest {
         kind: ConfigMap
         metadata: {name: policy, namespace: ns}
         data:
-          a.yaml: |
-            service_accounts: [{id: worker, role: read_only}]
-        """.formatted(config.indent(4).stripTrailing());
+        %s
+        """.formatted(config.indent(4).stripTrailing(), policyData.indent(2).stripTrailing());
   }
 
   private ManifestFolder folder(String deployment, String configMaps) throws IOException {
@@ -135,14 +139,50 @@ class ManifestMistakesTest {
         + " secret"), problems);
   }
 
+  /** The policy ConfigMap's {@code data}, mounted whole as the kubelet lays it out under pod. */
+  private Path mountedPolicy(String pod, String policyData) throws IOException {
+    ManifestFolder folder = folder(deployment(SERVE, WHOLE_POLICY_MOUNT),
+        configMaps("policy: {directory: /etc/temporal-rbac/policy}", policyData));
+    PodFilesystem files = PodFilesystem.of(folder, folder.proxy(), tmp.resolve(pod));
+    assertEquals(List.of(), files.problems());
+    return files.resolve("/etc/temporal-rbac/policy");
+  }
+
   @Test
   void anIdInTwoPolicyFilesIsNamedWithBothFiles() throws IOException {
-    Path dir = Files.createDirectories(tmp.resolve("policy"));
-    Files.writeString(dir.resolve("a.yaml"), "service_accounts: [{id: worker, role: read_only}]\n");
-    Files.writeString(dir.resolve("b.yaml"), "service_accounts: [{id: worker, role: developer}]\n");
-    Files.writeString(dir.resolve(".hidden.yaml"), "not: [a policy\n");
+    Path dir = mountedPolicy("pod", """
+        a.yaml: |
+          service_accounts: [{id: worker, role: read_only}]
+        b.yaml: |
+          service_accounts: [{id: worker, role: developer}]
+        .hidden.yaml: |
+          not: [a policy
+        """);
 
-    assertEquals(List.of("b.yaml: principal worker is also in a.yaml"),
+    assertEquals(List.of("b.yaml:1: service_accounts[0].id: duplicate principal id 'worker'"
+        + " (users and service accounts share one id space; first defined at a.yaml:1)"),
         PolicyDirectory.problems(dir));
+  }
+
+  @Test
+  void aReferenceIntoAnotherPolicyFileIsJudgedAcrossTheFiles() throws IOException {
+    Path good = mountedPolicy("good", """
+        groups.yaml: |
+          groups: [{id: ops, role: read_only}]
+        users.yaml: |
+          users: [{id: ann, role: developer, groups: [ops]}]
+        """);
+    assertEquals(List.of(), PolicyDirectory.problems(good));
+
+    Path wrong = mountedPolicy("wrong", """
+        groups.yaml: |
+          groups: [{id: ops, role: read_only}]
+        users.yaml: |
+          users: [{id: ann, role: developer, groups: [opz]}]
+        """);
+    List<String> problems = PolicyDirectory.problems(wrong);
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("users.yaml:1: users[0].groups[0]: unknown group"
+        + " 'opz'"), problems.get(0));
   }
 }
