@@ -31,6 +31,18 @@ public interface CallObserver {
   }
 
   /**
+   * A call refused at its headers by the policy in force ({@code decision}: the caller does not
+   * authenticate there) whose caller the shadow policy does authenticate: what the shadow policy
+   * would decide depends on the request body, which a call refused at its headers never sends,
+   * so the shadow's answer is unknown ({@code temporal_rbac_shadow_decisions_total{result=
+   * "undecided"}}). Reported instead of {@link #decided}; the default reports {@code decision}
+   * there (always enforced: a dry run never refuses at headers).
+   */
+  default void shadowUndecided(Decision decision, CallInfo call) {
+    decided(decision, call, true);
+  }
+
+  /**
    * The shadow policy could not decide a call (its decider threw); the call went on under the
    * enforced decision, which is reported to {@link #decided} as without a shadow policy.
    */
