@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * Resolves a {@link Caller} to its effective rights under one snapshot, by the precedence
@@ -23,6 +25,20 @@ import java.util.HexFormat;
 final class Authenticator {
   /** Per-thread hashing state, so hashing a secret allocates nothing. */
   private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
+  /**
+   * Refusals judged by the identity settings alone, whatever the policy: the authorization
+   * headers' form and a client certificate without a usable name.
+   */
+  private static final Set<Reason> ABOUT_THE_CREDENTIAL = EnumSet.of(Reason.NO_CREDENTIALS,
+      Reason.MULTIPLE_CREDENTIALS, Reason.MALFORMED_CREDENTIALS, Reason.CERTIFICATE_NO_NAME);
+  /**
+   * Refusals of a JWT before its subject is looked up in the policy: judged by the identity
+   * settings alone, for a bearer value that is no API key of the policy.
+   */
+  private static final Set<Reason> ABOUT_THE_TOKEN = EnumSet.of(Reason.TOKEN_MALFORMED,
+      Reason.TOKEN_FORBIDDEN_ALGORITHM, Reason.TOKEN_UNKNOWN_KEY, Reason.TOKEN_BAD_SIGNATURE,
+      Reason.TOKEN_EXPIRED, Reason.TOKEN_NOT_YET_VALID, Reason.TOKEN_WRONG_ISSUER,
+      Reason.TOKEN_WRONG_AUDIENCE, Reason.TOKEN_VERIFICATIONS_EXHAUSTED);
 
   private final Clock clock;
   private final Identities identities;
@@ -76,6 +92,22 @@ final class Authenticator {
       return record(tokens.authenticate(policy, bearer), out);
     }
     return apiKey(policy, found, out);
+  }
+
+  /**
+   * Whether {@code caller}, refused for {@code reason} under some policy, is refused under
+   * {@code other} too, known without authenticating it again (see
+   * {@link Authorizer#refusalHoldsUnder}). Hashes a bearer value at most; verifies nothing.
+   */
+  boolean refusalHoldsUnder(PolicySnapshot other, Caller caller, Reason reason) {
+    if (ABOUT_THE_CREDENTIAL.contains(reason)) {
+      return true;
+    }
+    if (!ABOUT_THE_TOKEN.contains(reason)) {
+      return false;
+    }
+    // a JWT-shaped bearer value is an API key wherever a policy holds its hash
+    return caller.bearer() == null || other.findKey(HASHERS.get().digest(caller.bearer())) == null;
   }
 
   /**

@@ -124,6 +124,24 @@ public final class Authorizer {
     return ctx.toDecision();
   }
 
+  /**
+   * Whether {@code refusal}, this authorizer's refusal of {@code caller} under one policy (by
+   * {@link #decide} or {@link #refusalAtHeaders}), holds under {@code other} as well, known without
+   * authenticating the caller again. True when it concerns the credential as the identity
+   * settings (shared by every policy) judge it: the authorization headers' form, a certificate
+   * without a usable name, a token that fails its checks (unless {@code other} holds the bearer
+   * value as an API key, which is looked up first). False when the answer depends on the policy
+   * (no policy, an unknown, disabled or expired key, an unknown principal or token subject, a
+   * certificate's principal or filters, any denial after authentication) or {@code refusal}
+   * allows. Lets a second policy (a shadow) be asked only when its answer may differ, so a token
+   * that fails is verified once. Thread-safe; verifies nothing.
+   *
+   * @param other a loaded policy snapshot
+   */
+  public boolean refusalHoldsUnder(PolicySnapshot other, Caller caller, Decision refusal) {
+    return !refusal.allowed() && authenticator.refusalHoldsUnder(other, caller, refusal.reason());
+  }
+
   /** No refusal: the context keeps no reference to the snapshot's objects. Returns null. */
   private static Decision cleared(DecisionContext ctx) {
     ctx.reset("", "");

@@ -4,7 +4,6 @@ import dev.temporalrbac.policy.catalog.CatalogEntry;
 import dev.temporalrbac.policy.eval.Authorizer;
 import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.eval.Decision;
-import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.BindableService;
 import io.grpc.Grpc;
@@ -26,7 +25,8 @@ import java.util.List;
  * method's catalog rule decided before the service sees the call. A denied call ends with the
  * engine's status and message; every decision, allow or deny, is reported to the
  * {@link CallObserver} (metrics and audit) exactly as a forwarded call's is, with the shadow
- * policy's decision of the same call when one is loaded ({@link ShadowPolicy}; it never acts).
+ * policy's decision of the same call when one is loaded ({@link ShadowPolicy}; it never acts, and
+ * a token the enforced policy refused for its signature or claims is not verified again).
  *
  * <p>Always enforced, whatever the proxy's {@link EnforcementMode}: dry run lets denied Temporal
  * calls through while a policy is tried out, but letting an API call that reads the policy and
@@ -61,7 +61,7 @@ public final class AuthorizingInterceptor implements ServerInterceptor {
     this.authorizer = authorizer;
     this.decider = Decider.of(authorizer);
     this.policy = policy;
-    this.shadow = ShadowPolicy.of(shadow);
+    this.shadow = ShadowPolicy.of(shadow, decider, observer);
     this.observer = observer;
   }
 
@@ -111,31 +111,16 @@ public final class AuthorizingInterceptor implements ServerInterceptor {
     }
     observer.decisionTime(System.nanoTime() - started);
     CallInfo info = info(call, headers, fullMethod);
-    Decision shadowDecision = shadow == null ? null : shadowDecision(caller, fullMethod, info);
-    if (shadowDecision == null) {
+    if (shadow == null) {
       observer.decided(decision, info, true);
     } else {
-      observer.decidedWithShadow(decision, shadowDecision, info, true);
+      shadow.report(decision, true, caller, null, List.of(), info);
     }
     if (!decision.allowed()) {
       call.close(Refusals.denied(decision), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return next.startCall(call, headers);
-  }
-
-  /** The call under the shadow policy; null when none is loaded or its decision threw. */
-  private Decision shadowDecision(Caller caller, String fullMethod, CallInfo info) {
-    PolicySnapshot snapshot = shadow.current();
-    if (snapshot == null) {
-      return null;
-    }
-    try {
-      return decider.decide(snapshot, caller, fullMethod, null, List.of());
-    } catch (RuntimeException e) {
-      shadow.failed(e, info, observer);
-      return null;
-    }
   }
 
   private CallInfo info(ServerCall<?, ?> call, Metadata headers, String fullMethod) {

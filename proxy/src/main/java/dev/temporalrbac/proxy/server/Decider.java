@@ -25,6 +25,16 @@ public interface Decider {
     return null;
   }
 
+  /**
+   * Whether {@code refusal}, this decider's refusal of {@code caller} under one policy, holds
+   * under {@code other} too without deciding again (it concerns the credential alone, e.g. a token
+   * that fails verification), so a shadow policy need not authenticate the caller a second time.
+   * The default knows of none: the call is decided under {@code other} as well.
+   */
+  default boolean refusalHoldsUnder(PolicySnapshot other, Caller caller, Decision refusal) {
+    return false;
+  }
+
   /** The production decider: {@code authorizer}, authentication at headers included. */
   static Decider of(dev.temporalrbac.policy.eval.Authorizer authorizer) {
     return new Decider() {
@@ -37,6 +47,11 @@ public interface Decider {
       @Override
       public Decision refusalAtHeaders(PolicySnapshot policy, Caller caller, String fullMethod) {
         return authorizer.refusalAtHeaders(policy, caller, fullMethod);
+      }
+
+      @Override
+      public boolean refusalHoldsUnder(PolicySnapshot other, Caller caller, Decision refusal) {
+        return authorizer.refusalHoldsUnder(other, caller, refusal);
       }
     };
   }

@@ -85,8 +85,9 @@ public final class ForwardingRegistry extends HandlerRegistry {
       EnforcementMode mode, CallObserver observer, ProxyConfig.Limits limits,
       boolean clientCertificates) {
     this.budget = new RequestBudget(limits.requestBufferBytes(), limits.maxRequestBytes());
-    this.forwarder = new Forwarder(decider, policy, ShadowPolicy.of(shadow), upstream,
-        credentials, mode, observer, budget, limits.firstMessageTimeout(), clientCertificates);
+    this.forwarder = new Forwarder(decider, policy, ShadowPolicy.of(shadow, decider, observer),
+        upstream, credentials, mode, observer, budget, limits.firstMessageTimeout(),
+        clientCertificates);
     for (CatalogEntry entry : catalog.entries()) {
       String name = entry.fullMethodName();
       if (!entry.rule().service().forwarded()) {

@@ -2,7 +2,6 @@ package dev.temporalrbac.proxy.server;
 
 import dev.temporalrbac.policy.eval.Caller;
 import dev.temporalrbac.policy.eval.Decision;
-import dev.temporalrbac.policy.model.PolicySnapshot;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Deadline;
@@ -37,18 +36,10 @@ import java.util.List;
  * the end of stream), or the call ends DEADLINE_EXCEEDED. A call without a usable credential on a
  * method that needs one is refused at its headers, before anything is reserved or read.
  *
- * <p>Shadow policy: when one is loaded ({@link ShadowPolicy}), the call is also decided under it,
- * right after the enforced decision and with the same caller, method, body and header namespaces,
- * and both go to {@link CallObserver#decidedWithShadow}; only the enforced decision acts. At the
- * headers, a caller the enforced policy refuses is asked of the shadow policy too: refused by
- * both, it is refused there as without one; authenticated by the shadow policy, the early refusal
- * is skipped and both policies decide on the body, since whether the shadow policy would allow it
- * depends on the body (its namespaces). The cost falls only on such callers, e.g. a key that only
- * the shadow policy knows: they hold request budget until their body arrives (bounded by
- * {@code limits.first_message_timeout}) and are refused then, with the same status. Callers that
- * neither policy authenticates (the floods the early refusal is for) still hold nothing, but are
- * authenticated twice: a token that fails verification is verified again under the shadow
- * policy, so it counts twice against {@code identity.jwt.max_verifications_per_second}.
+ * <p>Shadow policy: when one is configured ({@link ShadowPolicy}), each decision is reported with
+ * the shadow policy's decision of the same call; only the enforced decision acts. A call refused
+ * at its headers is refused there exactly as without one (same status, nothing reserved, no
+ * wait); a caller the shadow policy would authenticate is reported undecided, never waited for.
  *
  * <p>Flow control: at most one message is requested from a side that the other side is not
  * ready to take, so a slow reader slows the writer instead of filling the proxy's memory.
@@ -118,8 +109,7 @@ final class ProxiedCall implements TimerTask {
    * one on a method that needs a credential whose caller does not authenticate (no credential,
    * several, not {@code Bearer <credential>}, an unknown, disabled or expired key, a token or
    * certificate refused). Only when enforcing: a dry run forwards it, so it is decided on its
-   * body. With a shadow policy, only when the shadow policy refuses the caller too (see the class
-   * comment).
+   * body. A shadow policy changes nothing here: it is only told of the refusal.
    */
   private boolean refusedAtHeaders() {
     if (openToAnyone || forwarder.mode() != EnforcementMode.ENFORCE) {
@@ -136,22 +126,14 @@ final class ProxiedCall implements TimerTask {
     if (refusal == null) {
       return false;
     }
-    long elapsed = System.nanoTime() - started;
-    Decision shadowRefusal = null;
+    forwarder.observer().decisionTime(System.nanoTime() - started);
     ShadowPolicy shadow = forwarder.shadow();
-    PolicySnapshot shadowPolicy = shadow == null ? null : shadow.current();
-    if (shadowPolicy != null) {
-      try {
-        shadowRefusal = forwarder.decider().refusalAtHeaders(shadowPolicy, caller(),
-            method.getFullMethodName());
-        if (shadowRefusal == null) {
-          return false; // the shadow policy authenticates the caller: both decide on the body
-        }
-      } catch (RuntimeException e) {
-        shadow.failed(e, info, forwarder.observer());
-      }
+    if (shadow == null) {
+      forwarder.observer().decided(refusal, info, true);
+    } else {
+      shadow.reportRefusal(refusal, caller(), info);
     }
-    if (settle(refusal, elapsed, shadowRefusal)) {
+    if (settle(refusal)) {
       decision = null; // not expected (a refusal allows nothing): decide again on the body
       return false;
     }
@@ -268,28 +250,15 @@ final class ProxiedCall implements TimerTask {
     } catch (RuntimeException e) {
       return failed(e);
     }
-    long elapsed = System.nanoTime() - started;
+    forwarder.observer().decisionTime(System.nanoTime() - started);
+    boolean enforce = forwarder.mode() == EnforcementMode.ENFORCE;
     ShadowPolicy shadow = forwarder.shadow();
-    return settle(decided, elapsed,
-        shadow == null ? null : shadowDecision(shadow, body, headerNamespaces));
-  }
-
-  /**
-   * The call decided under the shadow policy, as the enforced one was; null when no shadow
-   * snapshot is loaded or its decision threw (counted, never passed on).
-   */
-  private Decision shadowDecision(ShadowPolicy shadow, byte[] body, List<String> namespaces) {
-    PolicySnapshot snapshot = shadow.current();
-    if (snapshot == null) {
-      return null;
+    if (shadow == null) {
+      forwarder.observer().decided(decided, info, enforce);
+    } else {
+      shadow.report(decided, enforce, caller(), body, headerNamespaces, info);
     }
-    try {
-      return forwarder.decider().decide(snapshot, caller(), method.getFullMethodName(), body,
-          namespaces);
-    } catch (RuntimeException e) {
-      shadow.failed(e, info, forwarder.observer());
-      return null;
-    }
+    return settle(decided);
   }
 
   /** The decider threw: the call ends INTERNAL, unforwarded. Returns false. */
@@ -300,20 +269,12 @@ final class ProxiedCall implements TimerTask {
   }
 
   /**
-   * Records and observes a decision reached in {@code nanos} (with the shadow policy's decision
-   * of the same call, or null for none); answers a denial when enforcing. False when the call was
-   * answered here.
+   * Takes {@code decided} (already observed) as the call's decision; answers a denial when
+   * enforcing. False when the call was answered here.
    */
-  private boolean settle(Decision decided, long nanos, Decision shadow) {
+  private boolean settle(Decision decided) {
     decision = decided;
-    forwarder.observer().decisionTime(nanos);
-    boolean enforce = forwarder.mode() == EnforcementMode.ENFORCE;
-    if (shadow == null) {
-      forwarder.observer().decided(decision, info, enforce);
-    } else {
-      forwarder.observer().decidedWithShadow(decision, shadow, info, enforce);
-    }
-    if (!decision.allowed() && enforce) {
+    if (!decision.allowed() && forwarder.mode() == EnforcementMode.ENFORCE) {
       closeDownstream(Refusals.denied(decision));
       return false;
     }

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.temporalrbac.policy.catalog.MethodCatalog;
+import dev.temporalrbac.policy.eval.Authentication;
 import dev.temporalrbac.policy.eval.Authorizer;
+import dev.temporalrbac.policy.eval.IdentifiedBy;
+import dev.temporalrbac.policy.eval.Identities;
+import dev.temporalrbac.policy.eval.Reason;
 import dev.temporalrbac.policy.load.PolicyLoader;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proto.v1.GetPolicyStatusRequest;
@@ -27,6 +31,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +45,14 @@ class ShadowPolicyAdminTest {
       "    sha256: c1f9ab208efc772f09bdc3af616deacf1b58f9eff68e22852957c7dbf09be459",
       "");
 
-  private final Authorizer authorizer = new Authorizer(MethodCatalog.load(), Clock.systemUTC());
+  private final AtomicInteger verifications = new AtomicInteger();
+  /** Accepts JWTs, and refuses every one for its signature. */
+  private final Authorizer authorizer = new Authorizer(MethodCatalog.load(), Clock.systemUTC(),
+      new Identities((policy, jwt) -> {
+        verifications.incrementAndGet();
+        return Authentication.refused(Reason.TOKEN_BAD_SIGNATURE, IdentifiedBy.JWT, "",
+            "the JWT's signature does not verify");
+      }, null));
   private final ProxyMetrics metrics =
       new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
   private Server server;
@@ -53,6 +65,11 @@ class ShadowPolicyAdminTest {
 
   private PolicyAdminGrpc.PolicyAdminBlockingStub start(String enforced, String shadow)
       throws Exception {
+    return start(enforced, shadow, KEY);
+  }
+
+  private PolicyAdminGrpc.PolicyAdminBlockingStub start(String enforced, String shadow,
+      String bearer) throws Exception {
     metrics.countShadowDecisions();
     PolicyHolder holder = new PolicyHolder(withRole(enforced));
     AuthorizingInterceptor interceptor = new AuthorizingInterceptor(authorizer, holder,
@@ -65,7 +82,7 @@ class ShadowPolicyAdminTest {
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + KEY);
+        "Bearer " + bearer);
     return PolicyAdminGrpc.newBlockingStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
@@ -95,5 +112,16 @@ class ShadowPolicyAdminTest {
     assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
     assertEquals(1.0, shadowCount("would_allow"));
     assertTrue(metrics.scrape().contains("decision=\"deny\""), metrics.scrape());
+  }
+
+  @Test
+  void aTokenRefusedForItsSignatureIsVerifiedOnce() throws Exception {
+    PolicyAdminGrpc.PolicyAdminBlockingStub stub = start("global_admin", "global_admin",
+        "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> stub.getPolicyStatus(GetPolicyStatusRequest.getDefaultInstance()));
+    assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+    assertEquals(1, verifications.get(), "not verified again under the shadow policy");
+    assertEquals(1.0, shadowCount("same"));
   }
 }
