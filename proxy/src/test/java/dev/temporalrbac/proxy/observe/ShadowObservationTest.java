@@ -106,6 +106,54 @@ class ShadowObservationTest {
   }
 
   @Test
+  void aRefusalTheShadowCouldNotDecideIsTheRefusalsLineMarkedUndecided() {
+    Decision refused = Decisions.deny(Reason.UNKNOWN_KEY, "unknown key");
+    for (AuditLevel level : List.of(AuditLevel.DENY, AuditLevel.ALL)) {
+      StringWriter sink = new StringWriter();
+      try (AuditLog log = new AuditLog(level, AuditFormat.JSON, sink, 16, CLOCK, null)) {
+        log.shadowUndecided(refused, Decisions.START_CALL);
+      }
+      List<String> lines = AuditLines.of(sink);
+      assertEquals(1, lines.size(), level + ": " + lines);
+      JsonNode line = AuditLines.object(lines.get(0));
+      List<String> fields = new ArrayList<>(JSON_FIELDS);
+      fields.addAll(SHADOW_FIELDS);
+      assertEquals(fields, AuditLines.names(line));
+      assertEquals("deny", line.get("decision").asText(), "the enforced refusal");
+      assertEquals("unknown_key", line.get("reason").asText());
+      assertEquals("v-123", line.get("policy_version").asText());
+      assertEquals("undecided", line.get("shadow_decision").asText());
+      assertEquals("", line.get("shadow_reason").asText(), "the shadow never decided");
+      assertEquals("", line.get("shadow_policy_version").asText());
+    }
+    StringWriter off = new StringWriter();
+    try (AuditLog log = new AuditLog(AuditLevel.OFF, AuditFormat.JSON, off, 16, CLOCK, null)) {
+      log.shadowUndecided(refused, Decisions.START_CALL);
+    }
+    assertEquals("", off.toString());
+  }
+
+  @Test
+  void theCloudFormatCarriesUndecidedInItsDetails() {
+    StringWriter sink = new StringWriter();
+    try (AuditLog log = new AuditLog(AuditLevel.DENY, AuditFormat.CLOUD, sink, 16, CLOCK, null)) {
+      log.shadowUndecided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"),
+          Decisions.START_CALL);
+    }
+    List<String> lines = AuditLines.of(sink);
+    assertEquals(1, lines.size());
+    JsonNode record = AuditLines.object(lines.get(0));
+    assertEquals("UNAUTHENTICATED", record.get("status").asText(), "the call was refused");
+    JsonNode details = AuditLines.object(record.get("raw_details").asText());
+    List<String> names = AuditLines.names(details);
+    assertEquals(SHADOW_FIELDS, names.subList(names.size() - 3, names.size()));
+    assertEquals("deny", details.get("decision").asText());
+    assertEquals("undecided", details.get("shadow_decision").asText());
+    assertEquals("", details.get("shadow_reason").asText());
+    assertEquals("", details.get("shadow_policy_version").asText());
+  }
+
+  @Test
   void nothingIsWrittenWhenOff() {
     assertEquals(List.of(), audit(AuditLevel.OFF, AuditFormat.JSON, Decisions.allow(),
         shadowDeny(), true));
@@ -146,7 +194,7 @@ class ShadowObservationTest {
     metrics.countShadowDecisions();
     metrics.countShadowDecisions(); // idempotent
     List<String> samples = List.of(metrics.scrape().split("\n"));
-    for (String result : List.of("same", "would_allow", "would_deny", "error")) {
+    for (String result : List.of("same", "would_allow", "would_deny", "undecided", "error")) {
       assertTrue(samples.contains("temporal_rbac_shadow_decisions_total{result=\"" + result
           + "\"} 0.0"), result + " registered at zero:\n" + metrics.scrape());
     }
@@ -156,6 +204,8 @@ class ShadowObservationTest {
     metrics.decidedWithShadow(Decisions.deny(Reason.MISSING_ROLE, "no"), shadowAllow(),
         Decisions.START_CALL, false);
     metrics.shadowFailed(Decisions.START_CALL);
+    metrics.shadowUndecided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"),
+        Decisions.START_CALL);
     samples = List.of(metrics.scrape().split("\n"));
     assertTrue(samples.contains("temporal_rbac_shadow_decisions_total{result=\"same\"} 2.0"),
         metrics.scrape());
@@ -164,6 +214,13 @@ class ShadowObservationTest {
     assertTrue(samples.contains(
         "temporal_rbac_shadow_decisions_total{result=\"would_allow\"} 1.0"));
     assertTrue(samples.contains("temporal_rbac_shadow_decisions_total{result=\"error\"} 1.0"));
+    assertTrue(samples.contains(
+        "temporal_rbac_shadow_decisions_total{result=\"undecided\"} 1.0"));
+    assertTrue(samples.contains("temporal_rbac_decisions_total{decision=\"deny\","
+        + "method=\"StartWorkflowExecution\",reason=\"unknown_key\",service=\"workflow\"} 1.0"),
+        "the enforced refusal is counted as decided() counts it");
+    assertTrue(samples.contains(
+        "temporal_rbac_authentication_failures_total{reason=\"unknown_key\"} 1.0"));
     assertTrue(samples.stream().anyMatch(line -> line.startsWith(
         "temporal_rbac_decisions_total{decision=\"dry_run_deny\"")), metrics.scrape());
   }
