@@ -10,8 +10,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PolicyMetricsTest {
@@ -24,21 +22,12 @@ class PolicyMetricsTest {
     return PolicyLoader.parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml", Instant.EPOCH);
   }
 
-  /** The sample lines of the scrape (no HELP/TYPE comments). */
-  private List<String> samples() {
-    return Arrays.stream(registry.scrape().split("\n"))
-        .filter(line -> !line.startsWith("#") && !line.isBlank())
-        .toList();
-  }
-
   private void assertSample(String expected) {
-    List<String> samples = samples();
-    assertTrue(samples.contains(expected), () -> "no line " + expected + " in\n"
-        + String.join("\n", samples));
+    Scrapes.assertSample(registry.scrape(), expected);
   }
 
   private long count(String prefix) {
-    return samples().stream().filter(line -> line.startsWith(prefix)).count();
+    return Scrapes.count(registry.scrape(), prefix);
   }
 
   @Test

@@ -11,30 +11,19 @@ import io.grpc.Status;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class ProxyMetricsTest {
   private final ProxyMetrics metrics =
       new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
 
-  /** The sample lines of the scrape (no HELP/TYPE comments). */
-  private List<String> samples() {
-    return Arrays.stream(metrics.scrape().split("\n"))
-        .filter(line -> !line.startsWith("#") && !line.isBlank())
-        .collect(Collectors.toList());
-  }
-
   private void assertSample(String expected) {
-    List<String> samples = samples();
-    assertTrue(samples.contains(expected), () -> "no line " + expected + " in\n"
-        + String.join("\n", samples));
+    Scrapes.assertSample(metrics.scrape(), expected);
   }
 
   private long count(String prefix) {
-    return samples().stream().filter(line -> line.startsWith(prefix)).count();
+    return Scrapes.count(metrics.scrape(), prefix);
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** What the metrics and the audit log make of a call decided under a shadow policy too. */
@@ -42,11 +43,40 @@ class ShadowObservationTest {
 
   private static List<String> audit(AuditLevel level, AuditFormat format,
       Decision enforced, Decision shadow, boolean enforcing) {
+    return audit(level, format,
+        log -> log.decidedWithShadow(enforced, shadow, Decisions.START_CALL, enforcing));
+  }
+
+  private static List<String> audit(AuditLevel level, AuditFormat format,
+      Consumer<AuditLog> calls) {
     StringWriter sink = new StringWriter();
     try (AuditLog log = new AuditLog(level, format, sink, 16, CLOCK, null)) {
-      log.decidedWithShadow(enforced, shadow, Decisions.START_CALL, enforcing);
+      calls.accept(log);
     }
     return AuditLines.of(sink);
+  }
+
+  private static List<String> undecided(AuditLevel level, AuditFormat format) {
+    return audit(level, format, log -> log.shadowUndecided(
+        Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"), Decisions.START_CALL));
+  }
+
+  /** The one cloud record's raw_details, which end with the shadow fields. */
+  private static JsonNode cloudDetails(List<String> lines, String status) {
+    assertEquals(1, lines.size(), lines.toString());
+    JsonNode record = AuditLines.object(lines.get(0));
+    assertEquals(status, record.get("status").asText(), record.toString());
+    JsonNode details = AuditLines.object(record.get("raw_details").asText());
+    List<String> names = AuditLines.names(details);
+    assertEquals(SHADOW_FIELDS, names.subList(names.size() - 3, names.size()));
+    return details;
+  }
+
+  private static void assertShadow(JsonNode line, String decision, String reason,
+      String version) {
+    assertEquals(decision, line.get("shadow_decision").asText(), line.toString());
+    assertEquals(reason, line.get("shadow_reason").asText(), line.toString());
+    assertEquals(version, line.get("shadow_policy_version").asText(), line.toString());
   }
 
   @Test
@@ -71,9 +101,7 @@ class ShadowObservationTest {
         ? field.getValue().isArray() : field.getValue().isTextual(), field.getKey()));
     assertEquals("allow", line.get("decision").asText());
     assertEquals("v-123", line.get("policy_version").asText(), "the enforced version");
-    assertEquals("would_deny", line.get("shadow_decision").asText());
-    assertEquals("missing_namespace_permission", line.get("shadow_reason").asText());
-    assertEquals("shadow-v2", line.get("shadow_policy_version").asText());
+    assertShadow(line, "would_deny", "missing_namespace_permission", "shadow-v2");
   }
 
   @Test
@@ -107,13 +135,8 @@ class ShadowObservationTest {
 
   @Test
   void aRefusalTheShadowCouldNotDecideIsTheRefusalsLineMarkedUndecided() {
-    Decision refused = Decisions.deny(Reason.UNKNOWN_KEY, "unknown key");
     for (AuditLevel level : List.of(AuditLevel.DENY, AuditLevel.ALL)) {
-      StringWriter sink = new StringWriter();
-      try (AuditLog log = new AuditLog(level, AuditFormat.JSON, sink, 16, CLOCK, null)) {
-        log.shadowUndecided(refused, Decisions.START_CALL);
-      }
-      List<String> lines = AuditLines.of(sink);
+      List<String> lines = undecided(level, AuditFormat.JSON);
       assertEquals(1, lines.size(), level + ": " + lines);
       JsonNode line = AuditLines.object(lines.get(0));
       List<String> fields = new ArrayList<>(JSON_FIELDS);
@@ -122,35 +145,17 @@ class ShadowObservationTest {
       assertEquals("deny", line.get("decision").asText(), "the enforced refusal");
       assertEquals("unknown_key", line.get("reason").asText());
       assertEquals("v-123", line.get("policy_version").asText());
-      assertEquals("undecided", line.get("shadow_decision").asText());
-      assertEquals("", line.get("shadow_reason").asText(), "the shadow never decided");
-      assertEquals("", line.get("shadow_policy_version").asText());
+      assertShadow(line, "undecided", "", ""); // the shadow policy never decided
     }
-    StringWriter off = new StringWriter();
-    try (AuditLog log = new AuditLog(AuditLevel.OFF, AuditFormat.JSON, off, 16, CLOCK, null)) {
-      log.shadowUndecided(refused, Decisions.START_CALL);
-    }
-    assertEquals("", off.toString());
+    assertEquals(List.of(), undecided(AuditLevel.OFF, AuditFormat.JSON));
   }
 
   @Test
   void theCloudFormatCarriesUndecidedInItsDetails() {
-    StringWriter sink = new StringWriter();
-    try (AuditLog log = new AuditLog(AuditLevel.DENY, AuditFormat.CLOUD, sink, 16, CLOCK, null)) {
-      log.shadowUndecided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"),
-          Decisions.START_CALL);
-    }
-    List<String> lines = AuditLines.of(sink);
-    assertEquals(1, lines.size());
-    JsonNode record = AuditLines.object(lines.get(0));
-    assertEquals("UNAUTHENTICATED", record.get("status").asText(), "the call was refused");
-    JsonNode details = AuditLines.object(record.get("raw_details").asText());
-    List<String> names = AuditLines.names(details);
-    assertEquals(SHADOW_FIELDS, names.subList(names.size() - 3, names.size()));
+    JsonNode details = cloudDetails(undecided(AuditLevel.DENY, AuditFormat.CLOUD),
+        "UNAUTHENTICATED");
     assertEquals("deny", details.get("decision").asText());
-    assertEquals("undecided", details.get("shadow_decision").asText());
-    assertEquals("", details.get("shadow_reason").asText());
-    assertEquals("", details.get("shadow_policy_version").asText());
+    assertShadow(details, "undecided", "", "");
   }
 
   @Test
@@ -163,17 +168,9 @@ class ShadowObservationTest {
 
   @Test
   void theCloudFormatCarriesTheDifferenceInItsDetails() {
-    List<String> lines = audit(AuditLevel.DENY, AuditFormat.CLOUD, Decisions.allow(),
-        shadowDeny(), true);
-    assertEquals(1, lines.size());
-    JsonNode record = AuditLines.object(lines.get(0));
-    assertEquals("OK", record.get("status").asText(), "the enforced decision acted");
-    JsonNode details = AuditLines.object(record.get("raw_details").asText());
-    List<String> names = AuditLines.names(details);
-    assertEquals(SHADOW_FIELDS, names.subList(names.size() - 3, names.size()));
-    assertEquals("would_deny", details.get("shadow_decision").asText());
-    assertEquals("missing_namespace_permission", details.get("shadow_reason").asText());
-    assertEquals("shadow-v2", details.get("shadow_policy_version").asText());
+    JsonNode details = cloudDetails(audit(AuditLevel.DENY, AuditFormat.CLOUD, Decisions.allow(),
+        shadowDeny(), true), "OK"); // the enforced decision acted
+    assertShadow(details, "would_deny", "missing_namespace_permission", "shadow-v2");
     assertEquals("v-123", details.get("policy_version").asText());
     assertFalse(AuditLines.names(AuditLines.object(AuditLines.object(audit(AuditLevel.ALL,
         AuditFormat.CLOUD, Decisions.allow(), shadowAllow(), true).get(0))
