@@ -2,10 +2,12 @@ package dev.temporalrbac.proxy.observe;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
+import dev.temporalrbac.policy.eval.Decision;
 import dev.temporalrbac.proxy.explain.Json;
 import java.io.CharArrayWriter;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.List;
 
 /**
  * Writes audit records as JSON lines in one {@link AuditFormat}, with one Jackson generator and
@@ -49,8 +51,45 @@ abstract class AuditLineWriter {
 
   /** Writes a string field; null is written as the empty string. */
   final void field(SerializableString name, String value) throws IOException {
-    json.writeFieldName(name);
-    json.writeString(text(value));
+    field(json, name, value);
+  }
+
+  /** Writes a string field to {@code out}; null is written as the empty string. */
+  static void field(JsonGenerator out, SerializableString name, String value)
+      throws IOException {
+    out.writeFieldName(name);
+    out.writeString(text(value));
+  }
+
+  /** Writes {@code namespaces} to {@code out} as an array of strings. */
+  static void namespaces(JsonGenerator out, List<String> namespaces) throws IOException {
+    out.writeFieldName(AuditFields.NAMESPACES);
+    out.writeStartArray();
+    for (int i = 0; i < namespaces.size(); i++) {
+      out.writeString(text(namespaces.get(i)));
+    }
+    out.writeEndArray();
+  }
+
+  /**
+   * Writes the three {@code shadow_*} fields to {@code out} when {@code entry} carries them:
+   * the comparison's label, and the shadow decision's reason and policy version (empty when the
+   * shadow policy did not decide: {@code undecided}).
+   */
+  static void shadowFields(JsonGenerator out, AuditLog.Entry entry) throws IOException {
+    if (entry.shadowResult() == null) {
+      return;
+    }
+    Decision shadow = entry.shadow();
+    field(out, AuditFields.SHADOW_DECISION, entry.shadowResult().label());
+    field(out, AuditFields.SHADOW_REASON, shadow == null ? "" : shadow.reason().label());
+    field(out, AuditFields.SHADOW_POLICY_VERSION, shadow == null ? "" : shadow.policyVersion());
+  }
+
+  /** The method's full name: the decision's, else the call's (for a decision naming none). */
+  static String method(AuditLog.Entry entry) {
+    String method = entry.decision().method();
+    return isEmpty(method) ? entry.call().fullMethod() : method;
   }
 
   /** A generator over {@code out} with the proxy's JSON escaping. */

@@ -4,7 +4,6 @@ import dev.temporalrbac.policy.eval.Decision;
 import dev.temporalrbac.proxy.server.CallInfo;
 import dev.temporalrbac.proxy.server.CallObserver;
 import io.grpc.Status;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedWriter;
 import java.io.FilterOutputStream;
@@ -20,10 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,11 +46,16 @@ import java.util.logging.Logger;
  * That line ends with three more fields: {@code shadow_decision} ({@code would_allow} or
  * {@code would_deny}), {@code shadow_reason} (the shadow decision's reason label) and
  * {@code shadow_policy_version}; in the cloud format they are inside {@code raw_details}. Lines of
- * calls decided alike are written as without a shadow policy.
+ * calls decided alike are written as without a shadow policy. A call refused at its headers whose
+ * caller only the shadow policy authenticates ({@link #shadowUndecided}) is written as the
+ * refusal always is, with {@code shadow_decision} {@code undecided} and an empty
+ * {@code shadow_reason} and {@code shadow_policy_version}: the shadow policy never decided it.
  *
  * <p>Threading: {@link #decided} may be called from any transport thread and never blocks: it
- * offers the record to a bounded queue and, when the queue is full, drops it and counts the drop
- * ({@link #dropped()}, and {@code temporal_rbac_audit_dropped_total} when a registry is given).
+ * offers the record to a bounded queue ({@link AuditQueue}, where a line written only for a
+ * shadow difference gets at most about half the room) and, when there is no room, drops it and
+ * counts the drop ({@link #dropped()}, and {@code temporal_rbac_audit_dropped_total{kind}}, kind
+ * {@code decision} or {@code shadow}, when a registry is given).
  * One daemon thread formats the lines, reusing one generator and one buffer, and writes them to
  * the sink in batches (see {@link #drain()}), one flush per batch. {@link #close()} writes what
  * is queued, flushes and closes the sink.
@@ -63,7 +64,8 @@ public final class AuditLog implements CallObserver, AutoCloseable {
   /** Queue bound used by the factory methods. */
   public static final int DEFAULT_CAPACITY = 8192;
   private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
-  private static final Entry STOP = new Entry(null, null, null, null, null);
+  private static final Entry STOP =
+      new Entry(null, null, null, null, null, null, AuditQueue.Kind.DECISION);
   /** How long the writer gathers records before writing a batch. */
   private static final long BATCH_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -71,9 +73,7 @@ public final class AuditLog implements CallObserver, AutoCloseable {
   private final AuditFormat format;
   private final Writer sink;
   private final Clock clock;
-  private final BlockingQueue<Entry> queue;
-  private final AtomicLong dropped = new AtomicLong();
-  private final Counter droppedCounter;
+  private final AuditQueue queue;
   private final Thread writer;
   private volatile boolean closed;
   private boolean writeFailureLogged;
@@ -81,7 +81,8 @@ public final class AuditLog implements CallObserver, AutoCloseable {
   /**
    * An audit log writing to {@code sink}, which it owns and closes.
    *
-   * @param capacity how many records may wait for the writer before new ones are dropped
+   * @param capacity how many records may wait for the writer before new ones are dropped (a
+   *     line written only for a shadow difference: while fewer than half wait)
    * @param registry where to register {@code temporal_rbac_audit_dropped_total}; null for none
    */
   public AuditLog(AuditLevel level, Writer sink, int capacity, Clock clock,
@@ -92,18 +93,11 @@ public final class AuditLog implements CallObserver, AutoCloseable {
   /** As above, in {@code format}. */
   public AuditLog(AuditLevel level, AuditFormat format, Writer sink, int capacity, Clock clock,
       MeterRegistry registry) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("audit queue capacity must be positive");
-    }
+    this.queue = new AuditQueue(capacity, registry);
     this.level = level;
     this.format = format;
     this.sink = sink;
     this.clock = clock;
-    this.queue = new ArrayBlockingQueue<>(capacity);
-    this.droppedCounter = registry == null ? null
-        : Counter.builder("temporal.rbac.audit.dropped")
-            .description("Audit records dropped because the writer fell behind or failed")
-            .register(registry);
     if (level == AuditLevel.OFF) {
       writer = null;
     } else {
@@ -113,12 +107,7 @@ public final class AuditLog implements CallObserver, AutoCloseable {
     }
   }
 
-  /** An audit log on standard output (which {@link #close()} flushes but leaves open). */
-  public static AuditLog toStdout(AuditLevel level, MeterRegistry registry) {
-    return toStdout(level, AuditFormat.JSON, registry);
-  }
-
-  /** An audit log in {@code format} on standard output. */
+  /** An audit log in {@code format} on standard output ({@link #close()} flushes, not closes). */
   public static AuditLog toStdout(AuditLevel level, AuditFormat format, MeterRegistry registry) {
     OutputStream unclosable = new FilterOutputStream(System.out) {
       @Override
@@ -136,12 +125,6 @@ public final class AuditLog implements CallObserver, AutoCloseable {
         Clock.systemUTC(), registry);
   }
 
-  /** An audit log appended to {@code file}, created if missing. */
-  public static AuditLog toFile(Path file, AuditLevel level, MeterRegistry registry)
-      throws IOException {
-    return toFile(file, level, AuditFormat.JSON, registry);
-  }
-
   /** An audit log in {@code format} appended to {@code file}, created if missing. */
   public static AuditLog toFile(Path file, AuditLevel level, AuditFormat format,
       MeterRegistry registry) throws IOException {
@@ -156,31 +139,50 @@ public final class AuditLog implements CallObserver, AutoCloseable {
 
   /** Records dropped so far: queue full, written after close, or lost to a write error. */
   public long dropped() {
-    return dropped.get();
+    return queue.dropped();
   }
 
   @Override
   public void decided(Decision decision, CallInfo call, boolean enforced) {
     Verdict verdict = Verdict.of(decision, enforced);
     if (level.records(verdict)) {
-      offer(new Entry(clock.instant(), verdict, decision, call, null));
+      offer(new Entry(clock.instant(), verdict, decision, call, null, null,
+          AuditQueue.Kind.DECISION));
     }
   }
 
-  /** One line for the call: with the shadow fields when the two differ (see the class comment). */
+  /**
+   * One line for the call: with the shadow fields when the two differ (see the class comment); a
+   * line the level would not write without them is a {@link AuditQueue.Kind#SHADOW} record.
+   */
   @Override
   public void decidedWithShadow(Decision decision, Decision shadow, CallInfo call,
       boolean enforced) {
-    if (ShadowResult.of(decision, shadow) == ShadowResult.SAME) {
+    ShadowResult result = ShadowResult.of(decision, shadow);
+    Verdict verdict = Verdict.of(decision, enforced);
+    if (result == ShadowResult.SAME) {
       decided(decision, call, enforced);
     } else if (level != AuditLevel.OFF) {
-      offer(new Entry(clock.instant(), Verdict.of(decision, enforced), decision, call, shadow));
+      offer(new Entry(clock.instant(), verdict, decision, call, result, shadow,
+          level.records(verdict) ? AuditQueue.Kind.DECISION : AuditQueue.Kind.SHADOW));
+    }
+  }
+
+  /** The refusal's line as {@link #decided} writes it, with {@code shadow_decision} undecided. */
+  @Override
+  public void shadowUndecided(Decision decision, CallInfo call) {
+    Verdict verdict = Verdict.of(decision, true);
+    if (level.records(verdict)) {
+      offer(new Entry(clock.instant(), verdict, decision, call, ShadowResult.UNDECIDED, null,
+          AuditQueue.Kind.DECISION));
     }
   }
 
   private void offer(Entry entry) {
-    if (closed || !queue.offer(entry)) {
-      drop();
+    if (closed) {
+      queue.drop(entry);
+    } else {
+      queue.offer(entry);
     }
   }
 
@@ -203,7 +205,7 @@ public final class AuditLog implements CallObserver, AutoCloseable {
     closed = true;
     if (writer != null) {
       try {
-        if (queue.offer(STOP, 10, TimeUnit.SECONDS)) {
+        if (queue.offerStop(STOP, 10)) {
           writer.join(TimeUnit.SECONDS.toMillis(10));
         }
       } catch (InterruptedException e) {
@@ -213,7 +215,7 @@ public final class AuditLog implements CallObserver, AutoCloseable {
     if (writer == null || !writer.isAlive()) {
       for (Entry late = queue.poll(); late != null; late = queue.poll()) {
         if (late != STOP) {
-          drop(); // offered while closing, after the writer had stopped
+          queue.drop(late); // offered while closing, after the writer had stopped
         }
       }
       try {
@@ -248,7 +250,7 @@ public final class AuditLog implements CallObserver, AutoCloseable {
         if (entry == STOP) {
           stop = true;
         } else if (stop) {
-          drop(); // offered while closing, after the stop marker
+          queue.drop(entry); // offered while closing, after the stop marker
         } else {
           write(lines, entry);
         }
@@ -265,7 +267,7 @@ public final class AuditLog implements CallObserver, AutoCloseable {
     try {
       lines.write(entry, sink);
     } catch (IOException | RuntimeException e) {
-      drop();
+      queue.drop(entry);
       if (!writeFailureLogged) {
         writeFailureLogged = true;
         LOG.log(Level.WARNING, "cannot write the audit log; records are being dropped", e);
@@ -281,17 +283,15 @@ public final class AuditLog implements CallObserver, AutoCloseable {
     }
   }
 
-  private void drop() {
-    dropped.incrementAndGet();
-    if (droppedCounter != null) {
-      droppedCounter.increment();
-    }
-  }
-
   /**
    * A decision waiting for the writer; formatted there, off the transport thread.
    *
-   * @param shadow the shadow policy's decision when it differs from {@code decision}, else null
+   * @param shadowResult how the shadow policy's decision compares when the line carries the
+   *     shadow fields ({@code would_allow}, {@code would_deny}, {@code undecided}); else null
+   * @param shadow the shadow policy's decision when it differs from {@code decision}; null
+   *     otherwise and when {@code undecided}
+   * @param kind for the queue's bound and the drop counter's label
    */
-  record Entry(Instant time, Verdict verdict, Decision decision, CallInfo call, Decision shadow) {}
+  record Entry(Instant time, Verdict verdict, Decision decision, CallInfo call,
+      ShadowResult shadowResult, Decision shadow, AuditQueue.Kind kind) {}
 }

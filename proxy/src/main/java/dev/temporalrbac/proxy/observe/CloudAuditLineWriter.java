@@ -1,13 +1,32 @@
 package dev.temporalrbac.proxy.observe;
 
+import static dev.temporalrbac.proxy.observe.AuditFields.API_KEY_ID;
+import static dev.temporalrbac.proxy.observe.AuditFields.ASYNC_OPERATION_ID;
+import static dev.temporalrbac.proxy.observe.AuditFields.DECISION;
+import static dev.temporalrbac.proxy.observe.AuditFields.EMIT_TIME;
+import static dev.temporalrbac.proxy.observe.AuditFields.ID;
+import static dev.temporalrbac.proxy.observe.AuditFields.IDENTIFIED_BY;
+import static dev.temporalrbac.proxy.observe.AuditFields.LOG_ID;
+import static dev.temporalrbac.proxy.observe.AuditFields.MESSAGE;
+import static dev.temporalrbac.proxy.observe.AuditFields.METHOD;
+import static dev.temporalrbac.proxy.observe.AuditFields.NAME;
+import static dev.temporalrbac.proxy.observe.AuditFields.OPERATION;
+import static dev.temporalrbac.proxy.observe.AuditFields.PEER;
+import static dev.temporalrbac.proxy.observe.AuditFields.POLICY_VERSION;
+import static dev.temporalrbac.proxy.observe.AuditFields.PRINCIPAL;
+import static dev.temporalrbac.proxy.observe.AuditFields.RAW_DETAILS;
+import static dev.temporalrbac.proxy.observe.AuditFields.REASON;
+import static dev.temporalrbac.proxy.observe.AuditFields.REQUIRED;
+import static dev.temporalrbac.proxy.observe.AuditFields.ROLE;
+import static dev.temporalrbac.proxy.observe.AuditFields.STATUS;
+import static dev.temporalrbac.proxy.observe.AuditFields.TYPE;
+import static dev.temporalrbac.proxy.observe.AuditFields.X_FORWARDED_FOR;
+
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
 import dev.temporalrbac.policy.eval.Decision;
 import dev.temporalrbac.proxy.server.CallInfo;
 import java.io.CharArrayWriter;
 import java.io.IOException;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -30,18 +49,21 @@ import java.util.UUID;
  *   <li>{@code raw_details}: a string holding a JSON object, as Cloud's is a string: the full
  *       {@code method}, {@code namespaces}, {@code decision} ({@code allow}, {@code deny},
  *       {@code dry_run_deny}), {@code reason}, {@code message}, {@code required},
- *       {@code role}, {@code identified_by}, {@code peer}, {@code policy_version}, and for a call
- *       the shadow policy decides differently {@code shadow_decision}, {@code shadow_reason},
- *       {@code shadow_policy_version}
+ *       {@code role}, {@code identified_by}, {@code peer}, {@code policy_version}, and with a
+ *       shadow policy's result (see {@link AuditLog}) {@code shadow_decision},
+ *       {@code shadow_reason}, {@code shadow_policy_version}
  *   <li>{@code x_forwarded_for}: the caller's IP address as the proxy's connection sees it (the
  *       address part of the peer; the peer as given when it is not an IP socket address). A
  *       caller's own {@code X-Forwarded-For} header is not trusted and not copied
  *   <li>{@code emit_time}: RFC 3339 in UTC ({@code google.protobuf.Timestamp}'s JSON form)
  *   <li>{@code log_id}: a random UUID, unique per record
  *   <li>{@code async_operation_id}: the caller's {@code x-request-id}, or empty
- *   <li>{@code status}: {@code OK} when allowed, else the gRPC status code name the policy's
- *       denial carries (e.g. {@code PERMISSION_DENIED}), dry-run denials included
- *       ({@code raw_details.decision} says the call was forwarded)
+ *   <li>{@code status}: the proxy's authorization result, the status of the operation the
+ *       record is about (Cloud: "such as OK or ERROR"): {@code OK} when the proxy let the call
+ *       through, a dry-run denial included ({@code raw_details.decision} is then
+ *       {@code dry_run_deny}); for a call it refused, the gRPC status code name the refusal
+ *       carries (e.g. {@code PERMISSION_DENIED}, {@code UNAUTHENTICATED}). It is not the
+ *       upstream's answer: a forwarded call that then fails upstream is still {@code OK} here
  *   <li>{@code version}: 2, the version Cloud's documentation shows for records of this shape
  * </ul>
  *
@@ -55,37 +77,6 @@ import java.util.UUID;
 final class CloudAuditLineWriter extends AuditLineWriter {
   /** Cloud's record version for the shape written here. */
   static final int VERSION = 2;
-  private static final SerializableString OPERATION = new SerializedString("operation");
-  private static final SerializableString PRINCIPAL = new SerializedString("principal");
-  private static final SerializableString TYPE = new SerializedString("type");
-  private static final SerializableString ID = new SerializedString("id");
-  private static final SerializableString NAME = new SerializedString("name");
-  private static final SerializableString API_KEY_ID = new SerializedString("api_key_id");
-  private static final SerializableString RAW_DETAILS = new SerializedString("raw_details");
-  private static final SerializableString X_FORWARDED_FOR =
-      new SerializedString("x_forwarded_for");
-  private static final SerializableString EMIT_TIME = new SerializedString("emit_time");
-  private static final SerializableString LOG_ID = new SerializedString("log_id");
-  private static final SerializableString ASYNC_OPERATION_ID =
-      new SerializedString("async_operation_id");
-  private static final SerializableString STATUS = new SerializedString("status");
-  private static final SerializableString VERSION_FIELD = new SerializedString("version");
-  private static final SerializableString METHOD = new SerializedString("method");
-  private static final SerializableString NAMESPACES = new SerializedString("namespaces");
-  private static final SerializableString DECISION = new SerializedString("decision");
-  private static final SerializableString REASON = new SerializedString("reason");
-  private static final SerializableString MESSAGE = new SerializedString("message");
-  private static final SerializableString REQUIRED = new SerializedString("required");
-  private static final SerializableString ROLE = new SerializedString("role");
-  private static final SerializableString IDENTIFIED_BY = new SerializedString("identified_by");
-  private static final SerializableString PEER = new SerializedString("peer");
-  private static final SerializableString POLICY_VERSION = new SerializedString("policy_version");
-  private static final SerializableString SHADOW_DECISION =
-      new SerializedString("shadow_decision");
-  private static final SerializableString SHADOW_REASON = new SerializedString("shadow_reason");
-  private static final SerializableString SHADOW_POLICY_VERSION =
-      new SerializedString("shadow_policy_version");
-
   /** {@code raw_details} is written here first, then into the record as one string. */
   private final CharArrayWriter detailsText = new CharArrayWriter(256);
   private JsonGenerator details = newGenerator(detailsText);
@@ -94,7 +85,7 @@ final class CloudAuditLineWriter extends AuditLineWriter {
   void format(AuditLog.Entry entry) throws IOException {
     Decision d = entry.decision();
     CallInfo call = entry.call();
-    String method = isEmpty(d.method()) ? call.fullMethod() : d.method();
+    String method = method(entry);
     String rawDetails = rawDetails(entry, method);
     JsonGenerator json = json();
     json.writeStartObject();
@@ -111,8 +102,8 @@ final class CloudAuditLineWriter extends AuditLineWriter {
     field(EMIT_TIME, entry.time().toString());
     field(LOG_ID, UUID.randomUUID().toString());
     field(ASYNC_OPERATION_ID, call.requestId());
-    field(STATUS, d.status().name());
-    json.writeFieldName(VERSION_FIELD);
+    field(STATUS, status(entry));
+    json.writeFieldName(AuditFields.VERSION);
     json.writeNumber(VERSION);
     json.writeEndObject();
   }
@@ -123,28 +114,17 @@ final class CloudAuditLineWriter extends AuditLineWriter {
     detailsText.reset();
     try {
       details.writeStartObject();
-      detail(METHOD, method);
-      details.writeFieldName(NAMESPACES);
-      details.writeStartArray();
-      List<String> namespaces = d.namespaces();
-      for (int i = 0; i < namespaces.size(); i++) {
-        details.writeString(text(namespaces.get(i)));
-      }
-      details.writeEndArray();
-      detail(DECISION, entry.verdict().label());
-      detail(REASON, d.reason().label());
-      detail(MESSAGE, d.message());
-      detail(REQUIRED, d.required());
-      detail(ROLE, d.role());
-      detail(IDENTIFIED_BY, d.identifiedBy());
-      detail(PEER, entry.call().peer());
-      detail(POLICY_VERSION, d.policyVersion());
-      Decision shadow = entry.shadow();
-      if (shadow != null) {
-        detail(SHADOW_DECISION, ShadowResult.of(d, shadow).label());
-        detail(SHADOW_REASON, shadow.reason().label());
-        detail(SHADOW_POLICY_VERSION, shadow.policyVersion());
-      }
+      field(details, METHOD, method);
+      namespaces(details, d.namespaces());
+      field(details, DECISION, entry.verdict().label());
+      field(details, REASON, d.reason().label());
+      field(details, MESSAGE, d.message());
+      field(details, REQUIRED, d.required());
+      field(details, ROLE, d.role());
+      field(details, IDENTIFIED_BY, d.identifiedBy());
+      field(details, PEER, entry.call().peer());
+      field(details, POLICY_VERSION, d.policyVersion());
+      shadowFields(details, entry);
       details.writeEndObject();
       details.flush();
     } catch (IOException | RuntimeException e) {
@@ -154,9 +134,9 @@ final class CloudAuditLineWriter extends AuditLineWriter {
     return detailsText.toString();
   }
 
-  private void detail(SerializableString name, String value) throws IOException {
-    details.writeFieldName(name);
-    details.writeString(text(value));
+  /** {@code OK} unless the proxy refused the call: then the refusal's gRPC code name. */
+  private static String status(AuditLog.Entry entry) {
+    return entry.verdict() == Verdict.DENY ? entry.decision().status().name() : "OK";
   }
 
   /** Cloud's principal types: {@code user}, {@code serviceaccount}; empty when unknown. */

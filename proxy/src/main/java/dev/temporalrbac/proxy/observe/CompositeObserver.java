@@ -86,6 +86,17 @@ public final class CompositeObserver implements CallObserver, ReloadListener {
   }
 
   @Override
+  public void shadowUndecided(Decision decision, CallInfo call) {
+    for (int i = 0; i < observers.length; i++) {
+      try {
+        observers[i].shadowUndecided(decision, call);
+      } catch (RuntimeException e) {
+        failed(observers[i], observerFailed[i], e);
+      }
+    }
+  }
+
+  @Override
   public void shadowFailed(CallInfo call) {
     for (int i = 0; i < observers.length; i++) {
       try {

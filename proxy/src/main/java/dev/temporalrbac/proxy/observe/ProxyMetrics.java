@@ -1,7 +1,6 @@
 package dev.temporalrbac.proxy.observe;
 
 import dev.temporalrbac.policy.eval.Decision;
-import dev.temporalrbac.policy.eval.IdentifiedBy;
 import dev.temporalrbac.policy.eval.Reason;
 import dev.temporalrbac.policy.eval.StatusCode;
 import dev.temporalrbac.policy.model.PolicySnapshot;
@@ -12,24 +11,12 @@ import dev.temporalrbac.proxy.server.Rejection;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
@@ -45,10 +32,7 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code temporal_rbac_decisions_total{service,method,decision,reason}}
  *   <li>{@code temporal_rbac_identified_decisions_total{identified_by,decision}}: the same
- *       decisions by how the caller was identified ({@code api_key}, {@code jwt}, {@code mtls},
- *       {@code principal}, or {@code none} when no credential was read); a counter of its own,
- *       all 15 series registered up front, rather than one more label multiplying every
- *       method's series
+ *       decisions by how the caller was identified ({@link IdentifiedDecisions})
  *   <li>{@code temporal_rbac_authentication_failures_total{reason}} (UNAUTHENTICATED reasons,
  *       dry run included: API keys, tokens ({@code token_*}) and certificates
  *       ({@code certificate_*}) alike)
@@ -60,40 +44,23 @@ import java.util.function.Supplier;
  *       {@code first_message_timeout}, {@code response_too_large})
  *   <li>{@code temporal_rbac_decision_duration_seconds} (histogram)
  *   <li>{@code temporal_rbac_upstream_duration_seconds{service,method,code}} (histogram)
- *   <li>{@code temporal_rbac_policy_reloads_total{result}} ({@code success}, {@code failure};
- *       the policy loaded at start is not a reload and is not counted)
- *   <li>{@code temporal_rbac_policy_info{version}} = 1 for the version in force only
- *   <li>{@code temporal_rbac_shadow_decisions_total{result}}, only once
- *       {@link #countShadowDecisions()} is called (a shadow policy is configured): each call
- *       decided under both policies, by {@link ShadowResult} label ({@code same},
- *       {@code would_allow}, {@code would_deny}), and {@code error} for a shadow decision that
- *       threw (the call went on under the enforced one)
- *   <li>{@code temporal_rbac_policy_last_success_timestamp_seconds}: when the policy source was
- *       last read successfully with its content in force (installed, or confirmed unchanged);
- *       0 before the first. Alert on its age: a failing source keeps the last good version
- *   <li>{@code temporal_rbac_shadow_policy_info{version}} = 1 for the shadow policy's version,
- *       only once a shadow policy is installed ({@link #shadowInstalled})
- *   <li>{@code cache_*} metrics with {@code cache="policy_rights"}, from the rights cache
- *       statistics of the snapshot in force ({@link PolicySnapshot#rightsCacheStats}): a miss is
- *       one principal's rights computed; a hit is any other look-up, an API key's remembered
- *       owner rights included
- *   <li>JVM and process metrics, unless disabled in the constructor
+ *   <li>the policy metrics ({@link PolicyMetrics}: reloads, {@code temporal_rbac_policy_info},
+ *       the last success's time, {@code temporal_rbac_shadow_policy_info}, the rights cache)
+ *   <li>{@code temporal_rbac_shadow_decisions_total{result}} ({@link ShadowMetrics}), only once
+ *       {@link #countShadowDecisions()} is called (a shadow policy is configured)
+ *   <li>JVM and process metrics ({@link JvmMetrics}), unless disabled in the constructor
  * </ul>
  *
  * <p>Threading: the {@link CallObserver} methods run on transport threads and take no lock of
  * their own once a label combination has been seen: they read a cached meter from an array slot
  * ({@link MethodSlots}: two concurrent-map reads, service then method) and bump it (the first
  * call of a combination registers the meter). The
- * {@link ReloadListener} methods may be called from any thread; they are serialized internally.
+ * {@link ReloadListener} methods may be called from any thread (see {@link PolicyMetrics}).
  */
 public final class ProxyMetrics implements CallObserver, ReloadListener, AutoCloseable {
-  static final String RIGHTS_CACHE = "policy_rights";
-  private static final Set<String> CACHES = Set.of(RIGHTS_CACHE);
   private static final Reason[] REASONS = Reason.values();
   private static final Verdict[] VERDICTS = Verdict.values();
   private static final Status.Code[] CODES = Status.Code.values();
-  /** {@code identified_by} labels: the {@link IdentifiedBy} labels, then {@code none}. */
-  private static final String[] IDENTIFIED_BY = identifiedByLabels();
   private static final Duration[] DECISION_BUCKETS = millis(
       0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100);
   private static final Duration[] UPSTREAM_BUCKETS = millis(
@@ -106,21 +73,13 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
   /** One slot per status code for each (service, method). */
   private final MethodSlots<Timer> upstream = new MethodSlots<>(CODES.length);
   private final Counter[] authFailures = new Counter[REASONS.length];
-  /** One per (verdict, identified_by). */
-  private final Counter[] identified = new Counter[VERDICTS.length * IDENTIFIED_BY.length];
+  private final IdentifiedDecisions identified;
   private final Counter[] rejections = new Counter[Rejection.values().length];
   private final Timer decisionTimer;
-  private final Counter reloadSuccess;
-  private final Counter reloadFailure;
-  private final JvmGcMetrics gcMetrics;
-  private Gauge policyInfo;
-  /** By {@link ShadowResult} ordinal, then the error count; null until shadows are counted. */
-  private volatile Counter[] shadowResults;
-  private Gauge shadowPolicyInfo;
-  private boolean initialInstalled;
-  /** Epoch milliseconds of the last {@link #confirmed}; 0 before the first. */
-  private final java.util.concurrent.atomic.AtomicLong lastSuccessMillis =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final PolicyMetrics policies;
+  private final ShadowMetrics shadows;
+  /** Null when the constructor left them out. */
+  private final JvmMetrics jvm;
 
   /** A new Prometheus registry with the JVM and process metrics bound. */
   public ProxyMetrics() {
@@ -142,15 +101,7 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
             .register(registry);
       }
     }
-    for (Verdict verdict : VERDICTS) {
-      for (int by = 0; by < IDENTIFIED_BY.length; by++) {
-        identified[verdict.ordinal() * IDENTIFIED_BY.length + by] =
-            Counter.builder("temporal.rbac.identified.decisions")
-                .description("Calls decided, by how the caller was identified")
-                .tags("identified_by", IDENTIFIED_BY[by], "decision", verdict.label())
-                .register(registry);
-      }
-    }
+    identified = new IdentifiedDecisions(registry);
     for (Rejection rejection : Rejection.values()) {
       rejections[rejection.ordinal()] = Counter.builder("temporal.rbac.rejected.calls")
           .description("Calls the proxy ended itself for their size, shape or pace")
@@ -161,25 +112,9 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
         .description("Time to decide a call, from first request message to verdict")
         .serviceLevelObjectives(DECISION_BUCKETS)
         .register(registry);
-    reloadSuccess = reloads("success");
-    reloadFailure = reloads("failure");
-    Gauge.builder("temporal.rbac.policy.last.success.timestamp",
-            lastSuccessMillis, millis -> millis.get() / 1000.0)
-        .description("Unix time the policy source was last read with its content in force")
-        .baseUnit("seconds")
-        .register(registry);
-    if (jvmMetrics) {
-      new JvmMemoryMetrics().bindTo(registry);
-      gcMetrics = new JvmGcMetrics();
-      gcMetrics.bindTo(registry);
-      new JvmThreadMetrics().bindTo(registry);
-      new ClassLoaderMetrics().bindTo(registry);
-      new ProcessorMetrics().bindTo(registry);
-      new UptimeMetrics().bindTo(registry);
-      new FileDescriptorMetrics().bindTo(registry);
-    } else {
-      gcMetrics = null;
-    }
+    policies = new PolicyMetrics(registry);
+    shadows = new ShadowMetrics(registry);
+    jvm = jvmMetrics ? new JvmMetrics(registry) : null;
   }
 
   /**
@@ -212,24 +147,8 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
    * counts shadow decisions from now on; call once a shadow policy is configured, before calls
    * arrive. Idempotent.
    */
-  public synchronized void countShadowDecisions() {
-    if (shadowResults != null) {
-      return;
-    }
-    ShadowResult[] results = ShadowResult.values();
-    Counter[] counters = new Counter[results.length + 1];
-    for (ShadowResult result : results) {
-      counters[result.ordinal()] = shadowCounter(result.label());
-    }
-    counters[results.length] = shadowCounter("error");
-    shadowResults = counters;
-  }
-
-  private Counter shadowCounter(String result) {
-    return Counter.builder("temporal.rbac.shadow.decisions")
-        .description("Calls decided under the shadow policy too, by how its decision compares")
-        .tag("result", result)
-        .register(registry);
+  public void countShadowDecisions() {
+    shadows.enable();
   }
 
   /** The registry, for other binders and for tests. */
@@ -259,8 +178,7 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
       slots.set(slot, counter);
     }
     counter.increment();
-    identified[verdict.ordinal() * IDENTIFIED_BY.length
-        + identifiedBy(decision.identifiedBy())].increment();
+    identified.count(verdict, decision.identifiedBy());
     Counter authFailure = authFailures[reason.ordinal()];
     if (authFailure != null) {
       authFailure.increment();
@@ -271,18 +189,19 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
   public void decidedWithShadow(Decision decision, Decision shadow, CallInfo call,
       boolean enforced) {
     decided(decision, call, enforced);
-    Counter[] counters = shadowResults;
-    if (counters != null) {
-      counters[ShadowResult.of(decision, shadow).ordinal()].increment();
-    }
+    shadows.count(ShadowResult.of(decision, shadow));
+  }
+
+  /** The enforced refusal as {@link #decided} counts it, and {@code result="undecided"}. */
+  @Override
+  public void shadowUndecided(Decision decision, CallInfo call) {
+    decided(decision, call, true);
+    shadows.count(ShadowResult.UNDECIDED);
   }
 
   @Override
   public void shadowFailed(CallInfo call) {
-    Counter[] counters = shadowResults;
-    if (counters != null) {
-      counters[counters.length - 1].increment();
-    }
+    shadows.failed();
   }
 
   @Override
@@ -310,94 +229,36 @@ public final class ProxyMetrics implements CallObserver, ReloadListener, AutoClo
     rejections[reason.ordinal()].increment();
   }
 
-  /**
-   * Points {@code temporal_rbac_policy_info} and the cache metrics at {@code snapshot}, removing
-   * the previous snapshot's series; counts a successful reload unless this is the first policy.
-   */
+  /** See {@link PolicyMetrics#installed}. */
   @Override
-  public synchronized void installed(PolicySnapshot snapshot) {
-    if (initialInstalled) {
-      reloadSuccess.increment();
-    }
-    initialInstalled = true;
-    if (policyInfo != null) {
-      registry.remove(policyInfo);
-    }
-    policyInfo = Gauge.builder("temporal.rbac.policy.info", () -> 1)
-        .description("1 for the version (content hash) of the policy in force")
-        .tag("version", snapshot.version())
-        .register(registry);
-    List<Meter> stale = new ArrayList<>();
-    for (Meter meter : registry.getMeters()) {
-      String cache = meter.getId().getTag("cache");
-      if (cache != null && CACHES.contains(cache)) {
-        stale.add(meter);
-      }
-    }
-    stale.forEach(registry::remove);
-    new RightsCacheMetrics(snapshot, RIGHTS_CACHE, Tags.empty()).bindTo(registry);
+  public void installed(PolicySnapshot snapshot) {
+    policies.installed(snapshot);
   }
 
   @Override
-  public synchronized void rejected(String source, String error) {
-    reloadFailure.increment();
+  public void rejected(String source, String error) {
+    policies.rejected(source, error);
   }
 
   @Override
   public void confirmed(Instant at) {
-    lastSuccessMillis.set(at.toEpochMilli());
+    policies.confirmed(at);
   }
 
   /**
    * Points {@code temporal_rbac_shadow_policy_info} at the shadow policy {@code snapshot} (the
    * wiring calls it from the shadow policy's watcher); the previous version's series is removed.
    */
-  public synchronized void shadowInstalled(PolicySnapshot snapshot) {
-    if (shadowPolicyInfo != null) {
-      registry.remove(shadowPolicyInfo);
-    }
-    shadowPolicyInfo = Gauge.builder("temporal.rbac.shadow.policy.info", () -> 1)
-        .description("1 for the version (content hash) of the shadow policy")
-        .tag("version", snapshot.version())
-        .register(registry);
+  public void shadowInstalled(PolicySnapshot snapshot) {
+    policies.shadowInstalled(snapshot);
   }
 
   /** Stops the GC listener; the registry stays readable. */
   @Override
   public void close() {
-    if (gcMetrics != null) {
-      gcMetrics.close();
+    if (jvm != null) {
+      jvm.close();
     }
-  }
-
-  private Counter reloads(String result) {
-    return Counter.builder("temporal.rbac.policy.reloads")
-        .description("Policy reload attempts of a changed file, by result")
-        .tag("result", result)
-        .register(registry);
-  }
-
-  /**
-   * The slot of a decision's {@code identified_by}: at most four comparisons of short strings,
-   * instead of a map lookup per call; anything unknown (an empty label) is {@code none}.
-   */
-  private static int identifiedBy(String label) {
-    for (int i = 0; i < IDENTIFIED_BY.length - 1; i++) {
-      if (IDENTIFIED_BY[i].equals(label)) {
-        return i;
-      }
-    }
-    return IDENTIFIED_BY.length - 1;
-  }
-
-  private static String[] identifiedByLabels() {
-    IdentifiedBy[] kinds = IdentifiedBy.values();
-    String[] labels = new String[kinds.length + 1];
-    for (IdentifiedBy kind : kinds) {
-      labels[kind.ordinal()] = kind.label();
-    }
-    labels[kinds.length] = "none";
-    return labels;
   }
 
   private static Duration[] millis(double... values) {

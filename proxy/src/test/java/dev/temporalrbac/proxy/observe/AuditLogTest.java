@@ -33,10 +33,11 @@ class AuditLogTest {
       Clock.fixed(Instant.parse("2025-03-04T05:06:07.890Z"), ZoneOffset.UTC);
 
   private static List<String> lines(StringWriter sink) {
-    String text = sink.toString();
-    assertTrue(text.isEmpty() || text.endsWith("\n"), "whole lines only");
-    return text.isEmpty() ? List.of() : List.of(text.split("\n", -1)).subList(0,
-        text.split("\n", -1).length - 1);
+    return AuditLines.of(sink);
+  }
+
+  private static double dropped(SimpleMeterRegistry registry, String kind) {
+    return registry.get("temporal.rbac.audit.dropped").tag("kind", kind).counter().count();
   }
 
   @Test
@@ -202,39 +203,22 @@ class AuditLogTest {
 
   @Test
   void dropsAndCountsWhenTheQueueIsFull() throws Exception {
-    CountDownLatch writing = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    StringWriter written = new StringWriter();
-    Writer blocking = new Writer() {
-      @Override
-      public void write(char[] chars, int off, int len) {
-        writing.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        written.write(chars, off, len);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
+    BlockingSink blocking = new BlockingSink();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     AuditLog log = new AuditLog(AuditLevel.DENY, blocking, 2, CLOCK, registry);
+    assertEquals(0.0, dropped(registry, "decision"), "both kinds registered at start");
+    assertEquals(0.0, dropped(registry, "shadow"));
     log.decided(Decisions.deny(Reason.MISSING_ROLE, "first"), Decisions.START_CALL, true);
-    writing.await(); // the writer holds the first record and is stuck in the sink
+    blocking.awaitWriting(); // the writer holds the first record and is stuck in the sink
     for (int i = 0; i < 5; i++) {
       log.decided(Decisions.deny(Reason.MISSING_ROLE, "more " + i), Decisions.START_CALL, true);
     }
     assertEquals(3, log.dropped()); // two fit in the queue
-    assertEquals(3.0, registry.get("temporal.rbac.audit.dropped").counter().count());
-    release.countDown();
+    assertEquals(3.0, dropped(registry, "decision"));
+    assertEquals(0.0, dropped(registry, "shadow"));
+    blocking.release();
     log.close();
-    List<String> lines = lines(written);
+    List<String> lines = lines(blocking.written());
     assertEquals(3, lines.size());
     assertTrue(lines.get(0).contains("\"message\":\"first\""));
     assertTrue(lines.get(1).contains("\"message\":\"more 0\""));
@@ -244,10 +228,40 @@ class AuditLogTest {
   }
 
   @Test
+  void shadowDifferenceLinesNeverCrowdOutEnforcedRecords() throws Exception {
+    BlockingSink blocking = new BlockingSink();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AuditLog log = new AuditLog(AuditLevel.DENY, blocking, 4, CLOCK, registry);
+    log.decided(Decisions.deny(Reason.MISSING_ROLE, "first"), Decisions.START_CALL, true);
+    blocking.awaitWriting();
+    Decision shadowDeny = Decisions.deny(Reason.MISSING_ROLE, "shadow says no");
+    for (int i = 0; i < 5; i++) { // allowed calls written only for the difference
+      log.decidedWithShadow(Decisions.allow(), shadowDeny, Decisions.START_CALL, true);
+    }
+    assertEquals(3.0, dropped(registry, "shadow"), "half the queue of 4 took two");
+    for (int i = 0; i < 3; i++) {
+      log.decided(Decisions.deny(Reason.MISSING_ROLE, "enforced " + i), Decisions.START_CALL,
+          true);
+    }
+    // a denied call the shadow would allow is the enforced record itself, not a shadow line
+    log.decidedWithShadow(Decisions.deny(Reason.MISSING_ROLE, "enforced 3"), Decisions.allow(),
+        Decisions.START_CALL, true);
+    assertEquals(3.0, dropped(registry, "shadow"), "the last was counted as a decision record");
+    assertEquals(2.0, dropped(registry, "decision"), "enforced 2 and 3: the queue was full");
+    blocking.release();
+    log.close();
+    List<String> lines = lines(blocking.written());
+    assertEquals(5, lines.size(), blocking.written().toString());
+    assertEquals(2, lines.stream().filter(line -> line.contains("\"would_deny\"")).count());
+    assertTrue(lines.get(4).contains("\"message\":\"enforced 1\""), lines.get(4));
+    assertEquals(5, log.dropped());
+  }
+
+  @Test
   void appendsToAFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("audit.log");
     Files.writeString(file, "earlier\n");
-    try (AuditLog log = AuditLog.toFile(file, AuditLevel.DENY, null)) {
+    try (AuditLog log = AuditLog.toFile(file, AuditLevel.DENY, AuditFormat.JSON, null)) {
       log.decided(Decisions.deny(Reason.MISSING_ROLE, "no"), Decisions.START_CALL, true);
     }
     List<String> lines = Files.readAllLines(file);

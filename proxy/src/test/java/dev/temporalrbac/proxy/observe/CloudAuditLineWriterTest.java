@@ -12,7 +12,6 @@ import dev.temporalrbac.proxy.explain.ParsedJson;
 import dev.temporalrbac.proxy.server.CallInfo;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,21 +98,36 @@ class CloudAuditLineWriterTest {
     assertEquals("v-123", details.get("policy_version").asText());
   }
 
+  /**
+   * {@code status} is the proxy's authorization result: a refusal's gRPC code; OK for a call let
+   * through, a dry-run denial included (its decision is in raw_details).
+   */
   @Test
-  void aDenialCarriesItsGrpcStatusAndADryRunSaysItWasForwarded() {
+  void aRefusalCarriesItsGrpcStatusAndADryRunDenialIsOk() {
     StringWriter sink = new StringWriter();
     try (AuditLog log = new AuditLog(AuditLevel.DENY, AuditFormat.CLOUD, sink, 16, CLOCK, null)) {
       log.decided(Decisions.deny(Reason.MISSING_NAMESPACE_PERMISSION, "no"),
           Decisions.START_CALL, true);
+      log.decided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"), Decisions.START_CALL, true);
       log.decided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"), Decisions.START_CALL, false);
+      log.decided(Decisions.deny(Reason.MISSING_NAMESPACE_PERMISSION, "no"),
+          Decisions.START_CALL, false);
       log.decided(Decisions.allow(), Decisions.START_CALL, true); // not at deny
     }
     List<JsonNode> records = AuditLines.of(sink).stream().map(AuditLines::object).toList();
-    assertEquals(2, records.size());
+    assertEquals(4, records.size());
     assertEquals("PERMISSION_DENIED", records.get(0).get("status").asText());
     assertEquals("deny", assertShape(records.get(0)).get("decision").asText());
     assertEquals("UNAUTHENTICATED", records.get(1).get("status").asText());
-    assertEquals("dry_run_deny", assertShape(records.get(1)).get("decision").asText());
+    assertEquals("deny", assertShape(records.get(1)).get("decision").asText());
+    for (JsonNode dryRun : records.subList(2, 4)) {
+      assertEquals("OK", dryRun.get("status").asText(), "forwarded: " + dryRun);
+      JsonNode details = assertShape(dryRun);
+      assertEquals("dry_run_deny", details.get("decision").asText());
+    }
+    assertEquals("unknown_key", assertShape(records.get(2)).get("reason").asText());
+    assertEquals("missing_namespace_permission",
+        assertShape(records.get(3)).get("reason").asText());
   }
 
   @Test
@@ -183,40 +196,20 @@ class CloudAuditLineWriterTest {
   }
 
   @Test
-  void dropsAndCountsWhenTheQueueIsFull() throws Exception {
-    CountDownLatch writing = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    StringWriter written = new StringWriter();
-    Writer blocking = new Writer() {
-      @Override
-      public void write(char[] chars, int off, int len) {
-        writing.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        written.write(chars, off, len);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
+  void recordsLeftInTheQueueAfterDropsAreWhole() throws Exception {
+    BlockingSink blocking = new BlockingSink();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     AuditLog log = new AuditLog(AuditLevel.DENY, AuditFormat.CLOUD, blocking, 2, CLOCK, registry);
     log.decided(Decisions.deny(Reason.MISSING_ROLE, "first"), Decisions.START_CALL, true);
-    writing.await(); // the writer holds the first record and is stuck in the sink
+    blocking.awaitWriting(); // the writer holds the first record and is stuck in the sink
     for (int i = 0; i < 5; i++) {
       log.decided(Decisions.deny(Reason.MISSING_ROLE, "more " + i), Decisions.START_CALL, true);
     }
-    assertEquals(3, log.dropped()); // two fit in the queue
-    assertEquals(3.0, registry.get("temporal.rbac.audit.dropped").counter().count());
-    release.countDown();
+    assertEquals(3.0, registry.get("temporal.rbac.audit.dropped").tag("kind", "decision")
+        .counter().count(), "two fit in the queue");
+    blocking.release();
     log.close();
-    List<String> lines = AuditLines.of(written);
+    List<String> lines = AuditLines.of(blocking.written());
     assertEquals(3, lines.size());
     lines.forEach(line -> assertShape(AuditLines.object(line)));
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.temporalrbac.policy.eval.Decision;
+import dev.temporalrbac.policy.eval.Reason;
 import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.policy.ReloadListener;
 import dev.temporalrbac.proxy.server.CallInfo;
@@ -60,7 +61,7 @@ class CompositeObserverTest {
     all.decisionTime(1_000);
     all.upstreamClosed(Decisions.START_CALL, Status.Code.OK, 1_000);
     all.callRejected(Decisions.START_CALL, Rejection.FIRST_MESSAGE_TIMEOUT);
-    PolicySnapshot policy = ProxyMetricsTest.policy("developer");
+    PolicySnapshot policy = PolicyMetricsTest.policy("developer");
     all.installed(policy);
     all.rejected("p.yaml", "bad");
 
@@ -92,6 +93,11 @@ class CompositeObserverTest {
       }
 
       @Override
+      public void shadowUndecided(Decision decision, CallInfo call) {
+        throw new IllegalStateException("boom");
+      }
+
+      @Override
       public void upstreamClosed(CallInfo call, Status.Code code, long nanos) {}
 
       @Override
@@ -117,12 +123,19 @@ class CompositeObserverTest {
 
     all.decidedWithShadow(Decisions.allow(), Decisions.allow(), Decisions.START_CALL, true);
     all.shadowFailed(Decisions.START_CALL);
+    all.shadowUndecided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"), Decisions.START_CALL);
 
-    assertEquals(1.0, metrics.registry().get("temporal.rbac.decisions").counter().count());
+    assertEquals(1.0, metrics.registry().get("temporal.rbac.decisions")
+        .tag("decision", "allow").counter().count());
+    assertEquals(1.0, metrics.registry().get("temporal.rbac.decisions")
+        .tag("decision", "deny").counter().count());
+    assertEquals(1.0, metrics.registry().get("temporal.rbac.shadow.decisions")
+        .tag("result", "undecided").counter().count());
     assertEquals(1.0, metrics.registry().get("temporal.rbac.shadow.decisions")
         .tag("result", "same").counter().count());
     assertEquals(1.0, metrics.registry().get("temporal.rbac.shadow.decisions")
         .tag("result", "error").counter().count());
-    assertEquals(List.of("allowed"), seen, "the enforced decision, by the default method");
+    assertEquals(List.of("allowed", "unknown_key"), seen,
+        "the enforced decisions, by the default methods");
   }
 }

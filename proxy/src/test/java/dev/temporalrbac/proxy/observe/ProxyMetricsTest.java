@@ -5,44 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.temporalrbac.policy.eval.Reason;
-import dev.temporalrbac.policy.load.PolicyLoader;
-import dev.temporalrbac.policy.model.PolicySnapshot;
 import dev.temporalrbac.proxy.server.CallInfo;
 import dev.temporalrbac.proxy.server.Rejection;
 import io.grpc.Status;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class ProxyMetricsTest {
   private final ProxyMetrics metrics =
       new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
 
-  static PolicySnapshot policy(String role) throws Exception {
-    String yaml = "users:\n  - id: dev@example.com\n    role: " + role + "\n";
-    return PolicyLoader.parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml", Instant.EPOCH);
-  }
-
-  /** The sample lines of the scrape (no HELP/TYPE comments). */
-  private List<String> samples() {
-    return Arrays.stream(metrics.scrape().split("\n"))
-        .filter(line -> !line.startsWith("#") && !line.isBlank())
-        .collect(Collectors.toList());
-  }
-
   private void assertSample(String expected) {
-    List<String> samples = samples();
-    assertTrue(samples.contains(expected), () -> "no line " + expected + " in\n"
-        + String.join("\n", samples));
+    Scrapes.assertSample(metrics.scrape(), expected);
   }
 
   private long count(String prefix) {
-    return samples().stream().filter(line -> line.startsWith(prefix)).count();
+    return Scrapes.count(metrics.scrape(), prefix);
   }
 
   @Test
@@ -183,62 +164,6 @@ class ProxyMetricsTest {
         + "method=\"StartWorkflowExecution\",service=\"workflow\"} 1");
     assertSample("temporal_rbac_upstream_duration_seconds_bucket{code=\"OK\","
         + "method=\"StartWorkflowExecution\",service=\"workflow\",le=\"0.05\"} 1");
-  }
-
-  @Test
-  void lastSuccessIsTheTimeOfTheLastConfirmation() {
-    assertSample("temporal_rbac_policy_last_success_timestamp_seconds 0.0");
-    metrics.confirmed(Instant.parse("2026-12-01T10:00:00.500Z"));
-    assertSample("temporal_rbac_policy_last_success_timestamp_seconds 1.7961192005E9");
-  }
-
-  @Test
-  void shadowPolicyInfoOnlyOnceAShadowIsInstalled() throws Exception {
-    assertEquals(0, count("temporal_rbac_shadow_policy_info"));
-    PolicySnapshot first = policy("developer");
-    PolicySnapshot second = policy("read_only");
-    metrics.shadowInstalled(first);
-    assertSample("temporal_rbac_shadow_policy_info{version=\"" + first.version() + "\"} 1");
-    metrics.shadowInstalled(second);
-    assertSample("temporal_rbac_shadow_policy_info{version=\"" + second.version() + "\"} 1");
-    assertEquals(1, count("temporal_rbac_shadow_policy_info{"));
-    assertSample("temporal_rbac_policy_reloads_total{result=\"success\"} 0.0");
-    assertEquals(0, count("temporal_rbac_policy_info{"), "the enforced policy's info is apart");
-  }
-
-  @Test
-  void countsReloadsAndSwitchesPolicyInfo() throws Exception {
-    PolicySnapshot first = policy("developer");
-    PolicySnapshot second = policy("read_only");
-    metrics.installed(first); // the policy loaded at start: not a reload
-    assertSample("temporal_rbac_policy_reloads_total{result=\"success\"} 0.0");
-    assertSample("temporal_rbac_policy_info{version=\"" + first.version() + "\"} 1");
-
-    metrics.rejected("test.yaml", "bad yaml");
-    metrics.installed(second);
-    assertSample("temporal_rbac_policy_reloads_total{result=\"success\"} 1.0");
-    assertSample("temporal_rbac_policy_reloads_total{result=\"failure\"} 1.0");
-    assertSample("temporal_rbac_policy_info{version=\"" + second.version() + "\"} 1");
-    assertFalse(metrics.scrape().contains(first.version()), "old version series removed");
-    assertEquals(1, count("temporal_rbac_policy_info{"));
-  }
-
-  @Test
-  void bindsTheCachesOfTheSnapshotInForce() throws Exception {
-    PolicySnapshot first = policy("developer");
-    metrics.installed(first);
-    first.rightsOf("dev@example.com");
-    first.rightsOf("dev@example.com");
-    assertSample("cache_gets_total{cache=\"policy_rights\",result=\"hit\"} 1.0");
-    assertSample("cache_gets_total{cache=\"policy_rights\",result=\"miss\"} 1.0");
-    assertFalse(metrics.scrape().contains("policy_api_keys"), "keys are a table, not a cache");
-
-    PolicySnapshot second = policy("read_only");
-    metrics.installed(second);
-    second.rightsOf("dev@example.com");
-    assertSample("cache_gets_total{cache=\"policy_rights\",result=\"hit\"} 0.0");
-    assertSample("cache_gets_total{cache=\"policy_rights\",result=\"miss\"} 1.0");
-    assertEquals(1, count("cache_gets_total{cache=\"policy_rights\",result=\"hit\"}"));
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** What the metrics and the audit log make of a call decided under a shadow policy too. */
@@ -42,11 +43,40 @@ class ShadowObservationTest {
 
   private static List<String> audit(AuditLevel level, AuditFormat format,
       Decision enforced, Decision shadow, boolean enforcing) {
+    return audit(level, format,
+        log -> log.decidedWithShadow(enforced, shadow, Decisions.START_CALL, enforcing));
+  }
+
+  private static List<String> audit(AuditLevel level, AuditFormat format,
+      Consumer<AuditLog> calls) {
     StringWriter sink = new StringWriter();
     try (AuditLog log = new AuditLog(level, format, sink, 16, CLOCK, null)) {
-      log.decidedWithShadow(enforced, shadow, Decisions.START_CALL, enforcing);
+      calls.accept(log);
     }
     return AuditLines.of(sink);
+  }
+
+  private static List<String> undecided(AuditLevel level, AuditFormat format) {
+    return audit(level, format, log -> log.shadowUndecided(
+        Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"), Decisions.START_CALL));
+  }
+
+  /** The one cloud record's raw_details, which end with the shadow fields. */
+  private static JsonNode cloudDetails(List<String> lines, String status) {
+    assertEquals(1, lines.size(), lines.toString());
+    JsonNode record = AuditLines.object(lines.get(0));
+    assertEquals(status, record.get("status").asText(), record.toString());
+    JsonNode details = AuditLines.object(record.get("raw_details").asText());
+    List<String> names = AuditLines.names(details);
+    assertEquals(SHADOW_FIELDS, names.subList(names.size() - 3, names.size()));
+    return details;
+  }
+
+  private static void assertShadow(JsonNode line, String decision, String reason,
+      String version) {
+    assertEquals(decision, line.get("shadow_decision").asText(), line.toString());
+    assertEquals(reason, line.get("shadow_reason").asText(), line.toString());
+    assertEquals(version, line.get("shadow_policy_version").asText(), line.toString());
   }
 
   @Test
@@ -71,9 +101,7 @@ class ShadowObservationTest {
         ? field.getValue().isArray() : field.getValue().isTextual(), field.getKey()));
     assertEquals("allow", line.get("decision").asText());
     assertEquals("v-123", line.get("policy_version").asText(), "the enforced version");
-    assertEquals("would_deny", line.get("shadow_decision").asText());
-    assertEquals("missing_namespace_permission", line.get("shadow_reason").asText());
-    assertEquals("shadow-v2", line.get("shadow_policy_version").asText());
+    assertShadow(line, "would_deny", "missing_namespace_permission", "shadow-v2");
   }
 
   @Test
@@ -106,6 +134,31 @@ class ShadowObservationTest {
   }
 
   @Test
+  void aRefusalTheShadowCouldNotDecideIsTheRefusalsLineMarkedUndecided() {
+    for (AuditLevel level : List.of(AuditLevel.DENY, AuditLevel.ALL)) {
+      List<String> lines = undecided(level, AuditFormat.JSON);
+      assertEquals(1, lines.size(), level + ": " + lines);
+      JsonNode line = AuditLines.object(lines.get(0));
+      List<String> fields = new ArrayList<>(JSON_FIELDS);
+      fields.addAll(SHADOW_FIELDS);
+      assertEquals(fields, AuditLines.names(line));
+      assertEquals("deny", line.get("decision").asText(), "the enforced refusal");
+      assertEquals("unknown_key", line.get("reason").asText());
+      assertEquals("v-123", line.get("policy_version").asText());
+      assertShadow(line, "undecided", "", ""); // the shadow policy never decided
+    }
+    assertEquals(List.of(), undecided(AuditLevel.OFF, AuditFormat.JSON));
+  }
+
+  @Test
+  void theCloudFormatCarriesUndecidedInItsDetails() {
+    JsonNode details = cloudDetails(undecided(AuditLevel.DENY, AuditFormat.CLOUD),
+        "UNAUTHENTICATED");
+    assertEquals("deny", details.get("decision").asText());
+    assertShadow(details, "undecided", "", "");
+  }
+
+  @Test
   void nothingIsWrittenWhenOff() {
     assertEquals(List.of(), audit(AuditLevel.OFF, AuditFormat.JSON, Decisions.allow(),
         shadowDeny(), true));
@@ -115,17 +168,9 @@ class ShadowObservationTest {
 
   @Test
   void theCloudFormatCarriesTheDifferenceInItsDetails() {
-    List<String> lines = audit(AuditLevel.DENY, AuditFormat.CLOUD, Decisions.allow(),
-        shadowDeny(), true);
-    assertEquals(1, lines.size());
-    JsonNode record = AuditLines.object(lines.get(0));
-    assertEquals("OK", record.get("status").asText(), "the enforced decision acted");
-    JsonNode details = AuditLines.object(record.get("raw_details").asText());
-    List<String> names = AuditLines.names(details);
-    assertEquals(SHADOW_FIELDS, names.subList(names.size() - 3, names.size()));
-    assertEquals("would_deny", details.get("shadow_decision").asText());
-    assertEquals("missing_namespace_permission", details.get("shadow_reason").asText());
-    assertEquals("shadow-v2", details.get("shadow_policy_version").asText());
+    JsonNode details = cloudDetails(audit(AuditLevel.DENY, AuditFormat.CLOUD, Decisions.allow(),
+        shadowDeny(), true), "OK"); // the enforced decision acted
+    assertShadow(details, "would_deny", "missing_namespace_permission", "shadow-v2");
     assertEquals("v-123", details.get("policy_version").asText());
     assertFalse(AuditLines.names(AuditLines.object(AuditLines.object(audit(AuditLevel.ALL,
         AuditFormat.CLOUD, Decisions.allow(), shadowAllow(), true).get(0))
@@ -146,7 +191,7 @@ class ShadowObservationTest {
     metrics.countShadowDecisions();
     metrics.countShadowDecisions(); // idempotent
     List<String> samples = List.of(metrics.scrape().split("\n"));
-    for (String result : List.of("same", "would_allow", "would_deny", "error")) {
+    for (String result : List.of("same", "would_allow", "would_deny", "undecided", "error")) {
       assertTrue(samples.contains("temporal_rbac_shadow_decisions_total{result=\"" + result
           + "\"} 0.0"), result + " registered at zero:\n" + metrics.scrape());
     }
@@ -156,6 +201,8 @@ class ShadowObservationTest {
     metrics.decidedWithShadow(Decisions.deny(Reason.MISSING_ROLE, "no"), shadowAllow(),
         Decisions.START_CALL, false);
     metrics.shadowFailed(Decisions.START_CALL);
+    metrics.shadowUndecided(Decisions.deny(Reason.UNKNOWN_KEY, "unknown key"),
+        Decisions.START_CALL);
     samples = List.of(metrics.scrape().split("\n"));
     assertTrue(samples.contains("temporal_rbac_shadow_decisions_total{result=\"same\"} 2.0"),
         metrics.scrape());
@@ -164,6 +211,13 @@ class ShadowObservationTest {
     assertTrue(samples.contains(
         "temporal_rbac_shadow_decisions_total{result=\"would_allow\"} 1.0"));
     assertTrue(samples.contains("temporal_rbac_shadow_decisions_total{result=\"error\"} 1.0"));
+    assertTrue(samples.contains(
+        "temporal_rbac_shadow_decisions_total{result=\"undecided\"} 1.0"));
+    assertTrue(samples.contains("temporal_rbac_decisions_total{decision=\"deny\","
+        + "method=\"StartWorkflowExecution\",reason=\"unknown_key\",service=\"workflow\"} 1.0"),
+        "the enforced refusal is counted as decided() counts it");
+    assertTrue(samples.contains(
+        "temporal_rbac_authentication_failures_total{reason=\"unknown_key\"} 1.0"));
     assertTrue(samples.stream().anyMatch(line -> line.startsWith(
         "temporal_rbac_decisions_total{decision=\"dry_run_deny\"")), metrics.scrape());
   }
