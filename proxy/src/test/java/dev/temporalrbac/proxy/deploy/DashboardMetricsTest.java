@@ -51,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every metric the dashboard and the alert rules read is on a live proxy's {@code /metrics}, with
- * the labels they select and group by: {@code serve} runs in this JVM (embedded upstream, API keys
+ * the labels they select and group by, and every value they compare a fixed-set label with
+ * ({@link FixedLabelValues}) is one the proxy uses: {@code serve} runs in this JVM (embedded upstream, API keys
  * and JWTs on, a shadow policy, an audit file), answers one allowed, one denied and one
  * unauthenticated call, and is scraped. A name only the rules define (a recording rule's) must be
  * recorded in the rules file; Prometheus' own target labels {@code job} and {@code instance} are
@@ -149,6 +150,23 @@ class DashboardMetricsTest {
   @Test
   void everyLabelTheRulesSelectOrGroupByIsExported() {
     assertEquals(List.of(), unknownLabels(DeployFiles.ruleQueries()));
+  }
+
+  @Test
+  void everyLabelValueTheDashboardComparesIsOneTheProxyUses() {
+    assertEquals(List.of(), FixedLabelValues.problems(DeployFiles.dashboardQueries()));
+  }
+
+  @Test
+  void everyLabelValueTheRulesCompareIsOneTheProxyUses() {
+    assertEquals(List.of(), FixedLabelValues.problems(DeployFiles.ruleQueries()));
+  }
+
+  @Test
+  void theFixedLabelValueSetsHoldEveryValueOnMetrics() {
+    assertEquals(List.of(), FixedLabelValues.metrics().stream()
+        .filter(name -> !metrics.has(name)).toList(), "not on /metrics");
+    assertEquals(List.of(), FixedLabelValues.unknownOn(metrics));
   }
 
   /** "where: name" for each name a query reads that neither /metrics nor a recording rule has. */

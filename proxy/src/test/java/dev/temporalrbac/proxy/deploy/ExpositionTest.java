@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,15 @@ class ExpositionTest {
     Exposition exposition = Exposition.parse(TEXT);
     assertEquals(Set.of("version", "kind"), exposition.labelsOf("info"));
     assertEquals(Set.of("le"), exposition.labelsOf("d_seconds"));
+  }
+
+  @Test
+  void labelValuesAreReadUnescapedAndAHistogramsFromItsSamples() {
+    Exposition exposition = Exposition.parse(TEXT + "info{version=\"v2\",kind=\"x\"} 1\n");
+    assertEquals(Map.of("version", Set.of("a,b=\"c\"", "v2"), "kind", Set.of("x")),
+        exposition.valuesOf("info"));
+    assertEquals(Map.of("le", Set.of("0.005")), exposition.valuesOf("d_seconds"));
+    assertEquals(Map.of(), exposition.valuesOf("absent"));
   }
 
   @Test

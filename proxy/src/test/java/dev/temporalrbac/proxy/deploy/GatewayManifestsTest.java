@@ -3,6 +3,7 @@ package dev.temporalrbac.proxy.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.temporalrbac.proxy.config.ProxyConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code deploy/kubernetes/gateway}: the objects around the proxy's Deployment select its pods and
- * name its ports, two replicas stay up, and the frontend admits the gateways and no other client.
+ * name its ports, two replicas stay up, and the frontend admits the gateways and no other client
+ * (and Prometheus to its metrics).
  */
 class GatewayManifestsTest {
+  /**
+   * The metrics port of Temporal's Helm chart: the server pods' containerPort "metrics" and their
+   * prometheus.io/port annotation.
+   */
+  private static final int TEMPORAL_METRICS_PORT = 9090;
+
   private ManifestFolder folder;
   private ProxyContainer proxy;
   private Map<String, Object> podLabels;
@@ -88,9 +96,7 @@ class GatewayManifestsTest {
     String target = PodConfig.of(proxy, PodFilesystem.of(folder, proxy, tmp))
         .settings().get("upstream.target");
     String upstreamPort = target.substring(target.lastIndexOf(':') + 1);
-    KubeObject frontend = folder.ofKind("NetworkPolicy").stream()
-        .filter(p -> !proxy.owner().namespace().equals(p.namespace())).findFirst()
-        .orElseThrow(() -> new AssertionError("no NetworkPolicy outside the gateways' namespace"));
+    KubeObject frontend = frontendPolicy();
     String[] host = target.substring(0, target.lastIndexOf(':')).split("\\.");
     assertTrue(host.length > 1 && host[1].equals(frontend.namespace()), frontend.where()
         + ": in namespace " + frontend.namespace() + ", but the upstream is " + target);
@@ -128,12 +134,40 @@ class GatewayManifestsTest {
   }
 
   @Test
-  void theGatewaysAdminPortAdmitsOnlyTheMonitoringNamespace() {
+  void prometheusStillScrapesTheFrontendsOwnMetrics() {
+    KubeObject frontend = frontendPolicy();
+    List<String> problems = new ArrayList<>(NetworkPolicyPorts.named(frontend));
+    boolean metricsRule = false;
+    for (Object rule : Yml.list(frontend.body(), "spec", "ingress")) {
+      List<Object> ports = Yml.list(rule, "ports");
+      if (ports.stream().anyMatch(p -> Integer.valueOf(TEMPORAL_METRICS_PORT)
+          .equals(NetworkPolicyPorts.number(p)))) {
+        metricsRule = true;
+        problems.addAll(AdminPortRules.monitoringOnly(frontend, rule,
+            "the metrics port " + TEMPORAL_METRICS_PORT));
+      }
+    }
+    assertTrue(metricsRule, frontend.where() + ": no rule admits Prometheus to the frontend's"
+        + " metrics port " + TEMPORAL_METRICS_PORT);
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void theGatewaysAdminPortAdmitsOnlyTheMonitoringNamespace(@TempDir Path tmp)
+      throws IOException {
     KubeObject own = folder.ofKind("NetworkPolicy").stream()
         .filter(p -> proxy.owner().namespace().equals(p.namespace())).findFirst()
         .orElseThrow(() -> new AssertionError("no NetworkPolicy in the gateways' namespace"));
     assertTrue(Selectors.matches(Yml.map(own.body(), "spec", "podSelector"), podLabels),
         own.where() + ": does not select the gateways " + podLabels);
-    assertEquals(List.of(), AdminPortRules.problems(own, proxy));
+    ProxyConfig config = PodConfig.of(proxy, PodFilesystem.of(folder, proxy, tmp.resolve("pod")))
+        .load(tmp);
+    assertEquals(List.of(), AdminPortRules.problems(own, proxy, config));
+  }
+
+  private KubeObject frontendPolicy() {
+    return folder.ofKind("NetworkPolicy").stream()
+        .filter(p -> !proxy.owner().namespace().equals(p.namespace())).findFirst()
+        .orElseThrow(() -> new AssertionError("no NetworkPolicy outside the gateways' namespace"));
   }
 }

@@ -80,6 +80,16 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"sidecar", "gateway"})
+  void everyNetworkPolicyGivesItsPortsAsNumbers(String folder) throws IOException {
+    List<KubeObject> policies = ManifestFolder.named(folder).ofKind("NetworkPolicy");
+    assertFalse(policies.isEmpty(), folder + ": no NetworkPolicy");
+    List<String> problems = new ArrayList<>();
+    policies.forEach(policy -> problems.addAll(NetworkPolicyPorts.named(policy)));
+    assertEquals(List.of(), problems);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sidecar", "gateway"})
   void probesAskTheAdminPortForPathsItServes(String folder) throws Exception {
     Pod pod = pod(folder);
     int admin = loaded(pod).admin().getPort();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.temporalrbac.proxy.config.ProxyConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The checks of {@link KubernetesManifestsTest} fail on the mistakes they exist for, naming the
  * manifest file and what is wrong: a flag {@code serve} does not have, a setting
  * {@code ConfigLoader} does not know, a {@code subPath} policy mount, a credential on a ConfigMap,
- * an id in two files of a policy ConfigMap (judged across the files, as serve judges them).
+ * an id in two files of a policy ConfigMap (judged across the files, as serve judges them), a
+ * NetworkPolicy port given by name, not configured, or open to any namespace.
  */
 class ManifestMistakesTest {
   @TempDir
@@ -35,6 +37,7 @@ class ManifestMistakesTest {
                   image: ghcr.io/example/temporal-rbac-proxy:0.1.0
                   command: [java, -Xmx1g, -jar, /app/temporal-rbac-proxy.jar]
                   args: %s
+                  ports: [{name: admin, containerPort: 9090}]
                   volumeMounts:
                     - {name: config, mountPath: /etc/temporal-rbac/config}
                     - %s
@@ -137,6 +140,36 @@ class ManifestMistakesTest {
         + " upstream.credentials.api_key_file /etc/temporal-rbac/config/proxy.yaml is on the"
         + " configMap proxy-config mounted at /etc/temporal-rbac/config; it must come from a"
         + " secret"), problems);
+  }
+
+  @Test
+  void aNetworkPolicyPortByNameNotConfiguredOrOpenToAllIsNamed() throws IOException {
+    ManifestFolder folder = folder(deployment(SERVE, WHOLE_POLICY_MOUNT), configMaps(
+        "policy: {file: /etc/temporal-rbac/policy/a.yaml}\nlisten: 127.0.0.1:7233\n"
+        + "admin: 0.0.0.0:9090"));
+    ProxyContainer proxy = folder.proxy();
+    ProxyConfig config = PodConfig.of(proxy, PodFilesystem.of(folder, proxy, tmp.resolve("pod")))
+        .load(tmp);
+    KubeObject policy = ManifestFolder.parse(Path.of("networkpolicy.yaml"), """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: admin, namespace: ns}
+        spec:
+          podSelector: {}
+          ingress:
+            - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]
+              ports: [{port: admin}, {port: 7233}]
+            - from: [{podSelector: {}}]
+              ports: [{port: 9090}]
+        """).get(0);
+
+    String where = "networkpolicy.yaml: NetworkPolicy/admin: ";
+    assertEquals(List.of(
+        where + "ingress rule 1: port 'admin' is a name, not a number (some network plugins do"
+            + " not resolve names, and then the rule admits nothing)",
+        where + "port 7233 is none of the ports the proxy's configuration listens on [9090]",
+        where + "the admin port 9090 admits {podSelector={}}, not only the monitoring namespace"),
+        AdminPortRules.problems(policy, proxy, config));
   }
 
   /** The policy ConfigMap's {@code data}, mounted whole as the kubelet lays it out under pod. */

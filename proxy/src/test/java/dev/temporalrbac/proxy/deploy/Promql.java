@@ -1,5 +1,6 @@
 package dev.temporalrbac.proxy.deploy;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,13 +12,15 @@ import java.util.regex.Pattern;
 
 /**
  * What a PromQL expression reads: the metric (or recorded) names it selects, the label names its
- * selectors match on, and the label names it groups or joins by. Enough of PromQL for the
- * expressions in {@code deploy/}, not a full parser: string literals are blanked first, so a
- * label value never reads as a name, and an identifier is a metric name unless it is a keyword,
- * a function (followed by a parenthesis), a Grafana variable ({@code $__rate_interval}), a
- * duration, or inside a selector's braces, a range's brackets or a grouping list.
+ * selectors match on (and each matcher with its value), and the label names it groups or joins
+ * by. Enough of PromQL for the expressions in {@code deploy/}, not a full parser: string literals
+ * are set aside first (each replaced by its index), so a label value never reads as a name, and
+ * an identifier is a metric name unless it is a keyword, a function (followed by a parenthesis),
+ * a Grafana variable ({@code $__rate_interval}), a duration, or inside a selector's braces, a
+ * range's brackets or a grouping list.
  */
-record Promql(Set<String> names, Map<String, Set<String>> selectorLabels, Set<String> groupLabels) {
+record Promql(Set<String> names, Map<String, Set<String>> selectorLabels, Set<String> groupLabels,
+    List<LabelMatch> matches) {
   private static final Pattern STRING =
       Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
   /** An identifier not glued to a preceding identifier, digit, {@code $} or dot. */
@@ -25,7 +28,10 @@ record Promql(Set<String> names, Map<String, Set<String>> selectorLabels, Set<St
       Pattern.compile("(?<![A-Za-z0-9_:$.])[A-Za-z_:][A-Za-z0-9_:]*");
   private static final Pattern SELECTOR =
       Pattern.compile("(?<![A-Za-z0-9_:$.])([A-Za-z_:][A-Za-z0-9_:]*)\\s*\\{([^}]*)}");
-  private static final Pattern MATCHER = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*(=~|!~|!=|=)");
+  /** A matcher once literals are set aside: {@code label op "N"}, N the literal's index. */
+  private static final Pattern MATCHER =
+      Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*(=~|!~|!=|=)\\s*(?:\"(\\d+)\")?");
+  private static final Pattern ESCAPE = Pattern.compile("\\\\(.)");
   private static final Pattern GROUPING = Pattern.compile(
       "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
   private static final Pattern BRACES = Pattern.compile("\\{[^}]*}");
@@ -35,9 +41,17 @@ record Promql(Set<String> names, Map<String, Set<String>> selectorLabels, Set<St
 
   /** Reads {@code expression}; throws on unbalanced braces, brackets or parentheses. */
   static Promql of(String expression) {
-    String text = STRING.matcher(expression).replaceAll("\"\"");
+    List<String> literals = new ArrayList<>();
+    StringBuilder setAside = new StringBuilder();
+    Matcher string = STRING.matcher(expression);
+    while (string.find()) {
+      string.appendReplacement(setAside, "\"" + literals.size() + "\"");
+      literals.add(unquote(string.group()));
+    }
+    String text = string.appendTail(setAside).toString();
     requireBalanced(expression, text);
     Map<String, Set<String>> selectorLabels = new LinkedHashMap<>();
+    List<LabelMatch> matches = new ArrayList<>();
     Matcher selector = SELECTOR.matcher(text);
     while (selector.find()) {
       Set<String> labels = selectorLabels.computeIfAbsent(selector.group(1),
@@ -45,6 +59,10 @@ record Promql(Set<String> names, Map<String, Set<String>> selectorLabels, Set<St
       Matcher matcher = MATCHER.matcher(selector.group(2));
       while (matcher.find()) {
         labels.add(matcher.group(1));
+        if (matcher.group(3) != null) {
+          matches.add(new LabelMatch(selector.group(1), matcher.group(1), matcher.group(2),
+              literals.get(Integer.parseInt(matcher.group(3)))));
+        }
       }
     }
     Set<String> groupLabels = new LinkedHashSet<>();
@@ -68,7 +86,13 @@ record Promql(Set<String> names, Map<String, Set<String>> selectorLabels, Set<St
         names.add(word);
       }
     }
-    return new Promql(names, selectorLabels, groupLabels);
+    return new Promql(names, selectorLabels, groupLabels, List.copyOf(matches));
+  }
+
+  /** A string literal's content: backquoted raw, otherwise with each escape undone. */
+  private static String unquote(String literal) {
+    String body = literal.substring(1, literal.length() - 1);
+    return literal.startsWith("`") ? body : ESCAPE.matcher(body).replaceAll("$1");
   }
 
   /** The names without a colon, in the order they first appear: what a target must export. */

@@ -29,6 +29,19 @@ class PromqlTest {
   }
 
   @Test
+  void eachMatcherIsReadWithItsUnquotedValue() {
+    Promql query = Promql.of("sum(rate(a_total{job=~\"$job\", code!~'OK|NOT_FOUND',"
+        + " path=\"a\\\\.b\\\"c\"}[5m])) / b_count{result=`x|y`, le!=\"+Inf\"}");
+    assertEquals(List.of(new LabelMatch("a_total", "job", "=~", "$job"),
+        new LabelMatch("a_total", "code", "!~", "OK|NOT_FOUND"),
+        new LabelMatch("a_total", "path", "=", "a\\.b\"c"),
+        new LabelMatch("b_count", "result", "=", "x|y"),
+        new LabelMatch("b_count", "le", "!=", "+Inf")), query.matches());
+    assertTrue(query.matches().get(1).regex());
+    assertEquals("b_count{le!=\"+Inf\"}", query.matches().get(4).toString());
+  }
+
+  @Test
   void functionsKeywordsDurationsNumbersAndVariablesAreNotNames() {
     Promql query = Promql.of("histogram_quantile(0.99, sum by (le) (rate(a_seconds_bucket[5m])))"
         + " > 1e3 and time() - b_seconds > bool 900 * on (instance) group_left (version)"

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.temporalrbac.proxy.config.ProxyConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,10 +70,12 @@ class SidecarManifestsTest {
     ManifestFolder folder = ManifestFolder.named("sidecar");
     ProxyContainer proxy = folder.proxy();
     KubeObject policy = folder.only("NetworkPolicy");
+    ProxyConfig config = PodConfig.of(proxy, PodFilesystem.of(folder, proxy, tmp.resolve("pod")))
+        .load(tmp);
 
     assertEquals(proxy.owner().namespace(), policy.namespace(), policy.where());
     assertTrue(Selectors.matches(Yml.map(policy.body(), "spec", "podSelector"),
         proxy.owner().podLabels()), policy.where() + ": does not select the worker's pods");
-    assertEquals(List.of(), AdminPortRules.problems(policy, proxy));
+    assertEquals(List.of(), AdminPortRules.problems(policy, proxy, config));
   }
 }
