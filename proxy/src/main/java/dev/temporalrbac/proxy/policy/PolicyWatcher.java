@@ -115,6 +115,7 @@ public final class PolicyWatcher implements AutoCloseable {
       }
       if (signature != null) {
         signedAt = signature.verify(read.content().signedBytes(), read.signature());
+        replays.check(signedAt, clock.instant());
       }
     } catch (IOException e) {
       throw failure(e.getMessage());
@@ -187,7 +188,7 @@ public final class PolicyWatcher implements AutoCloseable {
     if (signature != null) {
       try {
         signedAt = signature.verify(read.content().signedBytes(), read.signature());
-        replays.check(signedAt);
+        replays.check(signedAt, clock.instant());
       } catch (PolicySignature.Rejected e) {
         // a verdict that depended on the keys is retried (next poll) once the keys change
         return reject("signature: " + e.getMessage(),

@@ -1,5 +1,6 @@
 package dev.temporalrbac.proxy.policy;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -8,7 +9,10 @@ import java.time.Instant;
  * cache, a compromised server) could otherwise serve an older signed version that still grants
  * what has since been revoked. Versions are ordered by their signature's {@code iat}; a different
  * version signed in the same second is refused too (which of the two is newer cannot be told).
- * Rolling back is done by signing the old content again, with a new {@code iat}.
+ * Rolling back is done by signing the old content again, with a new {@code iat}. An {@code iat}
+ * more than a day ahead of this replica's clock is refused as well, at start too: it is almost
+ * always milliseconds where seconds belong, and once in force it would make every later version
+ * look older.
  *
  * <p>It remembers the {@code iat} of the version in force only, in memory: a replica that
  * restarts has no version in force to compare with, so at start-up any validly signed version
@@ -18,15 +22,25 @@ import java.time.Instant;
  * {@link PolicyWatcher}'s lock.
  */
 final class ReplayGuard {
+  /** How far ahead of this replica's clock an {@code iat} may be (clock skew, not a unit slip). */
+  static final Duration MAX_AHEAD = Duration.ofDays(1);
+
   private Instant inForce;
 
   /**
    * Checks a verified version other than the one in force.
    *
    * @param signedAt the version's {@code iat}
-   * @throws PolicySignature.Rejected when it is not newer than the signed version in force
+   * @param now this replica's clock
+   * @throws PolicySignature.Rejected when it is not newer than the signed version in force, or
+   *     signed more than {@link #MAX_AHEAD} after {@code now}
    */
-  void check(Instant signedAt) throws PolicySignature.Rejected {
+  void check(Instant signedAt, Instant now) throws PolicySignature.Rejected {
+    if (signedAt.isAfter(now.plus(MAX_AHEAD))) {
+      throw new PolicySignature.Rejected("signed at " + signedAt + ", more than a day after this"
+          + " replica's clock (" + now + "): iat is in seconds since 1970, not milliseconds;"
+          + " re-sign it");
+    }
     if (inForce == null) {
       return;
     }

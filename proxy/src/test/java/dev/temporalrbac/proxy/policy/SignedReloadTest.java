@@ -83,6 +83,12 @@ class SignedReloadTest {
     assertTrue(watcher.checkNow());
     assertEquals(v1, holder.current().version());
 
+    publish(V2, signer.sign(bytes(V2), t1 * 1000)); // milliseconds, not seconds
+    assertFalse(watcher.checkNow());
+    assertTrue(watcher.status().lastError().endsWith(", more than a day after this replica's clock"
+        + " (2026-12-01T12:00:00Z): iat is in seconds since 1970, not milliseconds; re-sign it"),
+        watcher.status().lastError());
+
     // documented limit: a restarted replica has no version in force to compare with
     holder = new PolicyHolder(null);
     publish(V1, v1Signature);
