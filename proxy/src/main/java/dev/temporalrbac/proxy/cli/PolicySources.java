@@ -61,8 +61,9 @@ final class PolicySources {
 
   /**
    * The first load. A file or directory that does not load stops the start (exit 1); a URL that
-   * cannot be fetched or verified does not: the proxy starts not ready, denies every call and
-   * retries every reload interval.
+   * cannot be fetched or verified, in whatever way that fails, does not: the proxy starts not
+   * ready ({@link PolicyHolder#problem()} says why), denies every call and retries every reload
+   * interval.
    */
   static void loadInitial(PolicyWatcher watcher, PolicySourceSettings source, String what)
       throws PolicyException {

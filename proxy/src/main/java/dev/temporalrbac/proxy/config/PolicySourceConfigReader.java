@@ -70,10 +70,10 @@ final class PolicySourceConfigReader {
           + " nor " + prefix + "signature.jwks: nothing would check the signature");
     }
     if (kind == PolicySourceSettings.Kind.URL) {
-      location = url(prefix + "url", location, signed);
+      location = url(prefix + "url", location);
       if (signed) {
         signatureUrl = url(prefix + "signature.url",
-            signatureUrl == null && location != null ? withJws(location) : signatureUrl, true);
+            signatureUrl == null && location != null ? withJws(location) : signatureUrl);
       }
     } else if (signatureUrl != null) {
       errors.add(prefix + "signature.url is for a url source; a policy file's signature is"
@@ -81,7 +81,7 @@ final class PolicySourceConfigReader {
       signatureUrl = null;
     }
     if (jwks != null && jwks.contains("://")) {
-      url(prefix + "signature.jwks", jwks, false);
+      url(prefix + "signature.jwks", jwks);
     }
     if (fetchTimeout == null) { // shared by both policies: read (and reported) once
       fetchTimeout = parse(s, "policy.fetch_timeout", "5s", SettingValues::positiveDuration);
@@ -93,10 +93,11 @@ final class PolicySourceConfigReader {
   }
 
   /**
-   * An http(s) URL with a host; plain http only to a loopback host or when {@code verified}
-   * (a signature covers what it serves). Null (with an error) otherwise.
+   * An http(s) URL with a host and no user info; plain http only to a loopback host, signed or
+   * not (a signature cannot tell an older signed version replayed on the path from the newest).
+   * Null (with an error) otherwise.
    */
-  private String url(String key, String text, boolean verified) {
+  private String url(String key, String text) {
     if (text == null) {
       return null;
     }
@@ -112,12 +113,18 @@ final class PolicySourceConfigReader {
       errors.add(key + ": expected an http(s) URL with a host, got " + JwksLocation.shown(text));
       return null;
     }
-    if (scheme.equals("http") && !verified && !JwksLocation.isLoopback(uri.getHost())) {
+    if (uri.getRawUserInfo() != null) {
+      errors.add(key + ": credentials in the URL are not sent; the proxy sends no Authorization"
+          + " header, so remove the user info from " + JwksLocation.shown(text) + " and let the"
+          + " server admit the proxy another way (a token in the query, mTLS at a sidecar, a"
+          + " network policy)");
+      return null;
+    }
+    if (scheme.equals("http") && !JwksLocation.isLoopback(uri.getHost())) {
       errors.add(key + ": " + JwksLocation.shown(text) + " is plain http: anyone on the network"
-          + " path could serve their own " + (key.endsWith("jwks") ? "keys" : "policy")
-          + ". Use https, a loopback host, or "
-          + (key.endsWith("jwks") ? "https for the keys" : "configure a signature key"
-          + " (signature.public_key or signature.jwks)"));
+          + " path could serve their own " + (key.endsWith("jwks") ? "keys"
+          : "policy, or an older signed one") + ". Use https or a loopback host (127.0.0.1,"
+          + " ::1, localhost)");
       return null;
     }
     return text;

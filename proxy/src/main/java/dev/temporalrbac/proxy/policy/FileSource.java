@@ -6,9 +6,15 @@ import java.nio.file.Path;
 
 /**
  * One policy file, read whole on each poll (its content hash decides whether it changed; a
- * modification time is not trusted). When signed, {@code <file>.jws} holds the detached JWS over
- * the file's bytes. The file may be edited in place, so a change must settle
- * ({@code policy.settle}) before it is installed. Stateless.
+ * modification time is not trusted). The file may be edited in place, so a change must settle
+ * ({@code policy.settle}) before it is installed.
+ *
+ * <p>When signed, the detached JWS over the file's bytes is {@code <file>.jws} beside the file
+ * the path resolves to: each read resolves the path's symlinks once ({@link Path#toRealPath})
+ * and reads the policy and its signature from that one folder. A ConfigMap mount
+ * ({@code policy.yaml -> ..data/policy.yaml}, {@code ..data} swapped atomically) thus never pairs
+ * an old policy with a new signature; with a symlink to a versioned file
+ * ({@code policy.yaml -> v3.yaml}) the signature is {@code v3.yaml.jws}. Stateless.
  */
 public final class FileSource implements PolicySource {
   private final Path file;
@@ -27,14 +33,16 @@ public final class FileSource implements PolicySource {
 
   @Override
   public PolicyRead read(String versionInForce) throws IOException {
+    Path real;
     byte[] document;
     try {
-      document = Files.readAllBytes(file);
+      real = file.toRealPath();
+      document = Files.readAllBytes(real);
     } catch (IOException e) {
       throw new IOException("cannot read the policy file: " + e, e);
     }
     return PolicyRead.of(PolicyContent.document(document, file.toString()),
-        signed ? signature(file.resolveSibling(file.getFileName() + ".jws")) : null);
+        signed ? signature(real.resolveSibling(real.getFileName() + ".jws")) : null);
   }
 
   @Override

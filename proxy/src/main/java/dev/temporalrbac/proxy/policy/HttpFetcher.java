@@ -16,9 +16,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * One bounded HTTP GET with the JDK client: the whole exchange (connect, redirects, headers and
  * body) within {@code timeout}, a body refused as soon as it passes its limit (never buffered
- * whole), redirects followed by hand and only to the same scheme, and, without a signature to
- * check what is fetched, plain {@code http://} only to a loopback host. Messages name URLs
- * without user info or query ({@link JwksLocation#shown}). Thread-safe; the client is shared.
+ * whole), redirects followed by hand and only to the same scheme, and plain {@code http://} only
+ * to a loopback host, signed content or not (a signature does not stop an older signed version
+ * being replayed by whoever answers). Every failure, a malformed {@code Location} included, is an
+ * {@link IOException}: no runtime exception escapes. Messages name URLs without user info or
+ * query ({@link JwksLocation#shown}). Thread-safe; the client is shared.
  */
 final class HttpFetcher {
   private static final int MAX_REDIRECTS = 5;
@@ -34,16 +36,10 @@ final class HttpFetcher {
 
   private final HttpClient client;
   private final Duration timeout;
-  private final boolean plainHttpAnywhere;
 
-  /**
-   * @param plainHttpAnywhere whether {@code http://} may point to any host (true when what is
-   *     fetched is verified by a signature); else only to a loopback host
-   */
-  HttpFetcher(HttpClient client, Duration timeout, boolean plainHttpAnywhere) {
+  HttpFetcher(HttpClient client, Duration timeout) {
     this.client = client;
     this.timeout = timeout;
-    this.plainHttpAnywhere = plainHttpAnywhere;
   }
 
   /** A client that follows no redirect itself, connecting within {@code timeout}. */
@@ -81,7 +77,14 @@ final class HttpFetcher {
         throw new IOException(JwksLocation.shown(uri.toString()) + ": more than "
             + MAX_REDIRECTS + " redirects");
       }
-      URI next = at.resolve(location);
+      URI next;
+      try {
+        next = at.resolve(location);
+      } catch (IllegalArgumentException e) {
+        // the Location itself is not shown: it may carry a credential in its query
+        throw new IOException(JwksLocation.shown(at.toString()) + " redirects to a Location"
+            + " that is not a valid URL (" + why(e) + "); not followed");
+      }
       String scheme = at.getScheme().toLowerCase(Locale.ROOT);
       if (next.getScheme() == null || !next.getScheme().equalsIgnoreCase(scheme)) {
         throw new IOException(JwksLocation.shown(at.toString()) + " redirects to another scheme ("
@@ -92,15 +95,15 @@ final class HttpFetcher {
     }
   }
 
-  /** Refuses plain http to a host other than loopback unless a signature covers the content. */
+  /** Refuses anything but http(s) with a host, and plain http to a host other than loopback. */
   void check(URI uri) throws IOException {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
       throw new IOException("not an http(s) URL with a host: " + JwksLocation.shown(uri.toString()));
     }
-    if (scheme.equals("http") && !plainHttpAnywhere && !JwksLocation.isLoopback(uri.getHost())) {
-      throw new IOException(JwksLocation.shown(uri.toString()) + " is plain http to another host"
-          + " and nothing verifies what it serves");
+    if (scheme.equals("http") && !JwksLocation.isLoopback(uri.getHost())) {
+      throw new IOException(JwksLocation.shown(uri.toString()) + " is plain http to another host:"
+          + " anyone on the path could answer it");
     }
   }
 
@@ -110,15 +113,21 @@ final class HttpFetcher {
     if (left <= 0) {
       throw timedOut(uri);
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
-        .timeout(Duration.ofNanos(left))
-        .header("User-Agent", "temporal-rbac-proxy");
-    if (ifNoneMatch != null) {
-      request.header("If-None-Match", ifNoneMatch);
+    CompletableFuture<HttpResponse<byte[]>> pending;
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
+          .timeout(Duration.ofNanos(left))
+          .header("User-Agent", "temporal-rbac-proxy");
+      if (ifNoneMatch != null) {
+        request.header("If-None-Match", ifNoneMatch);
+      }
+      pending = client.sendAsync(request.build(),
+          info -> info.statusCode() == 200 ? new LimitedBody(info, maxBytes)
+              : new LimitedBody(info, 0));
+    } catch (IllegalArgumentException e) { // a URI or header value the client does not accept
+      throw new IOException("cannot fetch " + JwksLocation.shown(uri.toString()) + ": the HTTP"
+          + " client refuses the request (" + why(e) + ")");
     }
-    CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request.build(),
-        info -> info.statusCode() == 200 ? new LimitedBody(info, maxBytes)
-            : new LimitedBody(info, 0));
     try {
       return pending.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -138,6 +147,17 @@ final class HttpFetcher {
       throw new IOException("cannot fetch " + JwksLocation.shown(uri.toString()) + ": " + why,
           cause);
     }
+  }
+
+  /**
+   * What is wrong, without the exception's message (which may quote a URL with a credential): a
+   * URI syntax error's reason and index, else the exception's kind.
+   */
+  private static String why(RuntimeException e) {
+    if (e.getCause() instanceof java.net.URISyntaxException syntax) {
+      return syntax.getReason() + (syntax.getIndex() < 0 ? "" : " at index " + syntax.getIndex());
+    }
+    return e.getClass().getSimpleName();
   }
 
   private IOException timedOut(URI uri) {

@@ -35,13 +35,12 @@ public final class HttpSource implements PolicySource {
   /**
    * A source for {@code url} on a client of its own, bounded by {@code timeout} per fetch.
    *
-   * @param signatureUrl where the detached JWS is; null when the policy is not signed (plain
-   *     http is then allowed only to a loopback host)
+   * @param signatureUrl where the detached JWS is; null when the policy is not signed
    */
   public static HttpSource create(URI url, URI signatureUrl, java.time.Duration timeout,
       long maxBytes) {
     return new HttpSource(url, signatureUrl,
-        new HttpFetcher(HttpFetcher.client(timeout), timeout, signatureUrl != null), maxBytes);
+        new HttpFetcher(HttpFetcher.client(timeout), timeout), maxBytes);
   }
 
   @Override

@@ -32,15 +32,21 @@ import java.util.logging.Logger;
  *       is not installed; a file that keeps changing is not installed until it holds still. Zero
  *       settle installs at first sight. A source that cannot be read settles alike (a file may be
  *       missing for a moment while it is replaced);
- *   <li>signed, when a {@link PolicySignature} is configured: its detached JWS verifies;
+ *   <li>signed, when a {@link PolicySignature} is configured: its detached JWS verifies, and it
+ *       was signed later than the signed version in force ({@link ReplayGuard}; a restarted
+ *       replica has none to compare with, so at start any validly signed version is accepted);
  *   <li>valid: it loads ({@link PolicyLoader});
  *   <li>not a mass removal: {@link RemovalGuard} against the version in force.
  * </ol>
  * A version failing 2 to 4 is rejected: logged, reported to the {@link ReloadListener}, counted in
  * {@link #status()} with the reason, and remembered (with its signature's bytes) so the same
- * content is not retried or counted again until it or its signature changes. A source that cannot
+ * content is not retried or counted again until it or its signature changes, or, when the verdict
+ * depended on the signing keys (no key fits its {@code kid}, or the key does not verify it), until
+ * the keys change: so a version signed with a new key before the JWKS had it installs once the
+ * JWKS does (the keys are read on every poll while such a version waits). A source that cannot
  * be read (or keys that cannot be) is a failure counted once per streak of the same error and
- * retried every poll. The snapshot in force stays in every case; while there is none, the holder
+ * retried every poll; so is a read or check that fails in an unforeseen way (a runtime
+ * exception). The snapshot in force stays in every case; while there is none, the holder
  * says why ({@link PolicyHolder#problem()}). A version still settling is neither installed nor
  * counted. The initial load has nothing in force to compare with, so the removal guard does not
  * apply to it (a file cut short at start is then a policy that denies more, never one that
@@ -59,6 +65,7 @@ public final class PolicyWatcher implements AutoCloseable {
   private final Clock clock;
   private final Duration settle;
   private final ReloadMemory rejections = new ReloadMemory();
+  private final ReplayGuard replays = new ReplayGuard();
   private long succeeded;
   private long failed;
   private String lastError = "";
@@ -98,6 +105,7 @@ public final class PolicyWatcher implements AutoCloseable {
    */
   public synchronized PolicySnapshot loadInitial() throws PolicyException {
     PolicyRead read = PolicyRead.MOVING;
+    Instant signedAt = null;
     try {
       for (int attempt = 0; attempt < 3 && read.moving(); attempt++) {
         read = source.read(null);
@@ -106,16 +114,26 @@ public final class PolicyWatcher implements AutoCloseable {
         throw new IOException(source.describe() + " kept changing while it was read");
       }
       if (signature != null) {
-        signature.verify(read.content().signedBytes(), read.signature());
+        signedAt = signature.verify(read.content().signedBytes(), read.signature());
+        replays.check(signedAt, clock.instant());
       }
     } catch (IOException e) {
       throw failure(e.getMessage());
     } catch (PolicySignature.Rejected e) {
       throw failure("signature: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw failure(unforeseen(e));
     }
     PolicySnapshot snapshot = read.content().load(clock.instant());
-    install(snapshot);
+    install(snapshot, signedAt);
     return snapshot;
+  }
+
+  /** A runtime exception from a read or check, as a failure message. */
+  private String unforeseen(RuntimeException e) {
+    LOG.log(Level.FINE, "policy read failed unexpectedly", e);
+    return "cannot read or check " + source.describe() + ": " + e.getClass().getSimpleName()
+        + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   private PolicyException failure(String message) {
@@ -141,10 +159,11 @@ public final class PolicyWatcher implements AutoCloseable {
     PolicyRead read;
     try {
       read = source.read(current == null ? null : current.version());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       // A file briefly missing while it is replaced is not a failure; one that stays so is.
-      String key = "unreadable:" + e.getMessage();
-      return !rejections.isRejected(key) && settled(key) && reject(e.getMessage(), key);
+      String error = e instanceof RuntimeException r ? unforeseen(r) : e.getMessage();
+      String key = "unreadable:" + error;
+      return !rejections.isRejected(key) && settled(key) && reject(error, key);
     }
     if (read.moving()) {
       return false;
@@ -165,13 +184,20 @@ public final class PolicyWatcher implements AutoCloseable {
     }
     rejections.settled();
     lastAttempt = clock.instant();
+    Instant signedAt = null;
     if (signature != null) {
       try {
-        signature.verify(read.content().signedBytes(), read.signature());
+        signedAt = signature.verify(read.content().signedBytes(), read.signature());
+        replays.check(signedAt, clock.instant());
       } catch (PolicySignature.Rejected e) {
-        return reject("signature: " + e.getMessage(), fingerprint);
+        // a verdict that depended on the keys is retried (next poll) once the keys change
+        return reject("signature: " + e.getMessage(),
+            e.keySet() == null ? fingerprint : fingerprint + "|keys " + e.keySet());
       } catch (IOException e) {
         return reject(e.getMessage(), fingerprint + "|" + e.getMessage()); // retried next poll
+      } catch (RuntimeException e) {
+        String error = unforeseen(e);
+        return reject(error, fingerprint + "|" + error); // retried next poll
       }
     }
     PolicySnapshot next;
@@ -193,11 +219,12 @@ public final class PolicyWatcher implements AutoCloseable {
     lastError = "";
     rejections.clear();
     LOG.info(() -> "policy reloaded from " + source.describe() + ": version " + next.version());
-    install(next);
+    install(next, signedAt);
     return true;
   }
 
-  private void install(PolicySnapshot snapshot) {
+  private void install(PolicySnapshot snapshot, Instant signedAt) {
+    replays.installed(signedAt);
     holder.install(snapshot);
     listener.installed(snapshot);
     confirmed();

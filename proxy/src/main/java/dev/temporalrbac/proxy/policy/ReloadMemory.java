@@ -7,8 +7,9 @@ import java.time.Instant;
 /**
  * What {@link PolicyWatcher} remembers between polls: the last rejected version (so it is not
  * retried or counted again until the source changes) and the version settling, since when.
- * Versions are keys: a content version plus its signature's hash ({@link #fingerprint}), or a
- * read failure's message. Confined to the watcher's lock.
+ * Versions are keys: a content version plus its signature's hash ({@link #fingerprint}), with the
+ * signing keys' version appended when the verdict depended on them, or a read failure's message.
+ * Confined to the watcher's lock.
  */
 final class ReloadMemory {
   private String rejected;

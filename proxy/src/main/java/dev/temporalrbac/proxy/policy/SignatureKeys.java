@@ -1,13 +1,16 @@
 package dev.temporalrbac.proxy.policy;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.temporalrbac.policy.load.PolicyLoader;
 import dev.temporalrbac.proxy.config.JwksLocation;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +33,10 @@ import java.util.List;
  * ({@code policy.signature.public_key}), or a JWK Set file or http(s) URL
  * ({@code policy.signature.jwks}). The keys are read afresh for each new policy version checked
  * (never on a call, never for an unchanged one), so a rotated or revoked key takes effect with the
- * next version. Symmetric keys are refused, never skipped silently. Thread-safe.
+ * next version. Symmetric keys are refused, never skipped silently. A JWK's {@code use} and
+ * {@code key_ops} are honoured (a key for {@code enc}, or whose {@code key_ops} leave out
+ * {@code verify}, is not used), and so is its {@code alg} (the key then fits that algorithm
+ * only). Any bad input is an {@link IOException}, never a runtime exception. Thread-safe.
  */
 public final class SignatureKeys {
   /** A JWK Set larger than this is refused: real ones are a few KiB. */
@@ -46,6 +52,14 @@ public final class SignatureKeys {
     this.fetcher = fetcher;
   }
 
+  /**
+   * The keys read at one moment.
+   *
+   * @param version a hash of the bytes they were read from: a rejection that depended on the
+   *     keys is retried once it changes
+   */
+  record Loaded(List<SignatureKey> keys, String version) {}
+
   /** Keys from a PEM public key or a JWK / JWK Set file. */
   public static SignatureKeys file(Path file) {
     return new SignatureKeys(file.toString(), null);
@@ -57,7 +71,7 @@ public final class SignatureKeys {
    */
   public static SignatureKeys url(URI url, java.time.Duration timeout) {
     return new SignatureKeys(url.toString(),
-        new HttpFetcher(HttpFetcher.client(timeout), timeout, false));
+        new HttpFetcher(HttpFetcher.client(timeout), timeout));
   }
 
   /** Where the keys are, as messages show it (a URL without user info or query). */
@@ -70,19 +84,30 @@ public final class SignatureKeys {
    *
    * @throws IOException naming the location and why no key could be read
    */
-  List<SignatureKey> load() throws IOException {
+  Loaded load() throws IOException {
     byte[] bytes = fetcher == null ? Files.readAllBytes(Path.of(location))
-        : fetcher.get(URI.create(location), null, MAX_JWKS_BYTES).body();
+        : fetcher.get(uri(), null, MAX_JWKS_BYTES).body();
     String text = new String(bytes, StandardCharsets.UTF_8).strip();
     try {
       List<SignatureKey> keys = text.startsWith("-----BEGIN") ? List.of(pem(text)) : jwks(text);
       if (keys.isEmpty()) {
-        throw new IOException("it holds no signing key");
+        throw new IOException("it holds no key for verifying signatures");
       }
-      return keys;
+      return new Loaded(keys, PolicyLoader.version(bytes));
     } catch (IOException | ParseException | GeneralSecurityException | JOSEException e) {
       throw new IOException("cannot read the policy signing keys from " + shown() + ": "
           + e.getMessage(), e);
+    } catch (RuntimeException e) { // a malformed key nimbus or the JDK did not anticipate
+      throw new IOException("cannot read the policy signing keys from " + shown() + ": not a"
+          + " valid key (" + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
+  private URI uri() throws IOException {
+    try {
+      return new URI(location);
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException("not a valid URL: " + shown());
     }
   }
 
@@ -95,7 +120,12 @@ public final class SignatureKeys {
       throw new IOException("expected a PEM public key (-----BEGIN PUBLIC KEY-----, the"
           + " SubjectPublicKeyInfo 'openssl pkey -pubout' writes) or a JWK Set");
     }
-    byte[] der = Base64.getMimeDecoder().decode(text.substring(begin.length(), to));
+    byte[] der;
+    try {
+      der = Base64.getMimeDecoder().decode(text.substring(begin.length(), to));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the PEM public key is not valid base64 (" + e.getMessage() + ")");
+    }
     return new SignatureKey(null, publicKey(der));
   }
 
@@ -116,7 +146,7 @@ public final class SignatureKeys {
         : List.of(JWK.parse(text));
     List<SignatureKey> keys = new ArrayList<>();
     for (JWK jwk : jwks) {
-      if (KeyUse.ENCRYPTION.equals(jwk.getKeyUse())) {
+      if (!verifies(jwk)) {
         continue;
       }
       PublicKey key;
@@ -135,8 +165,15 @@ public final class SignatureKeys {
             : "'" + jwk.getKeyID() + "' ") + "is a " + jwk.getKeyType() + " key: only RSA, EC"
             + " and Ed25519 public keys sign policies (never a symmetric, HMAC key)");
       }
-      keys.add(new SignatureKey(jwk.getKeyID(), key));
+      keys.add(new SignatureKey(jwk.getKeyID(), key,
+          jwk.getAlgorithm() == null ? null : JWSAlgorithm.parse(jwk.getAlgorithm().getName())));
     }
     return keys;
+  }
+
+  /** Whether a JWK may verify signatures: its {@code use} and {@code key_ops}, when present. */
+  private static boolean verifies(JWK jwk) {
+    return (jwk.getKeyUse() == null || KeyUse.SIGNATURE.equals(jwk.getKeyUse()))
+        && (jwk.getKeyOperations() == null || jwk.getKeyOperations().contains(KeyOperation.VERIFY));
   }
 }

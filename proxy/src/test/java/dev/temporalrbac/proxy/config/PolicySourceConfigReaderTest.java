@@ -35,12 +35,12 @@ class PolicySourceConfigReaderTest {
     assertEquals(16L * 1024 * 1024, file.maxBytes());
     assertEquals(false, file.signed());
 
-    ProxyConfig url = load(Map.of("policy-url", "https://u:secret@policies.example/p.yaml?t=x",
+    ProxyConfig url = load(Map.of("policy-url", "https://policies.example/p.yaml?t=secret",
         "policy-signature-jwks", "https://keys.example/jwks.json",
         "policy-fetch-timeout", "2s", "policy-max-bytes", "1000",
         "shadow-policy-dir", "/etc/shadow"));
     assertEquals(PolicySourceSettings.Kind.URL, url.policy().kind());
-    assertEquals("https://u:secret@policies.example/p.yaml.jws?t=x", url.policy().signatureUrl(),
+    assertEquals("https://policies.example/p.yaml.jws?t=secret", url.policy().signatureUrl(),
         "the signature is the policy URL + .jws by default");
     assertEquals("https://policies.example/p.yaml", url.policy().shown());
     assertEquals(Duration.ofSeconds(2), url.policy().fetchTimeout());
@@ -50,12 +50,12 @@ class PolicySourceConfigReaderTest {
   }
 
   @Test
-  void plainHttpIsAllowedToLoopbackOrWhenSigned() throws Exception {
+  void plainHttpIsAllowedToLoopbackOnly() throws Exception {
     assertEquals("http://127.0.0.1:8080/p.yaml",
         load(Map.of("policy-url", "http://127.0.0.1:8080/p.yaml")).policy().location());
-    ProxyConfig signed = load(Map.of("policy-url", "http://policies.example/p.yaml",
-        "policy-signature-key", "key.pem", "policy-signature-url", "http://sig.example/p.jws"));
-    assertEquals("http://sig.example/p.jws", signed.policy().signatureUrl());
+    ProxyConfig signed = load(Map.of("policy-url", "http://localhost/p.yaml",
+        "policy-signature-key", "key.pem", "policy-signature-url", "http://[::1]:81/p.jws"));
+    assertEquals("http://[::1]:81/p.jws", signed.policy().signatureUrl());
   }
 
   /** flags, a fragment of the error. */
@@ -72,7 +72,29 @@ class PolicySourceConfigReaderTest {
             "policy.signature.url is set but neither policy.signature.public_key nor"
                 + " policy.signature.jwks"),
         Arguments.of(Map.of("policy-url", "http://policies.example/p.yaml"),
-            "policy.url: http://policies.example/p.yaml is plain http"),
+            "policy.url: http://policies.example/p.yaml is plain http: anyone on the network path"
+                + " could serve their own policy, or an older signed one. Use https or a loopback"
+                + " host (127.0.0.1, ::1, localhost)"),
+        Arguments.of(Map.of("policy-url", "http://policies.example/p.yaml",
+            "policy-signature-key", "k.pem"), "policy.url: http://policies.example/p.yaml is"
+            + " plain http"),
+        Arguments.of(Map.of("policy-url", "https://policies.example/p.yaml",
+            "policy-signature-key", "k.pem", "policy-signature-url", "http://sig.example/p.jws"),
+            "policy.signature.url: http://sig.example/p.jws is plain http"),
+        Arguments.of(Map.of("policy-url", "https://u:secret@policies.example/p.yaml"),
+            "policy.url: credentials in the URL are not sent; the proxy sends no Authorization"
+                + " header, so remove the user info from https://policies.example/p.yaml and let"
+                + " the server admit the proxy another way"),
+        Arguments.of(Map.of("policy-url", "https://policies.example/p.yaml",
+            "policy-signature-key", "k.pem", "policy-signature-url",
+            "https://u:secret@sig.example/p.jws"), "policy.signature.url: credentials in the URL"
+            + " are not sent"),
+        Arguments.of(Map.of("policy", "p.yaml", "policy-signature-jwks",
+            "https://secret@keys.example/j"), "policy.signature.jwks: credentials in the URL are"
+            + " not sent"),
+        Arguments.of(Map.of("policy", "p.yaml", "shadow-policy-url",
+            "https://u:secret@x.example/p"), "policy.shadow.url: credentials in the URL are not"
+            + " sent"),
         Arguments.of(Map.of("policy-url", "ftp://x/p"), "policy.url: expected an http(s) URL"),
         Arguments.of(Map.of("policy-url", "https://x/a b"), "policy.url: not a valid URL"),
         Arguments.of(Map.of("policy", "p.yaml", "shadow-policy-url", "http://10.0.0.1/p"),
@@ -83,7 +105,8 @@ class PolicySourceConfigReaderTest {
             "policy-signature-url", "https://x/p.jws"), "policy.signature.url is for a url"
             + " source"),
         Arguments.of(Map.of("policy", "p.yaml", "policy-signature-jwks", "http://keys.example/j"),
-            "policy.signature.jwks: http://keys.example/j is plain http"),
+            "policy.signature.jwks: http://keys.example/j is plain http: anyone on the network"
+                + " path could serve their own keys. Use https or a loopback host"),
         Arguments.of(Map.of("policy", "p.yaml", "policy-signature-key", "k.pem",
             "policy-signature-jwks", "j.json"), "set one of policy.signature.public_key and"
             + " policy.signature.jwks, not both"),

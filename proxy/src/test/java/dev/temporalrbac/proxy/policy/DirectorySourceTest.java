@@ -7,18 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.temporalrbac.policy.load.PolicyDocument;
 import dev.temporalrbac.policy.load.PolicyException;
-import dev.temporalrbac.policy.load.PolicyManifest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +50,19 @@ class DirectorySourceTest {
     return folder;
   }
 
+  private static String sha256Hex(String text) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The manifest of groups.yml and users.yaml as {@code LC_ALL=C sha256sum groups.yml users.yaml}
+   * prints it: name order, hash, two spaces, name.
+   */
+  private static String manifest(String groups, String users) throws Exception {
+    return sha256Hex(groups) + "  groups.yml\n" + sha256Hex(users) + "  users.yaml\n";
+  }
+
   private PolicyWatcher watcher(PolicySource source, PolicySignature signature) {
     return new PolicyWatcher(source, signature, holder, ReloadListener.NONE, CLOCK,
         Duration.ofSeconds(1));
@@ -64,10 +76,8 @@ class DirectorySourceTest {
     watcher.loadInitial();
     assertEquals("developer", holder.current().rightsOf("alice").roleLabel());
     assertEquals(mount.toString(), holder.current().source());
-    assertEquals(PolicyManifest.version(List.of(
-        new PolicyDocument("groups.yml", "g", GROUPS.getBytes(StandardCharsets.UTF_8)),
-        new PolicyDocument("users.yaml", "u", USERS.getBytes(StandardCharsets.UTF_8)))),
-        holder.current().version());
+    assertEquals(sha256Hex(manifest(GROUPS, USERS)).substring(0, 16), holder.current().version(),
+        "sha256sum of the sha256sum lines, first 16 hex digits");
 
     Path old = mount.resolve("..2026_12_01_10_00");
     publish("10_05", Map.of("users.yaml", USERS + "  - {id: bob, role: developer}\n",
@@ -125,9 +135,7 @@ class DirectorySourceTest {
     PolicySigner signer = new PolicySigner("k1");
     Path pem = signer.writePem(Files.createTempFile("policy", ".pem"));
     PolicySignature check = new PolicySignature(SignatureKeys.file(pem));
-    byte[] manifest = PolicyManifest.of(List.of(
-        new PolicyDocument("groups.yml", "g", GROUPS.getBytes(StandardCharsets.UTF_8)),
-        new PolicyDocument("users.yaml", "u", USERS.getBytes(StandardCharsets.UTF_8))));
+    byte[] manifest = manifest(GROUPS, USERS).getBytes(StandardCharsets.UTF_8);
     publish("10_00", Map.of("users.yaml", USERS, "groups.yml", GROUPS,
         "policy.jws", new String(signer.sign(manifest), StandardCharsets.US_ASCII)));
     PolicyWatcher watcher = watcher(new DirectorySource(mount, true), check);

@@ -51,6 +51,8 @@ class HttpSourceTest {
   private volatile byte[] body;
   private volatile byte[] signature;
   private volatile boolean slow;
+  /** When set, the policy URL answers 302 with this Location. */
+  private volatile String location;
   private final ExecutorService handlers = Executors.newFixedThreadPool(4);
   private HttpServer server;
   private int port;
@@ -92,6 +94,11 @@ class HttpSourceTest {
 
   private void policy(HttpExchange exchange) throws IOException {
     ifNoneMatch.add(exchange.getRequestHeaders().getFirst("If-None-Match"));
+    if (location != null) {
+      exchange.getResponseHeaders().set("Location", location);
+      send(exchange, 302, null, null);
+      return;
+    }
     if (slow) {
       try {
         releaseSlow.await(10, TimeUnit.SECONDS);
@@ -233,6 +240,31 @@ class HttpSourceTest {
     assertEquals(1, watcher.status().failed(), "one failure per streak");
     assertTrue(watcher.status().lastError().contains("cannot fetch"), watcher.status().lastError());
     assertNull(holder.problem(), "a policy is loaded: readiness is not lost");
+  }
+
+  @Test
+  void aLocationThatIsNoUrlIsAFailedReadAtStartAndLater() throws Exception {
+    location = "/new policy.yaml"; // not URL-encoded: java.net.URI refuses it
+    serve(0);
+    PolicyWatcher watcher = watcher();
+    assertFalse(watcher.checkNow(), "at start: no exception, nothing loaded");
+    assertNull(holder.current());
+    String error = "http://127.0.0.1:" + port + "/p.yaml redirects to a Location that is not a"
+        + " valid URL (Illegal character in path at index 4); not followed";
+    assertEquals(error, holder.problem(), "not ready, and /readyz says why");
+    assertEquals(1, watcher.status().failed());
+
+    location = null;
+    body = policy("alice");
+    assertTrue(watcher.checkNow());
+    String good = holder.current().version();
+    location = "/new policy.yaml";
+    assertFalse(watcher.checkNow());
+    assertFalse(watcher.checkNow());
+    assertEquals(good, holder.current().version(), "the last good version stays");
+    assertEquals(2, watcher.status().failed(), "counted once per streak");
+    assertEquals(error, watcher.status().lastError());
+    assertEquals(List.of(error, error), rejections);
   }
 
   @Test

@@ -43,6 +43,7 @@ class PolicySignatureTest {
   private static RSAKey rsa;
   private static ECKey ec1;
   private static ECKey ec2;
+  private static RSAKey attacker;
 
   @TempDir
   static Path dir;
@@ -53,6 +54,7 @@ class PolicySignatureTest {
     rsa = new RSAKeyGenerator(2048).keyID("rsa").generate();
     ec1 = new ECKeyGenerator(Curve.P_256).keyID("ec1").generate();
     ec2 = new ECKeyGenerator(Curve.P_256).keyID("ec2").generate();
+    attacker = new RSAKeyGenerator(2048).keyID("attacker").generate();
     jwks = Files.writeString(dir.resolve("jwks.json"),
         new JWKSet(List.of(rsa.toPublicJWK(), ec1.toPublicJWK(), ec2.toPublicJWK())).toString());
   }
@@ -65,7 +67,12 @@ class PolicySignatureTest {
   }
 
   private static JWSHeader header(JWSAlgorithm alg, String kid) {
-    return new JWSHeader.Builder(alg).keyID(kid).build();
+    return builder(alg, kid).build();
+  }
+
+  /** A header with {@code kid} and an iat. */
+  private static JWSHeader.Builder builder(JWSAlgorithm alg, String kid) {
+    return new JWSHeader.Builder(alg).keyID(kid).customParam("iat", PolicySigner.FIRST_IAT);
   }
 
   /** name, signature, the start of the rejection (null: it verifies). */
@@ -98,7 +105,39 @@ class PolicySignatureTest {
             new RSASSASigner(rsa), POLICY), StandardCharsets.US_ASCII)
             .replace("..", "." + Base64URL.encode(POLICY) + ".").getBytes(StandardCharsets.US_ASCII),
             "the signature is not a detached JWS in compact form"),
-        Arguments.of("no signature", null, "no signature"));
+        Arguments.of("no signature", null, "no signature"),
+        Arguments.of("no iat", sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa")
+            .build(), new RSASSASigner(rsa), POLICY),
+            "the signature's protected header has no iat (when it was signed, in seconds since"
+                + " 1970), so an older signed version served again could not be told apart; sign"
+                + " with it, e.g. {\"alg\":\"RS256\",\"kid\":\"...\",\"iat\":$(date +%s)}"),
+        Arguments.of("iat not whole seconds", sign(new JWSHeader.Builder(JWSAlgorithm.RS256)
+            .keyID("rsa").customParam("iat", 1.5).build(), new RSASSASigner(rsa), POLICY),
+            "the signature's iat (1.5) is not a positive whole number of seconds"),
+        Arguments.of("iat not a number", sign(new JWSHeader.Builder(JWSAlgorithm.RS256)
+            .keyID("rsa").customParam("iat", "yesterday").build(), new RSASSASigner(rsa), POLICY),
+            "the signature's iat (yesterday) is not a positive whole number of seconds"),
+        Arguments.of("crit iat: understood", sign(builder(JWSAlgorithm.RS256, "rsa")
+            .criticalParams(java.util.Set.of("iat")).build(), new RSASSASigner(rsa), POLICY),
+            null),
+        Arguments.of("crit naming an unknown parameter", sign(builder(JWSAlgorithm.RS256, "rsa")
+            .customParam("nbf", 1).criticalParams(java.util.Set.of("iat", "nbf")).build(),
+            new RSASSASigner(rsa), POLICY), "the signature's header marks [nbf] critical (crit),"
+            + " which the proxy does not understand; only iat may be critical"),
+        Arguments.of("its own jwk, an attacker's key that signed it", sign(
+            builder(JWSAlgorithm.RS256, "attacker").jwk(attacker.toPublicJWK()).build(),
+            new RSASSASigner(attacker), POLICY), "no key from"),
+        Arguments.of("its own jwk, an attacker's key, naming a configured kid", sign(
+            builder(JWSAlgorithm.RS256, "rsa").jwk(attacker.toPublicJWK()).build(),
+            new RSASSASigner(attacker), POLICY), "the signature does not verify with key 'rsa'"),
+        Arguments.of("a jku elsewhere, signed by the key it names", sign(
+            builder(JWSAlgorithm.RS256, "rsa").jwkURL(java.net.URI.create(
+                "https://attacker.example/jwks.json")).build(),
+            new RSASSASigner(attacker), POLICY), "the signature does not verify with key 'rsa'"),
+        Arguments.of("a jku elsewhere is ignored: the configured key decides", sign(
+            builder(JWSAlgorithm.RS256, "rsa").jwkURL(java.net.URI.create(
+                "https://attacker.example/jwks.json")).build(), new RSASSASigner(rsa), POLICY),
+            null));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -115,23 +154,84 @@ class PolicySignatureTest {
     assertTrue(e.getMessage().startsWith(rejection), e.getMessage());
   }
 
-  @Test
-  void ed25519PemKeyVerifiesEdDsa() throws Exception {
-    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    Path pem = Files.writeString(dir.resolve("ed.pem"), "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
-        + "\n-----END PUBLIC KEY-----\n");
-    String header = Base64URL.encode("{\"alg\":\"EdDSA\"}").toString();
+  /** A detached JWS with the header {@code json}, signed by the JDK's Ed25519. */
+  private static byte[] signEd25519(String json, KeyPair keys) throws Exception {
+    String header = Base64URL.encode(json).toString();
     Signature signer = Signature.getInstance("Ed25519");
     signer.initSign(keys.getPrivate());
     signer.update((header + "." + Base64URL.encode(POLICY)).getBytes(StandardCharsets.US_ASCII));
-    byte[] jws = (header + ".." + Base64URL.encode(signer.sign()))
-        .getBytes(StandardCharsets.US_ASCII);
+    return (header + ".." + Base64URL.encode(signer.sign())).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"EdDSA", "Ed25519"})
+  void ed25519PemKeyVerifiesEdDsaAndEd25519(String alg) throws Exception {
+    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Path pem = Files.writeString(dir.resolve("ed-" + alg + ".pem"), "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n");
+    byte[] jws = signEd25519("{\"alg\":\"" + alg + "\",\"iat\":1796119200}", keys);
     PolicySignature check = new PolicySignature(SignatureKeys.file(pem));
-    check.verify(POLICY, jws);
+    assertEquals(java.time.Instant.parse("2026-12-01T10:00:00Z"), check.verify(POLICY, jws));
     PolicySignature.Rejected e = assertThrows(PolicySignature.Rejected.class,
         () -> check.verify("users: [x]\n".getBytes(StandardCharsets.UTF_8), jws));
     assertTrue(e.getMessage().startsWith("the signature does not verify"), e.getMessage());
+  }
+
+  @Test
+  void ed25519VerifierRefusesAnUnknownCriticalParameterItself() throws Exception {
+    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    String json = "{\"alg\":\"EdDSA\",\"iat\":1796119200,\"nbf\":1,\"crit\":[\"nbf\"]}";
+    JWSObject object = JWSObject.parse(new String(signEd25519(json, keys),
+        StandardCharsets.US_ASCII), new Payload(POLICY));
+    assertEquals(false, object.verify(new Ed25519Verifier(keys.getPublic(), java.util.Set.of("iat"))));
+    String understood = "{\"alg\":\"EdDSA\",\"iat\":1796119200,\"crit\":[\"iat\"]}";
+    assertTrue(JWSObject.parse(new String(signEd25519(understood, keys), StandardCharsets.US_ASCII),
+        new Payload(POLICY)).verify(new Ed25519Verifier(keys.getPublic(), java.util.Set.of("iat"))));
+  }
+
+  @Test
+  void aJwksKeysAlgUseAndKeyOpsAreHonoured() throws Exception {
+    RSAKey rs512 = new RSAKeyGenerator(2048).keyID("rs512").algorithm(JWSAlgorithm.RS512)
+        .generate();
+    RSAKey signOnly = new RSAKeyGenerator(2048).keyID("sign-only")
+        .keyOperations(java.util.Set.of(com.nimbusds.jose.jwk.KeyOperation.SIGN)).generate();
+    RSAKey enc = new RSAKeyGenerator(2048).keyID("enc")
+        .keyUse(com.nimbusds.jose.jwk.KeyUse.ENCRYPTION).generate();
+    RSAKey verify = new RSAKeyGenerator(2048).keyID("verify")
+        .keyUse(com.nimbusds.jose.jwk.KeyUse.SIGNATURE)
+        .keyOperations(java.util.Set.of(com.nimbusds.jose.jwk.KeyOperation.VERIFY)).generate();
+    Path set = Files.writeString(dir.resolve("restricted.json"), new JWKSet(List.of(
+        rs512.toPublicJWK(), signOnly.toPublicJWK(), enc.toPublicJWK(), verify.toPublicJWK()))
+        .toString());
+    PolicySignature check = new PolicySignature(SignatureKeys.file(set));
+
+    check.verify(POLICY, sign(header(JWSAlgorithm.RS512, "rs512"), new RSASSASigner(rs512), POLICY));
+    check.verify(POLICY, sign(header(JWSAlgorithm.RS256, "verify"), new RSASSASigner(verify),
+        POLICY));
+    PolicySignature.Rejected wrongAlg = assertThrows(PolicySignature.Rejected.class,
+        () -> check.verify(POLICY, sign(header(JWSAlgorithm.RS256, "rs512"),
+            new RSASSASigner(rs512), POLICY)));
+    assertEquals("no key from " + set + " fits the signature (alg RS256, kid 'rs512'): key"
+        + " 'rs512' RSA for RS512 does not verify RS256", wrongAlg.getMessage());
+    for (RSAKey notForVerifying : List.of(signOnly, enc)) {
+      PolicySignature.Rejected e = assertThrows(PolicySignature.Rejected.class,
+          () -> check.verify(POLICY, sign(header(JWSAlgorithm.RS256, notForVerifying.getKeyID()),
+              new RSASSASigner(notForVerifying), POLICY)));
+      assertEquals("no key from " + set + " fits the signature (alg RS256, kid '"
+          + notForVerifying.getKeyID() + "')", e.getMessage());
+    }
+  }
+
+  @Test
+  void aPemWithBadBase64IsAnIoExceptionNamingIt() throws Exception {
+    Path pem = Files.writeString(dir.resolve("bad.pem"), "-----BEGIN PUBLIC KEY-----\nMIIBA\n"
+        + "-----END PUBLIC KEY-----\n");
+    IOException e = assertThrows(IOException.class,
+        () -> new PolicySignature(SignatureKeys.file(pem)).verify(POLICY,
+            sign(header(JWSAlgorithm.RS256, "rsa"), new RSASSASigner(rsa), POLICY)));
+    assertTrue(e.getMessage().startsWith("cannot read the policy signing keys from " + pem
+        + ": the PEM public key is not valid base64 ("), e.getMessage());
   }
 
   @Test
@@ -161,7 +261,8 @@ class PolicySignatureTest {
         java.net.URI.create("http://keys.example/jwks.json"), java.time.Duration.ofSeconds(5)));
     IOException e = assertThrows(IOException.class, () -> remote.verify(POLICY,
         sign(header(JWSAlgorithm.RS256, "rsa"), new RSASSASigner(rsa), POLICY)));
-    assertTrue(e.getMessage().contains("is plain http to another host"), e.getMessage());
+    assertTrue(e.getMessage().contains("is plain http to another host: anyone on the path could"
+        + " answer it"), e.getMessage());
   }
 
   @Test
