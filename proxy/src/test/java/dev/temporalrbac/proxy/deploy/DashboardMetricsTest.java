@@ -169,6 +169,13 @@ class DashboardMetricsTest {
     assertEquals(List.of(), FixedLabelValues.unknownOn(metrics));
   }
 
+  /** Listed in the tests (the proxy's enum is package-private), and all on /metrics at once. */
+  @Test
+  void theAuditDropKindsAreExactlyTheProxys() {
+    assertEquals(FixedLabelValues.AUDIT_KINDS,
+        metrics.valuesOf("temporal_rbac_audit_dropped_total").get("kind"));
+  }
+
   /** "where: name" for each name a query reads that neither /metrics nor a recording rule has. */
   private static List<String> missing(List<Query> queries) {
     Set<String> recorded = DeployFiles.recordedNames();

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * The labels of the proxy's metrics whose values are a fixed set, each set taken from the enum
- * the proxy labels with ({@code ProxyMetrics}' Javadoc): a query that compares such a label with
+ * the proxy labels with ({@code ProxyMetrics}' Javadoc; where the enum is out of reach, listed
+ * here and checked against a live {@code /metrics}): a query that compares such a label with
  * a value outside the set (a typo, a renamed reason) selects nothing and says nothing. A regular
  * expression on such a label must be a plain list ({@code a|b}) of values of the set. Values with
  * a Grafana variable ({@code $job}) are not judged. Stateless.
@@ -27,6 +28,13 @@ import java.util.stream.Stream;
 final class FixedLabelValues {
   /** The {@code result} of a shadow decision that threw: no {@link ShadowResult} constant. */
   static final String SHADOW_ERROR = "error";
+  /**
+   * The {@code kind} of {@code temporal_rbac_audit_dropped_total}: the labels of
+   * {@code observe.AuditQueue.Kind}, which is package-private there, so listed here; both are
+   * registered at once, and {@code DashboardMetricsTest} checks this list against a live
+   * {@code /metrics} both ways.
+   */
+  static final Set<String> AUDIT_KINDS = Set.of("decision", "shadow");
   private static final Pattern PLAIN_LIST = Pattern.compile("[A-Za-z0-9_]+(\\|[A-Za-z0-9_]+)*");
   private static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_count", "_sum");
 
@@ -45,7 +53,8 @@ final class FixedLabelValues {
       Map.of("code", labels(Status.Code.values(), Status.Code::name)),
       "temporal_rbac_shadow_decisions_total", Map.of("result", Stream.concat(
           Stream.of(ShadowResult.values()).map(ShadowResult::label), Stream.of(SHADOW_ERROR))
-          .collect(Collectors.toCollection(TreeSet::new))));
+          .collect(Collectors.toCollection(TreeSet::new))),
+      "temporal_rbac_audit_dropped_total", Map.of("kind", new TreeSet<>(AUDIT_KINDS)));
 
   private FixedLabelValues() {}
 

@@ -19,7 +19,9 @@ class FixedLabelValuesTest {
             + "{code=~\"UNAVAILABLE|INTERNEL\", code!=\"OK\"}[5m])"),
         new Query("q3", "temporal_rbac_shadow_decisions_total{result=~\"would_.*\"}"
             + " + temporal_rbac_shadow_decisions_total{result=\"error\"}"),
-        new Query("q4", "cache_gets_total{cache=\"anything\", result=\"hit\"}"));
+        new Query("q4", "cache_gets_total{cache=\"anything\", result=\"hit\"}"),
+        new Query("q5", "increase(temporal_rbac_audit_dropped_total{kind=\"decisions\"}[5m])"
+            + " + increase(temporal_rbac_audit_dropped_total{kind=\"shadow\"}[5m])"));
 
     assertEquals(List.of(
         "q1: temporal_rbac_decisions_total{reason=\"no_polcy\"}: the proxy never labels reason"
@@ -30,7 +32,9 @@ class FixedLabelValuesTest {
             "temporal_rbac_upstream_duration_seconds", "code") + ")",
         "q3: temporal_rbac_shadow_decisions_total{result=~\"would_.*\"}: not a plain list of"
             + " values (a|b) of " + FixedLabelValues.of("temporal_rbac_shadow_decisions_total",
-            "result")), FixedLabelValues.problems(queries));
+            "result"),
+        "q5: temporal_rbac_audit_dropped_total{kind=\"decisions\"}: the proxy never labels kind"
+            + " \"decisions\" (it uses [decision, shadow])"), FixedLabelValues.problems(queries));
   }
 
   @Test
@@ -43,6 +47,8 @@ class FixedLabelValuesTest {
         .containsAll(Set.of("OK", "UNAVAILABLE", "DEADLINE_EXCEEDED")));
     assertTrue(FixedLabelValues.of("temporal_rbac_shadow_decisions_total", "result")
         .containsAll(Set.of("same", "would_allow", "would_deny", "error")));
+    assertEquals(Set.of("decision", "shadow"),
+        FixedLabelValues.of("temporal_rbac_audit_dropped_total", "kind"));
     assertNull(FixedLabelValues.of("temporal_rbac_decisions_total", "method"));
   }
 
