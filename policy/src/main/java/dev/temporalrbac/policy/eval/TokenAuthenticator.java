@@ -13,9 +13,10 @@ public interface TokenAuthenticator {
   Authentication authenticate(PolicySnapshot policy, String token);
 
   /**
-   * Whether {@code token} verified before and is still remembered: such a token is a JWT, so the
-   * API key lookup (a SHA-256 of the whole token) can be skipped. Cheap; the default remembers
-   * nothing.
+   * Whether {@code token} verified and was admitted before and is still remembered: such a token
+   * is a JWT, so the API key lookup (a SHA-256 of the whole token) can be skipped. A token verified
+   * but refused so far (e.g. its subject unknown) is not: the next policy may hold it as an API
+   * key. Cheap; the default remembers nothing.
    */
   default boolean remembers(String token) {
     return false;

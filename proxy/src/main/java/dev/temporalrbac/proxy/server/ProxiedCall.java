@@ -37,9 +37,11 @@ import java.util.List;
  * method that needs one is refused at its headers, before anything is reserved or read.
  *
  * <p>Shadow policy: when one is configured ({@link ShadowPolicy}), each decision is reported with
- * the shadow policy's decision of the same call; only the enforced decision acts. A call refused
- * at its headers is refused there exactly as without one (same status, nothing reserved, no
- * wait); a caller the shadow policy would authenticate is reported undecided, never waited for.
+ * the shadow policy's decision of the same call; only the enforced decision acts. The shadow's
+ * decision is made before the enforced one is acted on, so it adds one in-memory decision to each
+ * call's latency (see {@link ShadowPolicy}). A call refused at its headers is refused there
+ * exactly as without one (same status, nothing reserved or read); a caller the shadow policy would
+ * authenticate is reported undecided, its body never waited for.
  *
  * <p>Flow control: at most one message is requested from a side that the other side is not
  * ready to take, so a slow reader slows the writer instead of filling the proxy's memory.

@@ -22,7 +22,12 @@ import java.time.Instant;
  * total token characters, an entry dropped once unused for {@code refresh_interval}), so a client
  * repeating its token pays one map lookup instead of a signature check. A remembered token is
  * still checked against the clock ({@code exp}, {@code nbf}) and must have been verified with the
- * key the JWKS holds for its id now; refused tokens are never remembered.
+ * key the JWKS holds for its id now. It is remembered whatever one policy made of its subject:
+ * that the signature verifies is a fact about the token and the keys, so deciding the same call
+ * under the shadow policy, or the next one under a reloaded policy, neither verifies it again nor
+ * spends {@code max_verifications_per_second}; the subject is looked up in the policy at hand on
+ * every use, so a policy that refuses it still does. Tokens failing a check, or expired, are
+ * never remembered.
  *
  * <p>Thread-safe, lock-free on the call path, never blocks: keys are fetched in the background
  * by {@link JwksKeys}.
@@ -39,7 +44,7 @@ public final class JwtAuthenticator implements TokenAuthenticator {
   private final TokenVerifier verifier;
   private final long skewMillis;
   /** Verified tokens by text; null when the cache is off. */
-  private final Cache<String, VerifiedToken> verified;
+  private final Cache<String, Remembered> verified;
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(JwtAuthenticator.class.getName());
   /** When the spent verification budget was last logged (clock millis); once a minute at most. */
@@ -67,7 +72,7 @@ public final class JwtAuthenticator implements TokenAuthenticator {
     this.skewMillis = settings.clockSkew().toMillis();
     this.verified = cacheChars == 0 ? null : Caffeine.newBuilder()
         .maximumWeight(cacheChars)
-        .<String, VerifiedToken>weigher((token, entry) -> token.length())
+        .<String, Remembered>weigher((token, entry) -> token.length())
         .expireAfterAccess(settings.refreshInterval())
         .build();
   }
@@ -78,9 +83,9 @@ public final class JwtAuthenticator implements TokenAuthenticator {
       return refused(Reason.TOKEN_MALFORMED, "", "the JWT is " + token.length()
           + " characters long; at most " + MAX_TOKEN_CHARS + " are accepted");
     }
-    VerifiedToken hit = verified == null ? null : verified.getIfPresent(token);
-    if (hit != null && keys.current().get(hit.key().kid()) == hit.key()) {
-      return admit(policy, hit);
+    Remembered hit = verified == null ? null : verified.getIfPresent(token);
+    if (hit != null && keys.current().get(hit.token.key().kid()) == hit.token.key()) {
+      return hit.noting(admit(policy, hit.token));
     }
     TokenVerifier.Result result = verifier.verify(token);
     if (result.reason() == Reason.TOKEN_VERIFICATIONS_EXHAUSTED) {
@@ -89,16 +94,23 @@ public final class JwtAuthenticator implements TokenAuthenticator {
     if (result.token() == null) {
       return refused(result.reason(), result.subject(), result.message());
     }
-    Authentication admitted = admit(policy, result.token());
-    if (admitted.authenticated() && verified != null) {
-      verified.put(token, result.token());
+    Authentication decided = admit(policy, result.token());
+    if (verified != null && decided.reason() != Reason.TOKEN_EXPIRED) {
+      Remembered entry = new Remembered(result.token());
+      entry.noting(decided);
+      verified.put(token, entry);
     }
-    return admitted;
+    return decided;
   }
 
+  /**
+   * Only tokens admitted before count: one refused under every policy so far may be an API key of
+   * the next (found by its hash first, as if never verified), so its hash is not skipped.
+   */
   @Override
   public boolean remembers(String token) {
-    return verified != null && verified.getIfPresent(token) != null;
+    Remembered entry = verified == null ? null : verified.getIfPresent(token);
+    return entry != null && entry.everAdmitted;
   }
 
   /** The time window by the clock, then the rights under {@code policy}. */
@@ -141,5 +153,26 @@ public final class JwtAuthenticator implements TokenAuthenticator {
 
   private static Authentication refused(Reason reason, String subject, String message) {
     return Authentication.refused(reason, IdentifiedBy.JWT, subject, message);
+  }
+
+  /**
+   * A verified token and whether some policy admitted it yet. Threading: {@code everAdmitted}
+   * only turns true, written by any caller; a reader that misses a fresh write hashes once more.
+   */
+  private static final class Remembered {
+    final VerifiedToken token;
+    volatile boolean everAdmitted;
+
+    Remembered(VerifiedToken token) {
+      this.token = token;
+    }
+
+    /** Notes an admission and passes {@code decided} on. */
+    Authentication noting(Authentication decided) {
+      if (decided.authenticated() && !everAdmitted) {
+        everAdmitted = true;
+      }
+      return decided;
+    }
   }
 }
