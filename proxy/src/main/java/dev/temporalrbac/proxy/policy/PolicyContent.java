@@ -12,14 +12,15 @@ import java.util.List;
  * The bytes of one policy version as a source read them: one document (a file, an HTTP body) or
  * the files of a directory. Knows the version they load as and the bytes a signature covers: a
  * document's own bytes, or a directory's {@link PolicyManifest} (one {@code sha256sum} line per
- * file). Immutable; the arrays are not copied.
+ * file). Immutable; the arrays are not copied. Not final so that a test can make {@link #load}
+ * fail in an unforeseen way; nothing else extends it.
  */
-public final class PolicyContent {
+public class PolicyContent {
   private final byte[] document;
   private final List<PolicyDocument> parts;
   private final String source;
 
-  private PolicyContent(byte[] document, List<PolicyDocument> parts, String source) {
+  PolicyContent(byte[] document, List<PolicyDocument> parts, String source) {
     this.document = document;
     this.parts = parts;
     this.source = source;

@@ -45,14 +45,20 @@ public final class PolicySignature {
   public static final class Rejected extends Exception {
     private static final long serialVersionUID = 1L;
     private final String keySet;
+    private final Instant until;
 
     Rejected(String message) {
-      this(message, null);
+      this(message, null, null);
     }
 
     Rejected(String message, String keySet) {
+      this(message, keySet, null);
+    }
+
+    Rejected(String message, String keySet, Instant until) {
       super(message);
       this.keySet = keySet;
+      this.until = until;
     }
 
     /**
@@ -61,6 +67,14 @@ public final class PolicySignature {
      */
     String keySet() {
       return keySet;
+    }
+
+    /**
+     * From when the same version may pass on the clock alone (its {@code iat} was too far
+     * ahead), or null when the verdict does not depend on the clock.
+     */
+    Instant until() {
+      return until;
     }
   }
 

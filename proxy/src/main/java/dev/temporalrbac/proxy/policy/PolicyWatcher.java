@@ -40,13 +40,10 @@ import java.util.logging.Logger;
  * </ol>
  * A version failing 2 to 4 is rejected: logged, reported to the {@link ReloadListener}, counted in
  * {@link #status()} with the reason, and remembered (with its signature's bytes) so the same
- * content is not retried or counted again until it or its signature changes, or, when the verdict
- * depended on the signing keys (no key fits its {@code kid}, or the key does not verify it), until
- * the keys change: so a version signed with a new key before the JWKS had it installs once the
- * JWKS does (the keys are read on every poll while such a version waits). A source that cannot
- * be read (or keys that cannot be) is a failure counted once per streak of the same error and
- * retried every poll; so is a read or check that fails in an unforeseen way (a runtime
- * exception). The snapshot in force stays in every case; while there is none, the holder
+ * content is not checked or counted again until it or its signature changes; or, when the verdict
+ * may change by itself (it depended on the signing keys, or on the clock), until {@link ReloadMemory#RECHECK}.
+ * A source that cannot be read is a failure counted once per streak of the same error and
+ * retried every poll. The snapshot in force stays in every case; while there is none, the holder
  * says why ({@link PolicyHolder#problem()}). A version still settling is neither installed nor
  * counted. The initial load has nothing in force to compare with, so the removal guard does not
  * apply to it (a file cut short at start is then a policy that denies more, never one that
@@ -106,6 +103,7 @@ public final class PolicyWatcher implements AutoCloseable {
   public synchronized PolicySnapshot loadInitial() throws PolicyException {
     PolicyRead read = PolicyRead.MOVING;
     Instant signedAt = null;
+    PolicySnapshot snapshot;
     try {
       for (int attempt = 0; attempt < 3 && read.moving(); attempt++) {
         read = source.read(null);
@@ -117,6 +115,7 @@ public final class PolicyWatcher implements AutoCloseable {
         signedAt = signature.verify(read.content().signedBytes(), read.signature());
         replays.check(signedAt, clock.instant());
       }
+      snapshot = read.content().load(clock.instant());
     } catch (IOException e) {
       throw failure(e.getMessage());
     } catch (PolicySignature.Rejected e) {
@@ -124,12 +123,11 @@ public final class PolicyWatcher implements AutoCloseable {
     } catch (RuntimeException e) {
       throw failure(unforeseen(e));
     }
-    PolicySnapshot snapshot = read.content().load(clock.instant());
     install(snapshot, signedAt);
     return snapshot;
   }
 
-  /** A runtime exception from a read or check, as a failure message. */
+  /** A runtime exception from a read, check or load, as a failure message. */
   private String unforeseen(RuntimeException e) {
     LOG.log(Level.FINE, "policy read failed unexpectedly", e);
     return "cannot read or check " + source.describe() + ": " + e.getClass().getSimpleName()
@@ -163,7 +161,7 @@ public final class PolicyWatcher implements AutoCloseable {
       // A file briefly missing while it is replaced is not a failure; one that stays so is.
       String error = e instanceof RuntimeException r ? unforeseen(r) : e.getMessage();
       String key = "unreadable:" + error;
-      return !rejections.isRejected(key) && settled(key) && reject(error, key);
+      return !rejections.isRejected(key) && settled(key) && reject(error, key, null, null);
     }
     if (read.moving()) {
       return false;
@@ -179,41 +177,44 @@ public final class PolicyWatcher implements AutoCloseable {
       return false;
     }
     String fingerprint = ReloadMemory.fingerprint(version, read.signature());
-    if (rejections.isRejected(fingerprint) || !settled(fingerprint)) {
+    Instant now = clock.instant();
+    if (rejections.holds(fingerprint, now) || !settled(fingerprint)) {
       return false;
     }
     rejections.settled();
-    lastAttempt = clock.instant();
+    lastAttempt = now;
+    Instant recheck = now.plus(ReloadMemory.RECHECK);
     Instant signedAt = null;
-    if (signature != null) {
-      try {
-        signedAt = signature.verify(read.content().signedBytes(), read.signature());
-        replays.check(signedAt, clock.instant());
-      } catch (PolicySignature.Rejected e) {
-        // a verdict that depended on the keys is retried (next poll) once the keys change
-        return reject("signature: " + e.getMessage(),
-            e.keySet() == null ? fingerprint : fingerprint + "|keys " + e.keySet());
-      } catch (IOException e) {
-        return reject(e.getMessage(), fingerprint + "|" + e.getMessage()); // retried next poll
-      } catch (RuntimeException e) {
-        String error = unforeseen(e);
-        return reject(error, fingerprint + "|" + error); // retried next poll
-      }
-    }
     PolicySnapshot next;
     try {
-      next = read.content().load(clock.instant());
+      if (signature != null) {
+        signedAt = signature.verify(read.content().signedBytes(), read.signature());
+        replays.check(signedAt, now);
+      }
+      next = read.content().load(now);
+      if (current != null) {
+        RemovalGuard.Verdict verdict = RemovalGuard.check(current, next);
+        if (verdict.rejected()) {
+          return reject("removal guard: " + verdict.message(), fingerprint, fingerprint, null);
+        }
+        if (verdict.large()) {
+          LOG.warning(() -> "policy version " + next.version() + ": " + verdict.message());
+        }
+      }
+    } catch (PolicySignature.Rejected e) {
+      String error = "signature: " + e.getMessage();
+      if (e.until() != null) { // the clock may catch up with its iat
+        return reject(error, fingerprint + "|ahead", fingerprint, e.until());
+      }
+      return e.keySet() == null ? reject(error, fingerprint, fingerprint, null)
+          : reject(error, fingerprint + "|keys " + e.keySet(), fingerprint, recheck);
+    } catch (IOException e) { // the keys cannot be read
+      return reject(e.getMessage(), fingerprint + "|" + e.getMessage(), fingerprint, recheck);
     } catch (PolicyException e) {
-      return reject(e.getMessage(), fingerprint);
-    }
-    if (current != null) {
-      RemovalGuard.Verdict verdict = RemovalGuard.check(current, next);
-      if (verdict.rejected()) {
-        return reject("removal guard: " + verdict.message(), fingerprint);
-      }
-      if (verdict.large()) {
-        LOG.warning(() -> "policy version " + next.version() + ": " + verdict.message());
-      }
+      return reject(e.getMessage(), fingerprint, fingerprint, null);
+    } catch (RuntimeException e) {
+      String error = unforeseen(e);
+      return reject(error, fingerprint + "|" + error, fingerprint, recheck);
     }
     succeeded++;
     lastError = "";
@@ -269,11 +270,13 @@ public final class PolicyWatcher implements AutoCloseable {
     }
   }
 
-  private boolean reject(String error, String key) {
-    if (rejections.isRejected(key)) {
+  /** Counts a rejection unless {@code key} was the last; holds back {@code fingerprint}, if any. */
+  private boolean reject(String error, String key, String fingerprint, Instant until) {
+    boolean again = rejections.isRejected(key);
+    rejections.rejected(key, fingerprint, clock.instant(), until);
+    if (again) {
       return false;
     }
-    rejections.rejected(key);
     failed++;
     lastError = error;
     lastAttempt = clock.instant();

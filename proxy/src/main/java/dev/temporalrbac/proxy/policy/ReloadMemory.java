@@ -5,14 +5,28 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What {@link PolicyWatcher} remembers between polls: the last rejected version (so it is not
- * retried or counted again until the source changes) and the version settling, since when.
- * Versions are keys: a content version plus its signature's hash ({@link #fingerprint}), with the
- * signing keys' version appended when the verdict depended on them, or a read failure's message.
- * Confined to the watcher's lock.
+ * What {@link PolicyWatcher} remembers between polls: the last rejection (so it is counted once,
+ * however often the same verdict comes back), the version it held back and until when (so it is
+ * not checked again before then), and the version settling, since when. Versions are keys: a
+ * content version plus its signature's hash ({@link #fingerprint}); a rejection's key may add what
+ * else the verdict depended on (the signing keys' version, a read failure's message). Confined to
+ * the watcher's lock.
  */
 final class ReloadMemory {
+  /**
+   * How long a rejected version waits before it is checked again when the verdict depended on the
+   * signing keys (no key fits its {@code kid}, the key does not verify it, they cannot be read) or
+   * was a runtime exception: a version signed with a new key before the JWKS had it installs
+   * within a minute of the JWKS having it, and one that never verifies costs a read of the keys
+   * (a GET, for a JWKS URL) a minute, not one a poll. An {@code iat} too far ahead of the clock
+   * ({@link ReplayGuard}) waits until the clock has caught up instead.
+   */
+  static final Duration RECHECK = Duration.ofMinutes(1);
+
   private String rejected;
+  private String held;
+  private Instant heldSince;
+  private Instant heldUntil;
   private String settling;
   private Instant settlingSince;
 
@@ -24,18 +38,40 @@ final class ReloadMemory {
     return signature == null ? version : version + "+" + PolicyLoader.version(signature);
   }
 
+  /** Whether {@code key} is the last rejection: the same verdict again is not counted again. */
   boolean isRejected(String key) {
     return key.equals(rejected);
   }
 
-  void rejected(String key) {
+  /**
+   * Whether {@code fingerprint} was rejected and is not to be checked again yet: until it changes,
+   * or until {@code heldUntil} when the rejection said so. A clock set back before the rejection
+   * ends the wait (it would otherwise last as long as the step).
+   */
+  boolean holds(String fingerprint, Instant now) {
+    return fingerprint.equals(held)
+        && (heldUntil == null || now.isBefore(heldUntil) && !now.isBefore(heldSince));
+  }
+
+  /**
+   * Remembers a rejection.
+   *
+   * @param key the verdict, counted once
+   * @param fingerprint the version held back, or null to check it again on the next poll
+   * @param until when to check it again; null: only once it changes
+   */
+  void rejected(String key, String fingerprint, Instant now, Instant until) {
     rejected = key;
+    held = fingerprint;
+    heldSince = now;
+    heldUntil = until;
     settling = null;
   }
 
-  /** The source holds the version in force, or one was just installed: forget both. */
+  /** The source holds the version in force, or one was just installed: forget all. */
   void clear() {
     rejected = null;
+    held = null;
     settling = null;
   }
 

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One bounded GET against a local server: bodies that trickle or never end, redirects the
- * client cannot follow, plain http elsewhere. Each bad answer is an IOException naming it.
+ * One bounded GET against a local server: a server that never answers, bodies that trickle or
+ * never end, redirects the client cannot follow, plain http elsewhere. Each bad answer is an
+ * IOException naming it.
  */
 class HttpFetcherTest {
   private static final long ENDLESS_CAP = 64L << 20; // the server gives up here if never cut
@@ -41,7 +42,10 @@ class HttpFetcherTest {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/trickle", this::trickle);
     server.createContext("/endless", this::endless);
+    server.createContext("/silent", this::silent);
     server.createContext("/bad-location", exchange -> redirect(exchange, "/new policy.yaml"));
+    server.createContext("/to-https", exchange -> redirect(exchange, base.replace("http:", "https:")
+        + "/ok"));
     server.createContext("/ok", exchange -> {
       byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
@@ -59,6 +63,17 @@ class HttpFetcherTest {
     done.countDown();
     server.stop(0);
     handlers.shutdownNow();
+  }
+
+  /** No status line, no headers: holds the request until the test ends (10 s at most). */
+  private void silent(HttpExchange exchange) throws IOException {
+    try {
+      done.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    exchange.sendResponseHeaders(503, -1);
+    exchange.close();
   }
 
   /** 100 bytes announced, then one byte each 50 ms (5 s in all) until the test ends. */
@@ -102,6 +117,14 @@ class HttpFetcherTest {
   }
 
   @Test
+  void aServerThatNeverAnswersIsCutAtTheFetchTimeout() {
+    HttpFetcher fetcher = fetcher(Duration.ofMillis(200));
+    IOException e = assertThrows(IOException.class,
+        () -> fetcher.get(URI.create(base + "/silent"), null, 1 << 20));
+    assertTrue(e.getMessage().contains("within 200 ms (policy.fetch_timeout)"), e.getMessage());
+  }
+
+  @Test
   void aBodySentOneByteAtATimeIsCutAtTheFetchTimeout() {
     HttpFetcher fetcher = fetcher(Duration.ofMillis(300));
     IOException e = assertThrows(IOException.class,
@@ -126,6 +149,13 @@ class HttpFetcherTest {
         () -> fetcher(Duration.ofSeconds(5)).get(URI.create(base + "/bad-location"), null, 100));
     assertEquals(base + "/bad-location redirects to a Location that is not a valid URL (Illegal"
         + " character in path at index 4); not followed", e.getMessage());
+  }
+
+  @Test
+  void aRedirectToAnotherSchemeIsNotFollowed() {
+    IOException e = assertThrows(IOException.class,
+        () -> fetcher(Duration.ofSeconds(5)).get(URI.create(base + "/to-https"), null, 100));
+    assertTrue(e.getMessage().contains("redirects to another scheme"), e.getMessage());
   }
 
   @Test

@@ -8,25 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.temporalrbac.policy.load.PolicyException;
+import dev.temporalrbac.policy.model.PolicySnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reloading a signed policy file: an older signed version is not taken back, a version waiting
- * for its key installs once the keys have it, the signature is read beside the real file, and a
- * read that throws a runtime exception is a failed read.
+ * Reloading a signed policy file: an older signed version is not taken back, one signed ahead of
+ * the clock installs once the clock catches up, a version waiting for its key installs once the
+ * keys have it (read again once a minute, not every poll), the signature is read beside the real
+ * file, and a read or load that throws a runtime exception is a rejection.
  */
 class SignedReloadTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"),
-      ZoneOffset.UTC);
+  private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-01T12:00:00Z"));
   private static final String V1 = "users:\n  - {id: alice, role: developer}\n";
   private static final String V2 = V1 + "  - {id: bob, role: developer}\n";
 
@@ -42,7 +41,7 @@ class SignedReloadTest {
 
   private PolicyWatcher watcher(PolicySignature check) {
     return new PolicyWatcher(new FileSource(dir.resolve("policy.yaml"), true), check, holder,
-        ReloadListener.NONE, CLOCK, Duration.ZERO);
+        ReloadListener.NONE, clock, Duration.ZERO);
   }
 
   private static byte[] bytes(String text) {
@@ -70,14 +69,14 @@ class SignedReloadTest {
     assertEquals(v2, holder.current().version());
     assertEquals(1, watcher.status().failed());
     assertEquals("signature: signed at 2026-12-01T10:00:00Z, older than the version in force"
-        + " signed at 2026-12-01T10:01:00Z: a replayed older version? re-sign it to roll back",
-        watcher.status().lastError());
+        + " signed at 2026-12-01T10:01:00Z: a replayed older version? to roll back, re-sign it"
+        + " with an iat later than " + (t1 + 60), watcher.status().lastError());
 
     publish(V1, signer.sign(bytes(V1), t1 + 60)); // the same second, other content
     assertFalse(watcher.checkNow());
     assertEquals("signature: signed at 2026-12-01T10:01:00Z, the same second as the version in"
-        + " force but with other content: which is newer cannot be told; re-sign it",
-        watcher.status().lastError());
+        + " force but with other content: which is newer cannot be told; re-sign it with an iat"
+        + " later than " + (t1 + 60), watcher.status().lastError());
 
     publish(V1, signer.sign(bytes(V1), t1 + 120)); // a deliberate roll-back: re-signed
     assertTrue(watcher.checkNow());
@@ -85,8 +84,8 @@ class SignedReloadTest {
 
     publish(V2, signer.sign(bytes(V2), t1 * 1000)); // milliseconds, not seconds
     assertFalse(watcher.checkNow());
-    assertTrue(watcher.status().lastError().endsWith(", more than a day after this replica's clock"
-        + " (2026-12-01T12:00:00Z): iat is in seconds since 1970, not milliseconds; re-sign it"),
+    assertTrue(watcher.status().lastError().contains(", more than 10 minutes after this replica's"
+        + " clock (2026-12-01T12:00:00Z): is the signer's clock fast, or iat in milliseconds?"),
         watcher.status().lastError());
 
     // documented limit: a restarted replica has no version in force to compare with
@@ -97,27 +96,71 @@ class SignedReloadTest {
   }
 
   @Test
-  void aVersionSignedWithANewKidInstallsOnceTheJwksHasIt() throws Exception {
+  void aVersionSignedAheadOfTheClockInstallsOnceTheClockCatchesUp() throws Exception {
+    PolicySigner signer = new PolicySigner("k1");
+    Path jwks = PolicySigner.writeJwks(dir.resolve("jwks.json"), signer);
+    try (CountingJwks server = new CountingJwks(jwks)) {
+      publish(V1, signer.sign(bytes(V1)));
+      PolicyWatcher watcher = watcher(new PolicySignature(SignatureKeys.url(server.url(),
+          Duration.ofSeconds(5))));
+      watcher.loadInitial();
+      long hourAhead = clock.instant().plus(Duration.ofHours(1)).getEpochSecond();
+      publish(V2, signer.sign(bytes(V2), hourAhead)); // the signer's clock runs an hour fast
+      assertFalse(watcher.checkNow());
+      assertTrue(watcher.status().lastError().endsWith("checked again when this clock reaches"
+          + " 2026-12-01T12:50:00Z"), watcher.status().lastError());
+      int gets = server.gets();
+      for (int poll = 0; poll < 3; poll++) {
+        clock.step(Duration.ofMinutes(16));
+        assertFalse(watcher.checkNow(), "still more than 10 minutes ahead");
+      }
+      assertEquals(gets, server.gets(), "not verified again while the clock is behind");
+      assertEquals(1, watcher.status().failed(), "counted once");
+
+      clock.step(Duration.ofMinutes(2)); // 12:50: the clock has caught up (NTP, or time passing)
+      assertTrue(watcher.checkNow(), "not remembered as rejected for good");
+      assertNotNull(holder.current().principal("bob"));
+    }
+  }
+
+  @Test
+  void aVersionSignedWithANewKidInstallsOnceTheJwksHasItReadOnceAMinute() throws Exception {
     PolicySigner k1 = new PolicySigner("k1");
     PolicySigner k2 = new PolicySigner("k2");
     Path jwks = PolicySigner.writeJwks(dir.resolve("jwks.json"), k1);
-    PolicySignature check = new PolicySignature(SignatureKeys.file(jwks));
-    publish(V1, k1.sign(bytes(V1)));
-    PolicyWatcher watcher = watcher(check);
-    watcher.loadInitial();
-    String v1 = holder.current().version();
+    try (CountingJwks server = new CountingJwks(jwks)) {
+      publish(V1, k1.sign(bytes(V1)));
+      PolicyWatcher watcher = watcher(new PolicySignature(SignatureKeys.url(server.url(),
+          Duration.ofSeconds(5))));
+      watcher.loadInitial();
+      String v1 = holder.current().version();
+      assertEquals(1, server.gets());
 
-    publish(V2, k2.sign(bytes(V2), PolicySigner.FIRST_IAT + 60)); // signed before k2 is published
-    assertFalse(watcher.checkNow());
-    assertFalse(watcher.checkNow(), "the same keys: not counted again");
-    assertEquals(v1, holder.current().version());
-    assertEquals(1, watcher.status().failed());
-    assertEquals("signature: no key from " + jwks + " fits the signature (alg RS256, kid 'k2')",
-        watcher.status().lastError());
+      publish(V2, k2.sign(bytes(V2), PolicySigner.FIRST_IAT + 60)); // before k2 is published
+      assertFalse(watcher.checkNow());
+      for (int poll = 0; poll < 5; poll++) {
+        clock.step(Duration.ofSeconds(10));
+        assertFalse(watcher.checkNow());
+      }
+      assertEquals(v1, holder.current().version());
+      assertEquals(2, server.gets(), "the keys are not fetched on every poll");
+      assertEquals(1, watcher.status().failed());
+      assertEquals("signature: no key from " + server.url() + " fits the signature (alg RS256,"
+          + " kid 'k2')", watcher.status().lastError());
 
-    PolicySigner.writeJwks(jwks, k1, k2);
-    assertTrue(watcher.checkNow(), "the keys changed: the waiting version is tried again");
-    assertNotNull(holder.current().principal("bob"));
+      clock.step(Duration.ofSeconds(10)); // a minute since the rejection: checked again
+      assertFalse(watcher.checkNow());
+      assertEquals(3, server.gets());
+      assertEquals(1, watcher.status().failed(), "the same verdict: not counted again");
+
+      PolicySigner.writeJwks(jwks, k1, k2);
+      assertFalse(watcher.checkNow(), "held back until a minute has passed");
+      assertEquals(3, server.gets());
+      clock.step(ReloadMemory.RECHECK);
+      assertTrue(watcher.checkNow(), "the keys changed: the waiting version installs");
+      assertEquals(4, server.gets());
+      assertNotNull(holder.current().principal("bob"));
+    }
   }
 
   @Test
@@ -149,7 +192,7 @@ class SignedReloadTest {
         throw new IllegalArgumentException("bad input");
       }
     };
-    PolicyWatcher watcher = new PolicyWatcher(broken, null, holder, ReloadListener.NONE, CLOCK,
+    PolicyWatcher watcher = new PolicyWatcher(broken, null, holder, ReloadListener.NONE, clock,
         Duration.ZERO);
     assertFalse(watcher.checkNow());
     assertNull(holder.current());
@@ -158,5 +201,38 @@ class SignedReloadTest {
     assertEquals(1, watcher.status().failed());
     PolicyException e = assertThrows(PolicyException.class, watcher::loadInitial);
     assertEquals("broken: " + error, e.errors().get(0).toString());
+  }
+
+  @Test
+  void aRuntimeExceptionFromALoadIsARejection() throws Exception {
+    PolicyContent content = new PolicyContent(bytes(V1), null, "broken") {
+      @Override
+      public PolicySnapshot load(Instant at) {
+        throw new IllegalStateException("loader bug");
+      }
+    };
+    PolicySource source = new PolicySource() {
+      @Override
+      public String describe() {
+        return "broken";
+      }
+
+      @Override
+      public PolicyRead read(String versionInForce) {
+        return PolicyRead.of(content, null);
+      }
+    };
+    PolicyWatcher watcher = new PolicyWatcher(source, null, holder, ReloadListener.NONE, clock,
+        Duration.ZERO);
+    String error = "cannot read or check broken: IllegalStateException: loader bug";
+    PolicyException e = assertThrows(PolicyException.class, watcher::loadInitial);
+    assertEquals("broken: " + error, e.errors().get(0).toString());
+
+    assertFalse(watcher.checkNow());
+    assertFalse(watcher.checkNow());
+    assertNull(holder.current());
+    assertEquals(error, holder.problem());
+    assertEquals(1, watcher.status().failed(), "counted once");
+    assertEquals(error, watcher.status().lastError());
   }
 }
