@@ -82,13 +82,13 @@ final class Authenticator {
       return null;
     }
     TokenAuthenticator tokens = identities.tokens();
-    if (tokens != null && tokens.remembers(bearer)) {
-      return record(tokens.authenticate(policy, bearer), out); // verified before: a JWT
-    }
-    ApiKeyEntry found = policy.findKey(HASHERS.get().digest(bearer));
-    if (found == null && tokens != null && CompactJws.looksLike(bearer)) {
-      // shaped as a JWT and no API key of the policy: a token (an API key may be JWT-shaped too,
-      // as Temporal Cloud's are, and is found by its hash first; a hash match cannot be forged)
+    byte[] remembered = tokens == null ? null : tokens.rememberedDigest(bearer);
+    ApiKeyEntry found = policy.findKey(remembered != null ? remembered
+        : HASHERS.get().digest(bearer));
+    if (found == null && tokens != null && (remembered != null || CompactJws.looksLike(bearer))) {
+      // shaped as a JWT and no API key of this policy: a token (an API key may be JWT-shaped too,
+      // as Temporal Cloud's are, and is found by its hash first under every policy, a token
+      // verified before included; a hash match cannot be forged)
       return record(tokens.authenticate(policy, bearer), out);
     }
     return apiKey(policy, found, out);

@@ -13,12 +13,13 @@ public interface TokenAuthenticator {
   Authentication authenticate(PolicySnapshot policy, String token);
 
   /**
-   * Whether {@code token} verified and was admitted before and is still remembered: such a token
-   * is a JWT, so the API key lookup (a SHA-256 of the whole token) can be skipped. A token verified
-   * but refused so far (e.g. its subject unknown) is not: the next policy may hold it as an API
-   * key. Cheap; the default remembers nothing.
+   * The SHA-256 of {@code token}'s UTF-8 bytes when it verified before and is still remembered
+   * (computed once, when it was verified), else null. The caller still looks the digest up among
+   * the policy's API keys first, so a JWT-shaped bearer value that a policy lists as an API key
+   * (enabled, disabled or expired) is that key under that policy whatever was remembered; only
+   * the hashing is saved. Cheap; the default remembers nothing.
    */
-  default boolean remembers(String token) {
-    return false;
+  default byte[] rememberedDigest(String token) {
+    return null;
   }
 }

@@ -166,8 +166,8 @@ class CallerFormsTest {
       }
 
       @Override
-      public boolean remembers(String token) {
-        return token.equals("remembered-opaque-token");
+      public byte[] rememberedDigest(String token) {
+        return token.equals("remembered-opaque-token") ? sha256(token) : null;
       }
     };
     Authorizer withTokens = new Authorizer(Fixtures.CATALOG,
@@ -188,5 +188,14 @@ class CallerFormsTest {
         null);
     assertEquals(Reason.NO_CREDENTIALS, noCertificates.reason(), noCertificates::message);
     assertTrue(noCertificates.message().contains("api key or JWT"), noCertificates::message);
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
   }
 }

@@ -8,6 +8,9 @@ import dev.temporalrbac.policy.eval.Reason;
 import dev.temporalrbac.policy.eval.TokenAuthenticator;
 import dev.temporalrbac.policy.model.EffectiveRights;
 import dev.temporalrbac.policy.model.PolicySnapshot;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -85,7 +88,7 @@ public final class JwtAuthenticator implements TokenAuthenticator {
     }
     Remembered hit = verified == null ? null : verified.getIfPresent(token);
     if (hit != null && keys.current().get(hit.token.key().kid()) == hit.token.key()) {
-      return hit.noting(admit(policy, hit.token));
+      return admit(policy, hit.token);
     }
     TokenVerifier.Result result = verifier.verify(token);
     if (result.reason() == Reason.TOKEN_VERIFICATIONS_EXHAUSTED) {
@@ -96,21 +99,16 @@ public final class JwtAuthenticator implements TokenAuthenticator {
     }
     Authentication decided = admit(policy, result.token());
     if (verified != null && decided.reason() != Reason.TOKEN_EXPIRED) {
-      Remembered entry = new Remembered(result.token());
-      entry.noting(decided);
-      verified.put(token, entry);
+      verified.put(token, new Remembered(result.token(), sha256(token)));
     }
     return decided;
   }
 
-  /**
-   * Only tokens admitted before count: one refused under every policy so far may be an API key of
-   * the next (found by its hash first, as if never verified), so its hash is not skipped.
-   */
+  /** The digest computed when the token was verified; the caller looks it up as an API key. */
   @Override
-  public boolean remembers(String token) {
+  public byte[] rememberedDigest(String token) {
     Remembered entry = verified == null ? null : verified.getIfPresent(token);
-    return entry != null && entry.everAdmitted;
+    return entry == null ? null : entry.digest;
   }
 
   /** The time window by the clock, then the rights under {@code policy}. */
@@ -156,23 +154,16 @@ public final class JwtAuthenticator implements TokenAuthenticator {
   }
 
   /**
-   * A verified token and whether some policy admitted it yet. Threading: {@code everAdmitted}
-   * only turns true, written by any caller; a reader that misses a fresh write hashes once more.
+   * A verified token and the SHA-256 of its text, so a caller looking it up among a policy's API
+   * keys on later calls does not hash it again. Immutable.
    */
-  private static final class Remembered {
-    final VerifiedToken token;
-    volatile boolean everAdmitted;
+  private record Remembered(VerifiedToken token, byte[] digest) {}
 
-    Remembered(VerifiedToken token) {
-      this.token = token;
-    }
-
-    /** Notes an admission and passes {@code decided} on. */
-    Authentication noting(Authentication decided) {
-      if (decided.authenticated() && !everAdmitted) {
-        everAdmitted = true;
-      }
-      return decided;
+  private static byte[] sha256(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM lacks SHA-256", e);
     }
   }
 }

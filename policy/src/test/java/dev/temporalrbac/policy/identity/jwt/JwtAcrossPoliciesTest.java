@@ -105,4 +105,27 @@ class JwtAcrossPoliciesTest {
     assertEquals("api_key", byKey.identifiedBy());
     assertEquals("writer", byKey.principal());
   }
+
+  @Test
+  void aTokenAdmittedAsAJwtIsStillTheDisabledApiKeyOfAPolicyThatListsItsHash() {
+    String token = Tokens.sign(RSA, Tokens.claims("someone@idp").build());
+    PolicySnapshot disabled = Fixtures.standard().user("someone@idp", "read_only", "ns1=write")
+        .apiKey("revoked", "writer", token, null, true).build();
+    PolicySnapshot otherOwner = Fixtures.standard().user("someone@idp", "read_only", "ns1=write")
+        .apiKey("readers-key", "reader", token, null, false).build();
+    Authorizer authorizer = new Authorizer(MethodCatalog.load(), Tokens.CLOCK,
+        new Identities(authenticator(1), null));
+    byte[] body = Fixtures.withNamespace(START, "ns1");
+    Decision asJwt = authorizer.decide(withHer, Caller.bearer(token), START, body, "ns1");
+    assertTrue(asJwt.allowed(), asJwt.message());
+    assertEquals("jwt", asJwt.identifiedBy());
+    Decision revoked = authorizer.decide(disabled, Caller.bearer(token), START, body, "ns1");
+    assertEquals(Reason.KEY_DISABLED, revoked.reason(), revoked.message());
+    Decision byKey = authorizer.decide(otherOwner, Caller.bearer(token), START, body, "ns1");
+    assertEquals("api_key", byKey.identifiedBy(), byKey.message());
+    assertEquals("reader", byKey.principal());
+    Decision again = authorizer.decide(withHer, Caller.bearer(token), START, body, "ns1");
+    assertTrue(again.allowed(), again.message());
+    assertEquals("jwt", again.identifiedBy(), "still a JWT where no policy key has its hash");
+  }
 }
