@@ -11,15 +11,10 @@ import dev.temporalrbac.policy.load.PolicyLoader;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,43 +39,24 @@ class ForwardingSmokeTest {
       "");
 
   private final List<byte[]> arrived = new CopyOnWriteArrayList<>();
-  private Server upstream;
-  private Server proxy;
-  private ManagedChannel toUpstream;
+  private final InProcessHops hops = new InProcessHops();
   private ManagedChannel toProxy;
 
   @BeforeEach
   void start() throws Exception {
-    String up = InProcessServerBuilder.generateName();
-    upstream = InProcessServerBuilder.forName(up).directExecutor()
-        .addService(new WorkflowServiceGrpc.WorkflowServiceImplBase() {
-          @Override
-          public void startWorkflowExecution(StartWorkflowExecutionRequest request,
-              StreamObserver<StartWorkflowExecutionResponse> response) {
-            arrived.add(request.toByteArray());
-            response.onNext(StartWorkflowExecutionResponse.newBuilder().setRunId("run-1").build());
-            response.onCompleted();
-          }
-        }).build().start();
-    toUpstream = InProcessChannelBuilder.forName(up).directExecutor().build();
+    ManagedChannel toUpstream =
+        hops.startUpstream(b -> b.addService(InProcessHops.recordingStarts(arrived)));
     Authorizer authorizer = new Authorizer(MethodCatalog.load(), Clock.systemUTC());
     PolicyHolder holder = new PolicyHolder(PolicyLoader.parse(
         POLICY.getBytes(StandardCharsets.UTF_8), "test.yaml", Instant.now()));
-    String px = InProcessServerBuilder.generateName();
-    proxy = InProcessServerBuilder.forName(px).directExecutor()
-        .fallbackHandlerRegistry(new ForwardingRegistry(authorizer, holder, toUpstream,
-            UpstreamCredentials.passthrough(), EnforcementMode.ENFORCE, CallObserver.NONE,
-            ProxyFixture.limits(Map.of())))
-        .build().start();
-    toProxy = InProcessChannelBuilder.forName(px).directExecutor().build();
+    toProxy = hops.startProxy(new ForwardingRegistry(authorizer, holder, toUpstream,
+        UpstreamCredentials.passthrough(), EnforcementMode.ENFORCE, CallObserver.NONE,
+        ProxyFixture.limits(Map.of())));
   }
 
   @AfterEach
   void stop() {
-    toProxy.shutdownNow();
-    toUpstream.shutdownNow();
-    proxy.shutdownNow();
-    upstream.shutdownNow();
+    hops.close();
   }
 
   private WorkflowServiceGrpc.WorkflowServiceBlockingStub stub(String key) {

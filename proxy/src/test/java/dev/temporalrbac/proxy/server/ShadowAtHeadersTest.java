@@ -17,10 +17,7 @@ import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor.MethodType;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -54,9 +51,7 @@ class ShadowAtHeadersTest {
         "the JWT's signature does not verify");
   }, null);
   private PolicySnapshot shadowSnapshot;
-  private Server upstream;
-  private Server proxy;
-  private ManagedChannel toUpstream;
+  private final InProcessHops hops = new InProcessHops();
   private ManagedChannel toProxy;
 
   /** Records what the observer is told, one line per report. */
@@ -124,35 +119,26 @@ class ShadowAtHeadersTest {
         return decider.refusalHoldsUnder(other, caller, refusal);
       }
     };
-    String up = InProcessServerBuilder.generateName();
-    upstream = InProcessServerBuilder.forName(up).directExecutor()
-        .fallbackHandlerRegistry(new io.grpc.HandlerRegistry() {
+    ManagedChannel toUpstream = hops.startUpstream(b -> b.fallbackHandlerRegistry(
+        new io.grpc.HandlerRegistry() {
           @Override
           public io.grpc.ServerMethodDefinition<?, ?> lookupMethod(String method, String auth) {
             arrived.incrementAndGet();
             return null;
           }
-        }).build().start();
-    toUpstream = InProcessChannelBuilder.forName(up).directExecutor().build();
+        }));
     shadowSnapshot = ProxyFixture.parse(shadowYaml);
     // first_message_timeout far beyond the call's deadline: a call that waited for its body
     // would end DEADLINE_EXCEEDED, not be refused at once
-    String px = InProcessServerBuilder.generateName();
-    proxy = InProcessServerBuilder.forName(px).directExecutor()
-        .fallbackHandlerRegistry(new ForwardingRegistry(MethodCatalog.load(), counting,
-            new PolicyHolder(ProxyFixture.parse(ShadowPolicyTest.ENFORCED)),
-            new PolicyHolder(shadowSnapshot), toUpstream, UpstreamCredentials.passthrough(), mode,
-            observer, ProxyFixture.limits(Map.of("first-message-timeout", "10m")), false))
-        .build().start();
-    toProxy = InProcessChannelBuilder.forName(px).directExecutor().build();
+    toProxy = hops.startProxy(new ForwardingRegistry(MethodCatalog.load(), counting,
+        new PolicyHolder(ProxyFixture.parse(ShadowPolicyTest.ENFORCED)),
+        new PolicyHolder(shadowSnapshot), toUpstream, UpstreamCredentials.passthrough(), mode,
+        observer, ProxyFixture.limits(Map.of("first-message-timeout", "10m")), false));
   }
 
   @AfterEach
   void stop() {
-    toProxy.shutdownNow();
-    toUpstream.shutdownNow();
-    proxy.shutdownNow();
-    upstream.shutdownNow();
+    hops.close();
   }
 
   /** A StartWorkflowExecution call that sends its headers and never a body; its final status. */

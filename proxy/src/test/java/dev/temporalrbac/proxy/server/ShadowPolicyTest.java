@@ -22,13 +22,9 @@ import dev.temporalrbac.proxy.observe.ProxyMetrics;
 import dev.temporalrbac.proxy.policy.PolicyHolder;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
@@ -86,9 +82,7 @@ class ShadowPolicyTest {
   private final StringWriter auditText = new StringWriter();
   private final AuditLog audit =
       new AuditLog(AuditLevel.DENY, auditText, 64, Clock.systemUTC(), null);
-  private Server upstream;
-  private Server proxy;
-  private ManagedChannel toUpstream;
+  private final InProcessHops hops = new InProcessHops();
   private ManagedChannel toProxy;
 
   private static PolicySnapshot parse(String yaml) throws Exception {
@@ -97,27 +91,13 @@ class ShadowPolicyTest {
 
   /** Starts the proxy with {@code shadow} beside the enforced policy; {@code decider} decides. */
   private void start(PolicyHolder shadow, Decider decider) throws Exception {
-    String up = InProcessServerBuilder.generateName();
-    upstream = InProcessServerBuilder.forName(up).directExecutor()
-        .addService(new WorkflowServiceGrpc.WorkflowServiceImplBase() {
-          @Override
-          public void startWorkflowExecution(StartWorkflowExecutionRequest request,
-              StreamObserver<StartWorkflowExecutionResponse> response) {
-            arrived.add(request.toByteArray());
-            response.onNext(StartWorkflowExecutionResponse.newBuilder().setRunId("run-1").build());
-            response.onCompleted();
-          }
-        }).build().start();
-    toUpstream = InProcessChannelBuilder.forName(up).directExecutor().build();
+    ManagedChannel toUpstream =
+        hops.startUpstream(b -> b.addService(InProcessHops.recordingStarts(arrived)));
     metrics.countShadowDecisions();
-    String px = InProcessServerBuilder.generateName();
-    proxy = InProcessServerBuilder.forName(px).directExecutor()
-        .fallbackHandlerRegistry(new ForwardingRegistry(MethodCatalog.load(), decider,
-            new PolicyHolder(parse(ENFORCED)), shadow, toUpstream,
-            UpstreamCredentials.passthrough(), EnforcementMode.ENFORCE,
-            CompositeObserver.of(metrics, audit), ProxyFixture.limits(Map.of()), false))
-        .build().start();
-    toProxy = InProcessChannelBuilder.forName(px).directExecutor().build();
+    toProxy = hops.startProxy(new ForwardingRegistry(MethodCatalog.load(), decider,
+        new PolicyHolder(parse(ENFORCED)), shadow, toUpstream,
+        UpstreamCredentials.passthrough(), EnforcementMode.ENFORCE,
+        CompositeObserver.of(metrics, audit), ProxyFixture.limits(Map.of()), false));
   }
 
   private void start() throws Exception {
@@ -127,10 +107,7 @@ class ShadowPolicyTest {
   @AfterEach
   void stop() {
     audit.close();
-    toProxy.shutdownNow();
-    toUpstream.shutdownNow();
-    proxy.shutdownNow();
-    upstream.shutdownNow();
+    hops.close();
   }
 
   private StartWorkflowExecutionResponse start(String key, String namespace) {
