@@ -143,6 +143,11 @@ class ShadowAtHeadersTest {
 
   /** A StartWorkflowExecution call that sends its headers and never a body; its final status. */
   private Status callWithoutBody(String bearer) throws Exception {
+    return call(bearer, null);
+  }
+
+  /** A StartWorkflowExecution call with {@code body}, if not null; its final status. */
+  private Status call(String bearer, byte[] body) throws Exception {
     ClientCall<byte[], byte[]> call = toProxy.newCall(
         ProxyFixture.method(ProxyFixture.START, MethodType.UNARY),
         CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS));
@@ -154,6 +159,10 @@ class ShadowAtHeadersTest {
       }
     }, ProxyFixture.auth(bearer));
     call.request(1);
+    if (body != null) {
+      call.sendMessage(body);
+      call.halfClose();
+    }
     return closed.get(30, TimeUnit.SECONDS);
   }
 
@@ -193,20 +202,7 @@ class ShadowAtHeadersTest {
   @Test
   void aTokenRefusedForItsSignatureIsVerifiedOnceInADryRunToo() throws Exception {
     start(badTokens, ShadowPolicyTest.SHADOW, EnforcementMode.DRY_RUN);
-    ClientCall<byte[], byte[]> call = toProxy.newCall(
-        ProxyFixture.method(ProxyFixture.START, MethodType.UNARY),
-        CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS));
-    CompletableFuture<Status> closed = new CompletableFuture<>();
-    call.start(new ClientCall.Listener<>() {
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        closed.complete(status);
-      }
-    }, ProxyFixture.auth(BAD_TOKEN));
-    call.request(1);
-    call.sendMessage(new byte[0]);
-    call.halfClose();
-    closed.get(30, TimeUnit.SECONDS);
+    call(BAD_TOKEN, new byte[0]);
     assertEquals(1, verifications.get());
     assertEquals(1, bodiesDecided.get(), "decided on its body under the enforced policy only");
     assertEquals(List.of("with shadow token_bad_signature/token_bad_signature"), events);
