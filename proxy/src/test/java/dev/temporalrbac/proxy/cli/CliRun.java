@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /** Runs a command line in-process and captures what it printed. */
 record CliRun(int code, String out, String err) {
@@ -19,15 +20,32 @@ record CliRun(int code, String out, String err) {
   /** Secret of key-alice in policy-ok.yaml. */
   static final String ALICE_SECRET = "alice-secret-7f3a9c";
 
-  static CliRun withStdin(String stdin, String... argv) {
+  /** A command's entry point: argv already bound, the three streams given. */
+  private interface Command {
+    int run(ByteArrayInputStream in, PrintStream out, PrintStream err);
+  }
+
+  private static CliRun capture(String stdin, Command command) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Cli.run(argv,
-        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+    int code = command.run(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return new CliRun(code, out.toString(StandardCharsets.UTF_8),
         err.toString(StandardCharsets.UTF_8));
+  }
+
+  static CliRun withStdin(String stdin, String... argv) {
+    return capture(stdin, (in, out, err) -> Cli.run(argv, in, out, err));
+  }
+
+  /**
+   * Runs serve; a serve that starts stops at once (its stop latch is already open), so a test
+   * that expected a failure fails instead of hanging.
+   */
+  static CliRun serve(String... argv) {
+    return capture("",
+        (in, out, err) -> new ServeCommand(new CountDownLatch(0)).run(argv, in, out, err));
   }
 
   static CliRun of(String... argv) {

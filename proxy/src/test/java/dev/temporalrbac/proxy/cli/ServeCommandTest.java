@@ -1,19 +1,15 @@
 package dev.temporalrbac.proxy.cli;
 
+import static dev.temporalrbac.proxy.cli.CliRun.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,20 +18,6 @@ class ServeCommandTest {
   private static final String POLICY = CliRun.resource("policy-ok.yaml");
 
   @TempDir Path dir;
-
-  /**
-   * Runs serve; a serve that starts stops at once (its stop latch is already open), so a test
-   * that expected a failure fails instead of hanging.
-   */
-  private static CliRun serve(String... argv) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new ServeCommand(new CountDownLatch(0)).run(argv,
-        new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new CliRun(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
-  }
 
   private static ServerSocket taken() throws IOException {
     ServerSocket socket = new ServerSocket();
