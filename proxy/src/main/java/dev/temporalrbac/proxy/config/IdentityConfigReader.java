@@ -1,5 +1,7 @@
 package dev.temporalrbac.proxy.config;
 
+import static dev.temporalrbac.proxy.config.SettingValues.optional;
+
 import dev.temporalrbac.policy.identity.jwt.JwtSettings;
 import dev.temporalrbac.policy.identity.mtls.CertificateName;
 import dev.temporalrbac.policy.identity.mtls.MtlsSettings;
@@ -242,11 +244,6 @@ final class IdentityConfigReader {
   private static List<String> items(String text) {
     return Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty())
         .collect(Collectors.toList());
-  }
-
-  private static String optional(Map<String, String> s, String key) {
-    String value = s.get(key);
-    return value == null || value.isBlank() ? null : value.trim();
   }
 
   private <T> T parse(Map<String, String> s, String key, String fallback,

@@ -1,5 +1,7 @@
 package dev.temporalrbac.proxy.config;
 
+import static dev.temporalrbac.proxy.config.SettingValues.optional;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -144,11 +146,6 @@ final class PolicySourceConfigReader {
 
   private static String flag(String prefix, String suffix) {
     return (prefix.equals(SHADOW) ? "shadow-policy" : "policy") + suffix;
-  }
-
-  private static String optional(Map<String, String> s, String key) {
-    String value = s.get(key);
-    return value == null || value.isBlank() ? null : value.trim();
   }
 
   private <T> T parse(Map<String, String> s, String key, String fallback,

@@ -33,6 +33,12 @@ final class SettingValues {
     }
   }
 
+  /** The setting {@code key} of {@code s} trimmed, or null when it is absent or blank. */
+  static String optional(Map<String, String> s, String key) {
+    String value = s.get(key);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
   static InetSocketAddress address(String text) {
     int colon = text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {
