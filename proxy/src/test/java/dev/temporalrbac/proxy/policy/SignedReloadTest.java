@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,22 @@ class SignedReloadTest {
   private PolicyWatcher watcher(PolicySignature check) {
     return new PolicyWatcher(new FileSource(dir.resolve("policy.yaml"), true), check, holder,
         ReloadListener.NONE, clock, Duration.ZERO);
+  }
+
+  /** An unsigned watcher of a source described as "broken", whose every read is {@code read}. */
+  private PolicyWatcher brokenWatcher(Supplier<PolicyRead> read) {
+    PolicySource source = new PolicySource() {
+      @Override
+      public String describe() {
+        return "broken";
+      }
+
+      @Override
+      public PolicyRead read(String versionInForce) {
+        return read.get();
+      }
+    };
+    return new PolicyWatcher(source, null, holder, ReloadListener.NONE, clock, Duration.ZERO);
   }
 
   private static byte[] bytes(String text) {
@@ -181,19 +198,9 @@ class SignedReloadTest {
 
   @Test
   void aRuntimeExceptionFromAReadIsAFailedRead() throws Exception {
-    PolicySource broken = new PolicySource() {
-      @Override
-      public String describe() {
-        return "broken";
-      }
-
-      @Override
-      public PolicyRead read(String versionInForce) {
-        throw new IllegalArgumentException("bad input");
-      }
-    };
-    PolicyWatcher watcher = new PolicyWatcher(broken, null, holder, ReloadListener.NONE, clock,
-        Duration.ZERO);
+    PolicyWatcher watcher = brokenWatcher(() -> {
+      throw new IllegalArgumentException("bad input");
+    });
     assertFalse(watcher.checkNow());
     assertNull(holder.current());
     String error = "cannot read or check broken: IllegalArgumentException: bad input";
@@ -211,19 +218,7 @@ class SignedReloadTest {
         throw new IllegalStateException("loader bug");
       }
     };
-    PolicySource source = new PolicySource() {
-      @Override
-      public String describe() {
-        return "broken";
-      }
-
-      @Override
-      public PolicyRead read(String versionInForce) {
-        return PolicyRead.of(content, null);
-      }
-    };
-    PolicyWatcher watcher = new PolicyWatcher(source, null, holder, ReloadListener.NONE, clock,
-        Duration.ZERO);
+    PolicyWatcher watcher = brokenWatcher(() -> PolicyRead.of(content, null));
     String error = "cannot read or check broken: IllegalStateException: loader bug";
     PolicyException e = assertThrows(PolicyException.class, watcher::loadInitial);
     assertEquals("broken: " + error, e.errors().get(0).toString());
